@@ -1,0 +1,235 @@
+/**
+ * Contracts between the emulator's parts: the public handle a test or the CLI gets from
+ * `startEmulator`, and the internal state (market, accounts, orders) that both the REST side
+ * and the WebSocket side read and that pushes order events to the WebSocket side.
+ */
+import type { EventEmitter } from 'eventemitter3';
+
+/** Options for {@link startEmulator}. Every field is optional. */
+export interface EmulatorOptions {
+  /** Loopback port; 0 (default) picks a free one. */
+  port?: number;
+  /** Host to bind; default 127.0.0.1. */
+  host?: string;
+  /** Seed of the simulated market: same seed, same run. Default 1. */
+  seed?: number;
+  /** `'prod'` (default) or `'mock'`: mock mode enforces the mock domain's rules (8104/RC9000, KRX only). */
+  mode?: 'prod' | 'mock';
+  /** Token lifetime in seconds (default 86_400). */
+  tokenLifetimeSec?: number;
+  /** Rate budgets enforced by the server (per api-id per second, global per second). */
+  rateLimits?: { perApiId?: number; global?: number };
+  /** Market hours check for orders: `'always-open'` (default) lets tests run at any time of day. */
+  marketHours?: 'always-open' | 'krx';
+  /** REAL push rate in frames per second over all subscriptions (default 20). */
+  realRate?: number;
+  /** Interval between server PING frames in ms (default 10_000). */
+  pingIntervalMs?: number;
+  /** Demo credentials; defaults are fixed demo values. */
+  appkey?: string;
+  secretkey?: string;
+}
+
+/** Counters a test can read. */
+export interface EmulatorStats {
+  /** REST requests served (every path, including /oauth2). */
+  requests: number;
+  /** REST requests answered with HTTP 429. */
+  rateLimited: number;
+  /** Requests per api-id. */
+  byApiId: Record<string, number>;
+  /** Order requests accepted (kt10000..kt10003, kt10006..kt10009), the order ledger's size. */
+  orders: number;
+  /** Tokens issued. */
+  tokensIssued: number;
+  /** REAL frames pushed over WebSocket. */
+  realFrames: number;
+  /** Currently open WebSocket sessions. */
+  wsSessions: number;
+}
+
+/** One REST request as the emulator saw it (for "nothing reached the wire" assertions). */
+export interface RequestLogEntry {
+  at: number;
+  path: string;
+  apiId: string | undefined;
+  body: unknown;
+  status: number;
+  returnCode: number | undefined;
+}
+
+/** Fault injection controls. */
+export interface EmulatorFaults {
+  /** Every token issued so far becomes expired. */
+  expireTokens(): void;
+  /** Every token issued so far is revoked. */
+  revokeTokens(): void;
+  /** The next n REST requests (not /oauth2) get HTTP 429 with return_code 5 / 1700. */
+  rateLimitNext(n: number): void;
+  /** Delay every REST response by ms (0 to stop). */
+  delay(ms: number): void;
+  /** Destroy the socket of the next n REST requests without answering. */
+  dropNextRequests(n: number): void;
+  /** Close every WebSocket (abruptly, as a network drop). */
+  dropWebSockets(): void;
+  /** Send SYSTEM R10001 to every session and close it. */
+  kickSession(): void;
+  /** The next n frames sent to clients are malformed or truncated. */
+  garble(n: number): void;
+  /** Stop sending anything (no PING, no REAL) on the open sockets for ms. */
+  stall(ms: number): void;
+  /** Reject the next n WebSocket LOGINs with 805004 / CODE=8005. */
+  rejectNextLogin(n?: number): void;
+}
+
+/** What `startEmulator` resolves to. */
+export interface Emulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly restUrl: string;
+  /** `ws://127.0.0.1:<port>` (the client appends `/api/dostk/websocket`). */
+  readonly wsUrl: string;
+  readonly appkey: string;
+  readonly secretkey: string;
+  /** The demo account number (10 digits + "10" style as Kiwoom shows, e.g. "8123456711"). */
+  readonly account: string;
+  readonly mode: 'prod' | 'mock';
+  readonly faults: EmulatorFaults;
+  stats(): EmulatorStats;
+  /** Every REST request served, oldest first. */
+  requestLog(): readonly RequestLogEntry[];
+  /** Every order request accepted by the server, oldest first: the ledger for "sent once" checks. */
+  orderLedger(): readonly OrderRecord[];
+  /** Every fill executed, oldest first. */
+  fillLedger(): readonly FillRecord[];
+  /** REAL push rate over all subscriptions, frames per second. */
+  setRate(framesPerSecond: number): void;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- internal state
+
+/** One listed stock in the master. */
+export interface StockInfo {
+  code: string; // '005930'
+  name: string; // '삼성전자'
+  /** Legacy market code: '0' KOSPI, '10' KOSDAQ, '8' ETF, '3' ELW, ... */
+  market: string;
+  /** Listed shares. */
+  listed: number;
+  /** Face value in won. */
+  faceValue: number;
+  /** Previous close in won. */
+  prevClose: number;
+}
+
+/** Live quote of one stock. Prices in won, plain numbers (signs are applied when formatting). */
+export interface Quote {
+  code: string;
+  price: number;
+  prevClose: number;
+  open: number;
+  high: number;
+  low: number;
+  upperLimit: number;
+  lowerLimit: number;
+  /** Accumulated volume and traded value (won). */
+  volume: number;
+  value: number;
+  /** Last trade quantity; positive = buy-initiated, negative = sell-initiated (FID 15 sign). */
+  lastQty: number;
+  /** HHMMSS of the last trade, Korea time. */
+  time: string;
+  /** 10 levels each, best first. */
+  askPrices: number[];
+  askQtys: number[];
+  bidPrices: number[];
+  bidQtys: number[];
+}
+
+export type OrderSide = 'buy' | 'sell';
+export type OrderStatus = '접수' | '확인' | '체결' | '취소' | '거부';
+
+/** An order in the emulator's ledger. */
+export interface OrderRecord {
+  ordNo: string; // 7 digits
+  origOrdNo: string; // '' for new orders
+  account: string;
+  apiId: string;
+  code: string;
+  name: string;
+  side: OrderSide;
+  /** trde_tp as sent ('0' limit, '3' market, ...). */
+  trdeTp: string;
+  qty: number;
+  price: number;
+  filledQty: number;
+  /** Unfilled quantity still working. */
+  openQty: number;
+  status: OrderStatus;
+  /** HHMMSS */
+  time: string;
+  exchange: 'KRX' | 'NXT' | 'SOR';
+}
+
+export interface FillRecord {
+  ordNo: string;
+  /** 체결번호, unique per fill. */
+  fillNo: string;
+  account: string;
+  code: string;
+  side: OrderSide;
+  price: number;
+  qty: number;
+  time: string;
+}
+
+/**
+ * What the order engine emits, for the WebSocket side to turn into `00` and `04` REAL frames.
+ * `order` is a snapshot after the event; `fill` is present for kind 'fill'.
+ */
+export interface OrderEvent {
+  kind: 'accepted' | 'fill' | 'modified' | 'cancelled' | 'rejected';
+  account: string;
+  order: OrderRecord;
+  fill?: FillRecord;
+  /** Rejection reason (FID 919) when kind is 'rejected'. */
+  reason?: string;
+}
+
+/** A position after a change, for `04` 잔고 frames. */
+export interface PositionSnapshot {
+  account: string;
+  code: string;
+  name: string;
+  qty: number;
+  orderableQty: number;
+  avgPrice: number;
+  price: number;
+  buyAmount: number;
+  deposit: number;
+}
+
+/** Events of the emulator's internal state. */
+export interface EmulatorStateEvents {
+  /** A trade happened on the simulated market (driven by the market clock or by a fill). */
+  trade: [quote: Quote];
+  order: [event: OrderEvent];
+  position: [snapshot: PositionSnapshot];
+}
+
+/**
+ * The emulator's shared state, built once per emulator. The REST side answers from it, the
+ * WebSocket side formats pushes from it. Implementations live under `src/emulator/state/`.
+ */
+export interface EmulatorState extends EventEmitter<EmulatorStateEvents> {
+  readonly seed: number;
+  readonly mode: 'prod' | 'mock';
+  /** Every listed stock, sorted by code. */
+  readonly master: readonly StockInfo[];
+  stock(code: string): StockInfo | undefined;
+  quote(code: string): Quote | undefined;
+  /** Advance one stock by one simulated trade; returns the new quote (and emits 'trade'). */
+  tick(code: string): Quote;
+  /** Korea-time HHMMSS now (the emulator's clock). */
+  now(): string;
+}
