@@ -1,0 +1,67 @@
+/**
+ * `kiwoom-compat demo`: the built-in emulator and the library talking to it, with no
+ * credentials and no network. What `npm start` runs.
+ */
+import { KiwoomRest } from '../../rest/index.js';
+import { startEmulator } from '../../emulator/index.js';
+import { line, won, unsigned } from '../format.js';
+import type { Command } from './command.js';
+
+type Row = Record<string, unknown>;
+const rows = (body: Row, key: string): Row[] => (Array.isArray(body[key]) ? (body[key] as Row[]) : []);
+
+async function run(): Promise<number> {
+  const started = performance.now();
+  const emu = await startEmulator();
+  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
+  try {
+    console.log(`kiwoom-compat demo: built-in emulator at ${emu.restUrl} (no credentials, no network)\n`);
+
+    const { body: q } = await rest.call('ka10001', { stk_cd: '005930' });
+    console.log(line('quote', `${q.stk_cd} ${q.stk_nm}  현재가 ${won(q.cur_prc)}  등락율 ${q.flu_rt}%  거래량 ${won(q.trde_qty)}`));
+
+    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const chartBody = { stk_cd: '005930', base_dt: today, upd_stkpc_tp: '1' };
+    let pages = 0;
+    const bars: Row[] = [];
+    for await (const page of rest.pages('ka10081', chartBody, { maxPages: 3 })) {
+      pages += 1;
+      bars.push(...rows(page.body, 'stk_dt_pole_chart_qry'));
+    }
+    const first = bars.at(-1);
+    const last = bars[0];
+    console.log(line('chart', `005930 daily bars: ${bars.length} over ${pages} pages (cont-yn/next-key), ${String(first?.dt)} → ${String(last?.dt)}, last close ${won(last?.cur_prc)}`));
+
+    const { body: bal } = await rest.call('kt00018', { qry_tp: '1', dmst_stex_tp: 'KRX' });
+    console.log(line('balance', `account ${emu.account}: 총매입 ${won(bal.tot_pur_amt)}  총평가 ${won(bal.tot_evlt_amt)}  손익 ${String(bal.tot_evlt_pl)}`));
+    for (const h of rows(bal, 'acnt_evlt_remn_indv_tot')) {
+      console.log(line('', `  ${String(h.stk_cd)} ${String(h.stk_nm)}  ${unsigned(h.rmnd_qty)}주  평가 ${won(h.evlt_amt)}  수익률 ${String(h.prft_rt)}%`));
+    }
+
+    // A limit well below the market rests unfilled, so the cancel below has something to cancel.
+    const bid = Math.max(1, unsigned(q.cur_prc) * 0.8);
+    const price = tickFloor(bid);
+    const { body: buy } = await rest.call('kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', ord_uv: String(price), trde_tp: '0' });
+    console.log(line('order', `[emulator] buy 005930 x1 @ ${won(price)} limit → order ${String(buy.ord_no)}`));
+    const { body: cancel } = await rest.call('kt10003', { dmst_stex_tp: 'KRX', orig_ord_no: String(buy.ord_no), stk_cd: '005930', cncl_qty: '0' });
+    console.log(line('cancel', `[emulator] order ${String(buy.ord_no)} cancelled → order ${String(cancel.ord_no)}, quantity ${unsigned(cancel.cncl_qty)}`));
+
+    console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(2)} s: ${emu.stats().requests} requests served`);
+    return 0;
+  } finally {
+    await rest.close();
+    await emu.close();
+  }
+}
+
+/** Rounds down to the KRX tick for prices of 50,000-200,000 won and the bands around them. */
+function tickFloor(price: number): number {
+  const tick = price < 2_000 ? 1 : price < 5_000 ? 5 : price < 20_000 ? 10 : price < 50_000 ? 50 : price < 200_000 ? 100 : price < 500_000 ? 500 : 1_000;
+  return Math.floor(price / tick) * tick;
+}
+
+export const demo: Command = {
+  summary: 'run the built-in emulator and a short session against it (what `npm start` runs)',
+  help: 'usage: kiwoom-compat demo\n\nStarts the built-in emulator on loopback and shows a quote, a paged daily chart,\nthe balance, a buy order and its cancel. Needs no credentials and no network.',
+  run: () => run(),
+};

@@ -1,0 +1,7 @@
+/** The command table: name → module. A new command is a row here and a file beside it. */
+import type { Command } from './command.js';
+import { demo } from './demo.js';
+import { emulator } from './emulator.js';
+import { call } from './call.js';
+
+export const commands: Record<string, Command> = { demo, emulator, call };
