@@ -1,0 +1,1 @@
+export declare function stableJson(value: unknown, inlineDepth?: number): string;
