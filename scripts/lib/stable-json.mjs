@@ -1,7 +1,7 @@
 /**
  * Deterministic JSON text for generated tables: objects keep the key order the generator
  * built (generators insert keys in a fixed order), containers that fit on one line are
- * written on one line, and everything at `inlineDepth` or deeper is always one line. This
+ * written on one line, as are lists of plain values, and everything at `inlineDepth` or deeper is always one line. This
  * keeps the shipped files small and their diffs readable, and lets staleness tests compare
  * the committed text with a fresh in-memory build byte for byte.
  */
@@ -27,9 +27,14 @@ function oneLine(value) {
   return `{${entriesOf(value).map(([k, v]) => `${JSON.stringify(k)}: ${oneLine(v)}`).join(', ')}}`;
 }
 
+/** Lists of numbers or strings read best on one line however long (FID lists). */
+function isFlatArray(value) {
+  return Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object');
+}
+
 function render(value, depth, inlineDepth) {
   const line = oneLine(value);
-  if (value === null || typeof value !== 'object' || depth >= inlineDepth || line.length <= LINE - depth * 2) {
+  if (value === null || typeof value !== 'object' || depth >= inlineDepth || line.length <= LINE - depth * 2 || isFlatArray(value)) {
     return line;
   }
   const pad = '  '.repeat(depth + 1);

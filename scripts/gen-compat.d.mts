@@ -1,0 +1,1 @@
+export declare function renderCompat(): Record<string, string>;

@@ -1,0 +1,33 @@
+/**
+ * Generates the compat/ legacy tables (the OCX knowledge as data) from the reference fixtures
+ * and the hand-curated rules in scripts/data/.
+ *
+ *   node scripts/gen-compat.mjs          write the tables
+ *   node scripts/gen-compat.mjs --check  exit 1 when a committed table is stale
+ */
+import { fileURLToPath } from 'node:url';
+import { buildChejan } from './compat/chejan.mjs';
+import { buildFids } from './compat/fids.mjs';
+import { buildRealTypes } from './compat/real-types.mjs';
+import { loadSources } from './compat/sources.mjs';
+import { runCli } from './gen-registry.mjs';
+import { stableJson } from './lib/stable-json.mjs';
+
+/** Table file -> builder. Each builder takes the loaded sources and returns the table object. */
+const TABLES = {
+  'compat/fids.json': [buildFids, 2],
+  'compat/real-types.json': [buildRealTypes, 3],
+  'compat/chejan.json': [buildChejan, 3],
+};
+
+/** Every compat table's text as the generator would write it now, keyed by repo path. */
+export function renderCompat() {
+  const sources = loadSources();
+  const out = {};
+  for (const [path, [build, inlineDepth]] of Object.entries(TABLES)) out[path] = stableJson(build(sources), inlineDepth);
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runCli(renderCompat());
+}
