@@ -1,0 +1,229 @@
+/**
+ * The order state machine behind OnReceiveChejanData: every `00` frame and every order found by
+ * reconciliation passes through here, keyed by 주문번호 (FID 9203), so that the consumer sees
+ * 접수 → 체결… → 확인/취소/거부 once per step whatever the arrival order or source.
+ *
+ * Rules:
+ * - a fill is identified by (9203, 909); a repeat is dropped;
+ * - the filled quantity delivered per order only grows: a fill whose cumulative quantity
+ *   (900 주문수량 − 902 미체결수량) is already covered (by reconciliation) is dropped;
+ * - a fill for an order whose 접수 was never seen is preceded by a synthesised 접수;
+ * - while the gate is held (an order request in flight, a reconciliation running) frames wait,
+ *   so events keep the OCX order: OnReceiveTrData, OnReceiveMsg, then chejan.
+ */
+import type { FidValues } from './events.js';
+
+/** What reconciliation learnt about one order from the REST queries. */
+export interface OrderSnapshot {
+  ordNo: string;
+  origOrdNo: string;
+  account: string;
+  /** Plain 6-digit code. */
+  code: string;
+  name: string;
+  /** FID 907: '1' sell, '2' buy. */
+  side: '1' | '2';
+  orderQty: number;
+  price: number;
+  /** Cumulative filled quantity. */
+  filledQty: number;
+  /** Average fill price of the filled quantity. */
+  fillPrice: number;
+  openQty: number;
+  /** 접수, 체결, 확인, 취소 or 거부. */
+  status: string;
+  /** FID 905 text (`+매수`, `-매도`, `매수취소`). */
+  kindText: string;
+  /** FID 906 text (`보통`, `시장가`). */
+  tradeText: string;
+  /** HHMMSS */
+  time: string;
+}
+
+/** Receives each chejan event; the object is fresh and owned by the receiver. */
+export type ChejanSink = (gubun: '0' | '1', fids: FidValues) => void;
+
+interface OrderTrack {
+  accepted: boolean;
+  /** Cumulative filled quantity delivered so far. */
+  filled: number;
+  fillNos: Set<string>;
+  /** Final statuses (확인/취소/거부) delivered. */
+  finals: Set<string>;
+}
+
+type Pending = { kind: '00' | '04'; values: FidValues } | { kind: 'reconcile'; snapshots: OrderSnapshot[]; done: (n: OrderSnapshot[]) => void };
+
+const FINAL_STATUSES = new Set(['확인', '취소', '거부']);
+
+function int(v: string | undefined): number {
+  if (v === undefined) return 0;
+  const n = Number.parseInt(v.trim().replace(/^[+-]/, ''), 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** `A`-prefixed code as the OCX writes FID 9001. */
+export function chejanCode(code: string): string {
+  const plain = code.trim();
+  return plain.startsWith('A') ? plain : `A${plain}`;
+}
+
+/** Order state machine and chejan gate. */
+export class ChejanBook {
+  private readonly orders = new Map<string, OrderTrack>();
+  private holds = 0;
+  private readonly queue: Pending[] = [];
+
+  /** @param fidsOf0 the gubun-0 FID list, so synthesised events carry every key an OCX consumer reads. */
+  constructor(
+    private readonly sink: ChejanSink,
+    private readonly fidsOf0: readonly number[],
+  ) {}
+
+  /** Pause delivery (an order request or a reconciliation is in flight). */
+  hold(): void {
+    this.holds += 1;
+  }
+
+  /** Resume delivery; queued frames are processed in arrival order when the last hold ends. */
+  release(): void {
+    if (this.holds > 0) this.holds -= 1;
+    while (this.holds === 0 && this.queue.length > 0) {
+      const next = this.queue.shift();
+      if (next !== undefined) this.process(next);
+    }
+  }
+
+  /** A `00` 주문체결 frame from the WebSocket. */
+  onOrderFrame(values: FidValues): void {
+    this.submit({ kind: '00', values });
+  }
+
+  /** A `04` 잔고 frame from the WebSocket. */
+  onBalanceFrame(values: FidValues): void {
+    this.submit({ kind: '04', values });
+  }
+
+  /**
+   * Deliver what the REST snapshots show and the consumer has not seen, oldest first.
+   * Resolves with the snapshots of orders that were unknown before.
+   */
+  reconcile(snapshots: OrderSnapshot[]): Promise<OrderSnapshot[]> {
+    return new Promise((done) => this.submit({ kind: 'reconcile', snapshots, done }));
+  }
+
+  /** True when this order number has been seen (sent by us, or delivered). */
+  knows(ordNo: string): boolean {
+    return this.orders.has(ordNo);
+  }
+
+  /** Cumulative filled quantity delivered for an order. */
+  filledOf(ordNo: string): number {
+    return this.orders.get(ordNo)?.filled ?? 0;
+  }
+
+  private submit(p: Pending): void {
+    if (this.holds > 0 || this.queue.length > 0) this.queue.push(p);
+    else this.process(p);
+  }
+
+  private process(p: Pending): void {
+    if (p.kind === '00') this.applyOrderFrame(p.values);
+    else if (p.kind === '04') this.sink('1', { ...p.values, '9001': chejanCode(p.values['9001'] ?? '') });
+    else if (p.kind === 'reconcile') p.done(this.applyReconcile(p.snapshots));
+  }
+
+  private track(ordNo: string): OrderTrack {
+    let t = this.orders.get(ordNo);
+    if (t === undefined) {
+      t = { accepted: false, filled: 0, fillNos: new Set(), finals: new Set() };
+      this.orders.set(ordNo, t);
+    }
+    return t;
+  }
+
+  private applyOrderFrame(values: FidValues): void {
+    const ordNo = values['9203'] ?? '';
+    const status = (values['913'] ?? '').trim();
+    const t = this.track(ordNo);
+    const fids: Record<string, string> = { ...values, '9001': chejanCode(values['9001'] ?? '') };
+    if (status === '접수') {
+      if (t.accepted) return;
+      t.accepted = true;
+      this.sink('0', fids);
+      return;
+    }
+    if (status === '체결') {
+      const fillNo = (values['909'] ?? '').trim();
+      if (fillNo !== '' && t.fillNos.has(fillNo)) return;
+      const cum = int(values['900']) - int(values['902']);
+      if (cum <= t.filled) return;
+      if (fillNo !== '') t.fillNos.add(fillNo);
+      if (!t.accepted) {
+        t.accepted = true;
+        this.sink('0', { ...fids, '913': '접수', '902': values['900'] ?? '', '903': '0', '909': '', '910': '', '911': '', '914': '', '915': '' });
+      }
+      if ((fids['915'] ?? '') === '') fids['915'] = String(cum - t.filled);
+      t.filled = cum;
+      this.sink('0', fids);
+      return;
+    }
+    if (FINAL_STATUSES.has(status)) {
+      if (t.finals.has(status)) return;
+      t.finals.add(status);
+    }
+    this.sink('0', fids);
+  }
+
+  private applyReconcile(snapshots: OrderSnapshot[]): OrderSnapshot[] {
+    const fresh: OrderSnapshot[] = [];
+    const ordered = [...snapshots].sort((a, b) => a.time.localeCompare(b.time) || a.ordNo.localeCompare(b.ordNo));
+    for (const s of ordered) {
+      if (!this.orders.has(s.ordNo)) fresh.push(s);
+      const t = this.track(s.ordNo);
+      if (!t.accepted) {
+        t.accepted = true;
+        this.sink('0', this.synth(s, '접수', { '902': String(s.orderQty) }));
+      }
+      if (s.filledQty > t.filled) {
+        const unit = s.filledQty - t.filled;
+        t.filled = s.filledQty;
+        this.sink('0', this.synth(s, '체결', {
+          '902': String(s.openQty),
+          '903': String(s.fillPrice * s.filledQty),
+          '910': String(s.fillPrice),
+          '911': String(s.filledQty),
+          '914': String(s.fillPrice),
+          '915': String(unit),
+        }));
+      }
+      if (FINAL_STATUSES.has(s.status) && !t.finals.has(s.status)) {
+        t.finals.add(s.status);
+        this.sink('0', this.synth(s, s.status, { '902': String(s.openQty) }));
+      }
+    }
+    return fresh;
+  }
+
+  /** A gubun-0 event built from a REST snapshot; 909 (체결번호) is empty because REST does not report it. */
+  private synth(s: OrderSnapshot, status: string, extra: Record<string, string>): Record<string, string> {
+    const fids: Record<string, string> = {};
+    for (const fid of this.fidsOf0) fids[String(fid)] = '';
+    Object.assign(fids, {
+      '9201': s.account,
+      '9203': s.ordNo,
+      '9001': chejanCode(s.code),
+      '912': 'JJ',
+      '913': status,
+      '302': s.name,
+      '900': String(s.orderQty),
+      '901': String(s.price),
+      '904': s.origOrdNo === '' ? '0000000' : s.origOrdNo,
+      '905': s.kindText,
+      '906': s.tradeText,
+      '907': s.side,
+      '908': s.time,
+    }, extra);
+    return fids;
+  }
+}

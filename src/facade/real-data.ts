@@ -1,0 +1,226 @@
+/**
+ * SetRealReg / SetRealRemove / DisconnectRealData and the REAL hot path.
+ *
+ * Each screen owns one REG group (allocated on first use, at most 200 screens as in the OCX).
+ * optType "0" replaces the screen's codes (REG refresh "0"), "1" adds to them (refresh "1").
+ * The FID list selects the real types, as in the OCX: every registrable type that carries one
+ * of the FIDs and whose item kind matches the code (stock, 업종 sector code, or market-wide for
+ * an empty list).
+ */
+import { realTypesForFids, undeliveredFids, REAL_TYPES, type RealItemKind, type RealTypeSpec } from '../compat/real-types.js';
+import type { FidValues } from './events.js';
+import type { RealtimePort } from './ports.js';
+import { refuse, type Refusal } from './refusal.js';
+
+/** The OCX limits of SetRealReg. */
+export const REAL_LIMITS = { screens: 200, codesPerCall: 100, fidsPerCall: 100 } as const;
+
+/** Group numbers: screens get 1..; the account-level chejan group sits outside that range. */
+export const CHEJAN_GROUP = '0';
+
+const SCREEN = /^\d{4}$/;
+
+/** Item kind of a code as SetRealReg receives it. */
+function itemKind(code: string): RealItemKind {
+  if (code === '') return 'market';
+  if (/^\d{3}$/.test(code)) return 'sector';
+  if (/^MG[DU]$/.test(code)) return 'gold';
+  return 'stock';
+}
+
+/** Validates a screen number: four digits, not 0000. */
+export function checkScreen(screen: string, field = 'screen'): Refusal | undefined {
+  if (!SCREEN.test(screen) || screen === '0000') {
+    return refuse('OP_ERR_INPUT', `${field} must be a 4-digit screen number other than "0000", got "${screen}"`);
+  }
+  return undefined;
+}
+
+/** Splits an OCX `;`-joined list, dropping empty entries and blanks. */
+export function splitList(list: string): string[] {
+  return list.split(';').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+interface ScreenRegs {
+  grp: string;
+  /** code → REST type codes registered for it on this screen. */
+  codes: Map<string, Set<string>>;
+}
+
+/** The types a FID list selects for a code of this kind. */
+function typesFor(fids: number[], kind: RealItemKind): RealTypeSpec[] {
+  const candidates = realTypesForFids(fids).filter((t) => t.item === kind);
+  if (kind !== 'market') return candidates;
+  // Market-wide registrations name a type by its full FID list ("215;20;214" → 장시작시간);
+  // prefer the types that carry every FID asked for.
+  const exact = candidates.filter((t) => fids.every((f) => t.fids.includes(f)));
+  return exact.length > 0 ? exact : candidates;
+}
+
+/** Screen → REG group bookkeeping and the latest REAL values per code. */
+export class RealData {
+  private readonly screens = new Map<string, ScreenRegs>();
+  private nextGroup = 1;
+  /** Group numbers of screens that were emptied, reused before new ones. */
+  private readonly freeGroups: string[] = [];
+  private readonly warned = new Set<number>();
+  /** code → type → latest values (the frame's own object). */
+  private readonly latest = new Map<string, Map<string, FidValues>>();
+  /** code → the most recent values of any type. */
+  private readonly last = new Map<string, FidValues>();
+  private readonly ocxName: Record<string, string> = Object.create(null) as Record<string, string>;
+
+  constructor(
+    private readonly rt: RealtimePort,
+    private readonly warn: (message: string) => void,
+  ) {
+    for (const t of Object.values(REAL_TYPES)) this.ocxName[t.code] = t.ocxName;
+  }
+
+  /** SetRealReg. Resolves when the server acknowledged the registration. */
+  async setRealReg(screen: string, codeList: string, fidList: string, optType: string): Promise<Refusal | undefined> {
+    const bad = checkScreen(screen) ?? this.checkArgs(screen, codeList, fidList, optType);
+    if (bad !== undefined) return bad;
+    const codes = splitList(codeList);
+    const fids = splitList(fidList).map(Number);
+    this.warnUndelivered(fids);
+    const byKind = new Map<RealItemKind, string[]>();
+    for (const code of codes.length === 0 ? [''] : codes) {
+      const k = itemKind(code);
+      byKind.set(k, [...(byKind.get(k) ?? []), code]);
+    }
+    const regs = this.screenRegs(screen);
+    let refresh = optType === '1';
+    if (!refresh) regs.codes.clear();
+    for (const [kind, items] of byKind) {
+      const types = typesFor(fids, kind).map((t) => t.code);
+      if (types.length === 0) continue;
+      for (const item of items) {
+        const set = regs.codes.get(item) ?? new Set<string>();
+        for (const t of types) set.add(t);
+        regs.codes.set(item, set);
+      }
+      await this.rt.register(regs.grp, items, types, refresh);
+      // A second item kind in the same call adds to what the first one just replaced.
+      refresh = true;
+    }
+    return undefined;
+  }
+
+  /** SetRealRemove(screen | "ALL", code | "ALL"). */
+  async setRealRemove(screen: string, code: string): Promise<Refusal | undefined> {
+    if (screen !== 'ALL') {
+      const bad = checkScreen(screen);
+      if (bad !== undefined) return bad;
+    }
+    if (code.trim() === '') return refuse('OP_ERR_INPUT', 'code must be a code or "ALL", got ""');
+    const targets = screen === 'ALL' ? [...this.screens.keys()] : [screen];
+    for (const s of targets) await this.removeFromScreen(s, code === 'ALL' ? undefined : code);
+    return undefined;
+  }
+
+  /** DisconnectRealData(screen): drops every registration of that screen. */
+  async disconnect(screen: string): Promise<Refusal | undefined> {
+    const bad = checkScreen(screen);
+    if (bad !== undefined) return bad;
+    await this.removeFromScreen(screen, undefined);
+    return undefined;
+  }
+
+  /** Every screen's registrations removed (cleanup). */
+  async removeAll(): Promise<void> {
+    for (const s of [...this.screens.keys()]) await this.removeFromScreen(s, undefined);
+  }
+
+  /** Screens currently holding registrations. */
+  screenCount(): number {
+    return this.screens.size;
+  }
+
+  /**
+   * The hot path: remember the frame's values (no copy) and return the OCX real-type name, or
+   * undefined when the type is not one OnReceiveRealData carries.
+   */
+  accept(type: string, item: string, values: FidValues): string | undefined {
+    const name = this.ocxName[type];
+    if (name === undefined) return undefined;
+    let perType = this.latest.get(item);
+    if (perType === undefined) {
+      perType = new Map();
+      this.latest.set(item, perType);
+    }
+    perType.set(type, values);
+    this.last.set(item, values);
+    return name;
+  }
+
+  /** GetCommRealData(code, fid): the latest value of that FID for the code, "" when none. */
+  value(code: string, fid: number | string): string {
+    const key = String(fid);
+    const recent = this.last.get(code);
+    if (recent !== undefined && key in recent) return recent[key] ?? '';
+    for (const values of this.latest.get(code)?.values() ?? []) {
+      if (key in values) return values[key] ?? '';
+    }
+    return '';
+  }
+
+  private checkArgs(screen: string, codeList: string, fidList: string, optType: string): Refusal | undefined {
+    if (optType !== '0' && optType !== '1') return refuse('OP_ERR_INPUT', `optType must be "0" (replace) or "1" (add), got "${optType}"`);
+    const codes = splitList(codeList);
+    if (codes.length > REAL_LIMITS.codesPerCall) return refuse('OP_ERR_OVER_MAX_DATA', `codeList has ${codes.length} codes; at most ${REAL_LIMITS.codesPerCall} per SetRealReg call`);
+    const fids = splitList(fidList);
+    if (fids.length === 0) return refuse('OP_ERR_INPUT', 'fidList is empty: name at least one FID ("10;15;20")');
+    if (fids.length > REAL_LIMITS.fidsPerCall) return refuse('OP_ERR_OVER_MAX_FID', `fidList has ${fids.length} FIDs; at most ${REAL_LIMITS.fidsPerCall} per SetRealReg call`);
+    const notNumber = fids.find((f) => !/^\d+$/.test(f));
+    if (notNumber !== undefined) return refuse('OP_ERR_INPUT', `fidList entry "${notNumber}" is not a FID number`);
+    const badCode = codes.find((c) => !/^[0-9A-Z]{3,9}(_NX|_AL)?$/.test(c));
+    if (badCode !== undefined) return refuse('OP_ERR_INPUT', `codeList entry "${badCode}" is not a stock or sector code`);
+    if (!this.screens.has(screen) && this.screens.size >= REAL_LIMITS.screens) {
+      return refuse('OP_ERR_INPUT', `screen "${screen}" would be screen ${REAL_LIMITS.screens + 1}; the OCX allows ${REAL_LIMITS.screens}: free one with DisconnectRealData`);
+    }
+    const kinds = new Set((codes.length === 0 ? [''] : codes).map(itemKind));
+    const nums = fids.map(Number);
+    if ([...kinds].every((k) => typesFor(nums, k).length === 0)) {
+      return refuse('OP_ERR_INPUT', `no real type Kiwoom REST delivers carries FIDs ${fids.join(';')} for ${codes.length === 0 ? 'a market-wide registration' : `codes ${codes.join(';')}`}`);
+    }
+    return undefined;
+  }
+
+  private warnUndelivered(fids: number[]): void {
+    for (const fid of undeliveredFids(fids)) {
+      if (this.warned.has(fid)) continue;
+      this.warned.add(fid);
+      this.warn(`FID ${fid} is not delivered by Kiwoom REST real-time data: GetCommRealData returns "" for it (see MIGRATION.md)`);
+    }
+  }
+
+  private screenRegs(screen: string): ScreenRegs {
+    let regs = this.screens.get(screen);
+    if (regs === undefined) {
+      regs = { grp: this.freeGroups.shift() ?? String(this.nextGroup++), codes: new Map() };
+      this.screens.set(screen, regs);
+    }
+    return regs;
+  }
+
+  private async removeFromScreen(screen: string, code: string | undefined): Promise<void> {
+    const regs = this.screens.get(screen);
+    if (regs === undefined) return;
+    const codes = code === undefined ? [...regs.codes.keys()] : regs.codes.has(code) ? [code] : [];
+    // One REMOVE per distinct type set, so that each message is item × type as the wire wants.
+    const byTypes = new Map<string, string[]>();
+    for (const c of codes) {
+      const key = [...(regs.codes.get(c) ?? [])].sort().join(',');
+      byTypes.set(key, [...(byTypes.get(key) ?? []), c]);
+      regs.codes.delete(c);
+    }
+    if (regs.codes.size === 0) {
+      this.screens.delete(screen);
+      this.freeGroups.push(regs.grp);
+    }
+    for (const [types, items] of byTypes) {
+      if (types !== '') await this.rt.remove(regs.grp, items, types.split(','));
+    }
+  }
+}
