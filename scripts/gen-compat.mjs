@@ -10,6 +10,7 @@ import { buildChejan } from './compat/chejan.mjs';
 import { buildFids } from './compat/fids.mjs';
 import { buildRealTypes } from './compat/real-types.mjs';
 import { loadSources } from './compat/sources.mjs';
+import { buildTrMap } from './compat/tr-map.mjs';
 import { runCli } from './gen-registry.mjs';
 import { stableJson } from './lib/stable-json.mjs';
 
@@ -18,6 +19,7 @@ const TABLES = {
   'compat/fids.json': [buildFids, 2],
   'compat/real-types.json': [buildRealTypes, 3],
   'compat/chejan.json': [buildChejan, 3],
+  'compat/tr-map.json': [buildTrMap, 3],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */
