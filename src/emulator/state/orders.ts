@@ -1,0 +1,260 @@
+/**
+ * The order engine: validates orders against KRX rules and the account, matches them
+ * against the simulated book level by level, rests the remainder and fills it on later
+ * ticks. Every accept, fill, modify, cancel and reject is emitted as an `order` event,
+ * and every holding change as a `position` event, for the WebSocket side's 00/04 frames.
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type {
+  EmulatorStateEvents, FillRecord, OrderRecord, OrderSide, StockInfo,
+} from '../types.js';
+import type { Account } from './accounts.js';
+import type { Market } from './market.js';
+import { BusinessReject, type RejectName } from './reject.js';
+import { onTick } from './pricing.js';
+import { loadEmulatorData } from '../data.js';
+
+interface OrderRules {
+  tradeTypes: Record<string, 'limit' | 'market'>;
+  marketHours: { open: string; close: string };
+}
+const rules = loadEmulatorData<OrderRules>('rules');
+
+/** How `trde_tp` behaves: limit-like or market-like; unknown codes are limit orders. */
+export function orderKind(trdeTp: string): 'limit' | 'market' {
+  return rules.tradeTypes[trdeTp] ?? 'limit';
+}
+
+/** A new order as the REST side parsed it. */
+export interface NewOrder {
+  apiId: string;
+  side: OrderSide;
+  code: string;
+  qty: number;
+  /** Limit price; ignored for market-like trde_tp. */
+  price: number;
+  trdeTp: string;
+  exchange: OrderRecord['exchange'];
+}
+
+/** A modify (정정) or cancel (취소) request. `qty` 0 means the whole open quantity. */
+export interface AmendOrder {
+  apiId: string;
+  origOrdNo: string;
+  code: string;
+  qty: number;
+  /** New price, for a modify. */
+  price?: number;
+}
+
+interface EngineDeps {
+  events: EventEmitter<EmulatorStateEvents>;
+  market: Market;
+  stock: (code: string) => StockInfo | undefined;
+  account: (number: string) => Account;
+  /** Korea-time HHMMSS. */
+  now: () => string;
+  marketHours: 'always-open' | 'krx';
+}
+
+export class OrderEngine {
+  readonly ledger: OrderRecord[] = [];
+  readonly fills: FillRecord[] = [];
+  private lastOrdNo = 0;
+  private lastFillNo = 0;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** Orders still working (open quantity > 0), oldest first. */
+  openOrders(account?: string): OrderRecord[] {
+    return this.ledger.filter((o) => o.openQty > 0 && (account === undefined || o.account === account));
+  }
+
+  /** Shares of `code` reserved by open sell orders. */
+  reservedQty(account: string, code: string): number {
+    return this.openOrders(account)
+      .filter((o) => o.side === 'sell' && o.code === code)
+      .reduce((n, o) => n + o.openQty, 0);
+  }
+
+  /** Cash reserved by open buy orders (price × open quantity plus commission). */
+  reservedCash(account: string): number {
+    const acct = this.deps.account(account);
+    return this.openOrders(account)
+      .filter((o) => o.side === 'buy')
+      .reduce((n, o) => n + o.price * o.openQty + acct.commission(o.price * o.openQty), 0);
+  }
+
+  /** Cash an order may still use: 주문가능금액. */
+  orderableCash(account: string): number {
+    return this.deps.account(account).cash - this.reservedCash(account);
+  }
+
+  /** Validates, books and matches a new order; throws BusinessReject (and emits 'rejected'). */
+  place(account: string, req: NewOrder): OrderRecord {
+    const stock = this.mustStock(req.code);
+    const quote = this.deps.market.quote(req.code);
+    const market = orderKind(req.trdeTp) === 'market';
+    const draft: OrderRecord = {
+      ordNo: '', origOrdNo: '', account, apiId: req.apiId, code: req.code, name: stock.name, side: req.side,
+      trdeTp: req.trdeTp, qty: req.qty, price: market ? 0 : req.price, filledQty: 0, openQty: req.qty,
+      status: '접수', time: this.deps.now(), exchange: req.exchange,
+    };
+    this.check(draft, () => {
+      this.checkHours();
+      if (!quote) throw new BusinessReject('tick');
+      if (!market) this.checkPrice(req.price, stock.market, quote.upperLimit, quote.lowerLimit);
+      if (req.side === 'buy') {
+        const unit = market ? quote.upperLimit : req.price;
+        const acct = this.deps.account(account);
+        if (unit * req.qty + acct.commission(unit * req.qty) > this.orderableCash(account)) throw new BusinessReject('cash');
+      } else {
+        const held = this.deps.account(account).positions.get(req.code)?.qty ?? 0;
+        if (req.qty > held - this.reservedQty(account, req.code)) throw new BusinessReject('sellQty');
+      }
+    });
+    const order = this.record(draft);
+    this.emitOrder('accepted', order);
+    this.match(order);
+    return order;
+  }
+
+  /** 정정: moves part or all of an open order to a new price under a new order number. */
+  modify(account: string, req: AmendOrder): OrderRecord {
+    const orig = this.ledger.find((o) => o.ordNo === req.origOrdNo && o.account === account && o.code === req.code);
+    const stock = this.mustStock(req.code);
+    const qty = req.qty === 0 ? (orig?.openQty ?? 0) : req.qty;
+    const price = req.price ?? 0;
+    const draft: OrderRecord = {
+      ordNo: '', origOrdNo: req.origOrdNo, account, apiId: req.apiId, code: req.code, name: stock.name,
+      side: orig?.side ?? 'buy', trdeTp: orig?.trdeTp ?? '0', qty, price, filledQty: 0, openQty: qty,
+      status: '확인', time: this.deps.now(), exchange: orig?.exchange ?? 'KRX',
+    };
+    this.check(draft, () => {
+      this.checkHours();
+      if (!orig || orig.openQty === 0) throw new BusinessReject('noOrder');
+      if (qty > orig.openQty) throw new BusinessReject('qty');
+      const quote = this.deps.market.quote(req.code);
+      if (quote) this.checkPrice(price, stock.market, quote.upperLimit, quote.lowerLimit);
+      if (orig.side === 'buy') {
+        const extra = (price - orig.price) * qty;
+        if (extra > 0 && extra > this.orderableCash(account)) throw new BusinessReject('cash');
+      }
+    });
+    const target = orig as OrderRecord;
+    target.openQty -= qty;
+    if (target.openQty === 0 && target.filledQty === 0) target.status = '확인';
+    const order = this.record(draft);
+    this.emitOrder('modified', order);
+    this.match(order);
+    return order;
+  }
+
+  /** 취소: takes part or all of an open order off the book. */
+  cancel(account: string, req: AmendOrder): OrderRecord {
+    const orig = this.ledger.find((o) => o.ordNo === req.origOrdNo && o.account === account && o.code === req.code);
+    const stock = this.mustStock(req.code);
+    const qty = req.qty === 0 ? (orig?.openQty ?? 0) : req.qty;
+    const draft: OrderRecord = {
+      ordNo: '', origOrdNo: req.origOrdNo, account, apiId: req.apiId, code: req.code, name: stock.name,
+      side: orig?.side ?? 'buy', trdeTp: orig?.trdeTp ?? '0', qty, price: orig?.price ?? 0, filledQty: 0, openQty: 0,
+      status: '확인', time: this.deps.now(), exchange: orig?.exchange ?? 'KRX',
+    };
+    this.check(draft, () => {
+      this.checkHours();
+      if (!orig || orig.openQty === 0) throw new BusinessReject('noOrder');
+      if (qty > orig.openQty) throw new BusinessReject('qty');
+    });
+    const target = orig as OrderRecord;
+    target.openQty -= qty;
+    if (target.openQty === 0) target.status = '취소';
+    const order = this.record(draft);
+    this.emitOrder('cancelled', order);
+    return order;
+  }
+
+  /** Matches every working order on `code` against the current book (after a market tick). */
+  matchResting(code: string): void {
+    for (const o of this.ledger) if (o.code === code && o.openQty > 0) this.match(o);
+  }
+
+  private match(order: OrderRecord): void {
+    const quote = this.deps.market.quote(order.code);
+    if (!quote || order.openQty === 0) return;
+    const market = order.price === 0;
+    const buy = order.side === 'buy';
+    const prices = buy ? quote.askPrices : quote.bidPrices;
+    const qtys = buy ? quote.askQtys : quote.bidQtys;
+    let last = 0;
+    for (let k = 0; k < prices.length && order.openQty > 0; k++) {
+      const p = prices[k] ?? 0;
+      if (p === 0) break;
+      if (!market && (buy ? p > order.price : p < order.price)) break;
+      last = p;
+      const q = Math.min(qtys[k] ?? 0, order.openQty);
+      if (q > 0) this.fill(order, p, q);
+    }
+    // A market order never rests: what the visible book cannot fill prints at the last level.
+    if (market && order.openQty > 0) this.fill(order, last || quote.price, order.openQty);
+  }
+
+  private fill(order: OrderRecord, price: number, qty: number): void {
+    const acct = this.deps.account(order.account);
+    order.filledQty += qty;
+    order.openQty -= qty;
+    order.status = '체결';
+    const fill: FillRecord = {
+      ordNo: order.ordNo, fillNo: String(++this.lastFillNo).padStart(7, '0'), account: order.account,
+      code: order.code, side: order.side, price, qty, time: this.deps.now(),
+    };
+    this.fills.push(fill);
+    const position = order.side === 'buy'
+      ? acct.bookBuy(order.code, order.name, price, qty)
+      : acct.bookSell(order.code, price, qty);
+    const quote = this.deps.market.applyFill(order.code, order.side, price, qty);
+    this.deps.events.emit('trade', quote);
+    this.emitOrder('fill', order, fill);
+    this.deps.events.emit('position', acct.snapshot(position, quote.price, this.reservedQty(order.account, order.code)));
+  }
+
+  private check(draft: OrderRecord, validate: () => void): void {
+    try {
+      validate();
+    } catch (err) {
+      if (err instanceof BusinessReject) {
+        this.deps.events.emit('order', {
+          kind: 'rejected', account: draft.account, order: { ...draft, status: '거부', openQty: 0 }, reason: err.rule.text,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private checkHours(): void {
+    if (this.deps.marketHours !== 'krx') return;
+    const now = this.deps.now();
+    if (now < rules.marketHours.open) throw new BusinessReject('beforeOpen');
+    if (now >= rules.marketHours.close) throw new BusinessReject('afterClose');
+  }
+
+  private checkPrice(price: number, market: string, upper: number, lower: number): void {
+    if (!onTick(price, market)) throw new BusinessReject('tick');
+    if (price > upper || price < lower) throw new BusinessReject('priceLimit' satisfies RejectName);
+  }
+
+  private record(draft: OrderRecord): OrderRecord {
+    const order = { ...draft, ordNo: String(++this.lastOrdNo).padStart(7, '0') };
+    this.ledger.push(order);
+    return order;
+  }
+
+  private emitOrder(kind: 'accepted' | 'fill' | 'modified' | 'cancelled', order: OrderRecord, fill?: FillRecord): void {
+    this.deps.events.emit('order', { kind, account: order.account, order: { ...order }, ...(fill ? { fill } : {}) });
+  }
+
+  private mustStock(code: string): StockInfo {
+    const s = this.deps.stock(code);
+    if (!s) throw new RangeError(`unknown stock code ${code}`);
+    return s;
+  }
+}
