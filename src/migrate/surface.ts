@@ -1,0 +1,34 @@
+/**
+ * The OCX surface table (`compat/migrate/ocx-surface.json`): for each of the 58 OCX methods and
+ * 9 events, the APIServer method that replaces it, what it becomes on the wire, and what a
+ * legacy program changes at such a site.
+ */
+import { readFileSync } from 'node:fs';
+
+/** How one OCX method is served. */
+export interface MethodRow {
+  /** The APIServer method, or null when kiwoom-compat does not provide it. */
+  facade: string | null;
+  /** The REST api-id(s) or WebSocket message it becomes. */
+  wire: string;
+  /** What a legacy program changes at such a call site. */
+  change: string;
+}
+
+/** Where one OCX event comes from now. */
+export interface EventRow {
+  source: string;
+  change: string;
+}
+
+interface SurfaceFile {
+  methods: Record<string, MethodRow>;
+  events: Record<string, EventRow>;
+}
+
+const file = JSON.parse(readFileSync(new URL('../../compat/migrate/ocx-surface.json', import.meta.url), 'utf8')) as SurfaceFile;
+
+/** Every OCX method by name. */
+export const OCX_METHODS: Readonly<Record<string, MethodRow>> = file.methods;
+/** Every OCX event by name. */
+export const OCX_EVENTS: Readonly<Record<string, EventRow>> = file.events;
