@@ -1,0 +1,16 @@
+/** The Kiwoom WebSocket as a long-lived session: `RealtimeSession` and its public types. */
+export { RealtimeSession, type SessionState } from './session.js';
+export { resolveWsUrl, WS_PATH } from './endpoint.js';
+export type {
+  BufferOptions,
+  ConditionEvent,
+  ConditionInfo,
+  DisconnectInfo,
+  RealEvent,
+  RealtimeEvents,
+  RealtimeSessionOptions,
+  RealtimeStats,
+  ReconnectOptions,
+  SystemEvent,
+  TokenSource,
+} from './types.js';

@@ -1,0 +1,768 @@
+/**
+ * One Kiwoom WebSocket session: LOGIN, PING echo, REG/REMOVE, real-time data, condition
+ * search, and a reconnect that restores every subscription and real-time condition.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { pino, type Logger } from 'pino';
+import WebSocket, { type RawData } from 'ws';
+import { AuthError, HttpError, KiwoomError, NetworkError, SessionError, ValidationError } from '../errors.js';
+import { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
+import { realType, REGISTRABLE } from './catalog.js';
+import { codesOf, conditionEventOf, ConditionBook, parseConditionList } from './conditions.js';
+import { Dispatcher } from './dispatcher.js';
+import { resolveWsUrl } from './endpoint.js';
+import { BadFrames, CONDITION_API_ID, CONTROL_TRNM, replyError, returnCodeOf } from './frames.js';
+import { ReplyQueue, type ControlReply } from './replies.js';
+import { SubscriptionBook, type RegBlock } from './subscriptions.js';
+import type {
+  ConditionInfo,
+  RealEvent,
+  RealtimeEvents,
+  RealtimeSessionOptions,
+  RealtimeStats,
+  TokenSource,
+} from './types.js';
+
+/** Where the session is in its life. */
+export type SessionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+const DEFAULTS = {
+  chunkSize: 100,
+  requestTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  pingIntervalMs: 10_000,
+  heartbeatMisses: 5,
+  authFailureLimit: 3,
+  maxRealtimeConditions: 10,
+  conditionWindowMs: 60_000,
+} as const;
+
+/** A control request is retried after this many lost connections at most. */
+const MAX_CONTROL_ATTEMPTS = 5;
+/** One-shot condition results longer than this many pages are cut (a server looping on cont_yn). */
+const MAX_CONDITION_PAGES = 1_000;
+/** How long close() waits for the server's close frame before terminating. */
+const CLOSE_GRACE_MS = 1_000;
+
+const R10001_MESSAGE =
+  'Another login with the same app key took over this WebSocket session (SYSTEM R10001). ' +
+  'Kiwoom allows one WebSocket session per app key; this session has stopped and will not reconnect. ' +
+  'Close the other program or use a different app key.';
+
+/**
+ * The Kiwoom WebSocket (`/api/dostk/websocket`) as a long-lived session.
+ *
+ * - Logs in with the REST client's token; a rejected token is re-issued once per attempt.
+ * - Echoes every PING unchanged; never echoes SYSTEM. R10001 (another login took the
+ *   session) stops it for good; R10002/R10004 and any drop or silence reconnect it with
+ *   exponential backoff, jitter and a cap, then restore subscriptions and real-time conditions.
+ * - Subscriptions are desired state: `register`/`remove` change what is wanted, and only the
+ *   difference from what the server acknowledged is sent.
+ * - After `authFailureLimit` consecutive login rejections the session stops with a
+ *   {@link SessionError} (`code: 'auth-circuit-open'`) that says what to check.
+ * - Listeners run synchronously on the frame; an exception in one is caught and counted.
+ *
+ * ```ts
+ * const rt = new RealtimeSession({ rest });
+ * rt.on('real', ({ type, item, values }) => console.log(type, item, values['10']));
+ * await rt.connect();
+ * await rt.register('1', ['005930', '000660'], ['0B']);
+ * ```
+ */
+export class RealtimeSession extends EventEmitter<RealtimeEvents> {
+  /** The WebSocket URL, path included. */
+  readonly url: string;
+
+  readonly #rest: TokenSource;
+  readonly #log: Logger;
+  readonly #opts: {
+    requestTimeoutMs: number;
+    connectTimeoutMs: number;
+    pingIntervalMs: number;
+    heartbeatMisses: number;
+    authFailureLimit: number;
+  };
+  readonly #backoff: ResolvedBackoff | false;
+  readonly #replies: ReplyQueue;
+  readonly #subs: SubscriptionBook;
+  readonly #conds: ConditionBook;
+  readonly #dispatcher: Dispatcher;
+  readonly #bad: BadFrames;
+
+  #state: SessionState = 'idle';
+  #ws: WebSocket | undefined;
+  #connecting: Promise<void> | undefined;
+  #openWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  #lane: Promise<unknown> = Promise.resolve();
+  #authFailures = 0;
+  #framesIn = 0;
+  #reconnects = 0;
+  #listenerErrors = 0;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #sleeping: { timer: NodeJS.Timeout; wake(): void } | undefined;
+
+  constructor(options: RealtimeSessionOptions) {
+    super();
+    if (options?.rest === undefined || typeof options.rest.token !== 'function') {
+      throw new ValidationError('RealtimeSession needs `rest`: an object with token() and invalidateToken()', {
+        field: 'rest',
+      });
+    }
+    this.#rest = options.rest;
+    this.url = resolveWsUrl(options.rest, options.wsUrl);
+    this.#log = (options.logger ?? pino({ level: 'silent' })).child({ component: 'realtime' });
+    this.#opts = {
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
+      heartbeatMisses: options.heartbeatMisses ?? DEFAULTS.heartbeatMisses,
+      authFailureLimit: options.authFailureLimit ?? DEFAULTS.authFailureLimit,
+    };
+    this.#backoff = options.reconnect === false ? false : { ...DEFAULT_BACKOFF, ...options.reconnect };
+    const limiter = options.conditionRateLimit;
+    const windowMs = limiter === true ? DEFAULTS.conditionWindowMs : limiter ? limiter.windowMs : 0;
+    this.#replies = new ReplyQueue(this.#opts.requestTimeoutMs);
+    this.#subs = new SubscriptionBook(options.chunkSize ?? DEFAULTS.chunkSize);
+    this.#conds = new ConditionBook(options.maxRealtimeConditions ?? DEFAULTS.maxRealtimeConditions, windowMs);
+    this.#dispatcher = new Dispatcher(this.#deliver, options.buffer, () =>
+      this.#log.warn('slow consumer: real-time frames dropped beyond the buffer cap (see stats().dropped)'),
+    );
+    this.#bad = new BadFrames(this.#log);
+  }
+
+  /** `idle` before connect, `open` when logged in and restored, `reconnecting` in a gap, `closed` for good. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Open the socket, LOGIN and send every subscription registered so far. Rejects with an
+   * AuthError when the token is refused twice (a fresh one is issued in between), a
+   * NetworkError/HttpError when the server cannot be reached, or a SessionError when closed.
+   * Automatic reconnects only start after a first successful connect.
+   */
+  async connect(): Promise<void> {
+    if (this.#state === 'closed') throw closedError();
+    if (this.#state === 'open') return;
+    if (this.#connecting) return this.#connecting;
+    this.#state = 'connecting';
+    this.#connecting = this.#establish(false).then(
+      () => {
+        this.#connecting = undefined;
+        this.#becomeOpen();
+      },
+      (error: unknown) => {
+        this.#connecting = undefined;
+        if (this.#state === 'connecting') this.#state = 'idle';
+        throw error;
+      },
+    );
+    return this.#connecting;
+  }
+
+  /** Close the socket and stop for good; pending requests reject with a SessionError. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#halt();
+    this.#rejectOpenWaiters(closedError());
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws) await closeSocket(ws);
+  }
+
+  /** Counters since construction. */
+  stats(): RealtimeStats {
+    const d = this.#dispatcher;
+    return {
+      framesIn: this.#framesIn,
+      dispatched: d.dispatched,
+      coalesced: d.coalesced,
+      dropped: d.dropped,
+      buffered: d.buffered,
+      badFrames: { ...this.#bad.counts },
+      listenerErrors: this.#listenerErrors,
+      reconnects: this.#reconnects,
+    };
+  }
+
+  /** Hold real-time delivery; frames wait in the bounded buffer (see {@link BufferOptions}). */
+  pause(): void {
+    this.#dispatcher.pause();
+  }
+
+  /** Deliver what waited, then go on live. */
+  resume(): void {
+    this.#dispatcher.resume();
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /**
+   * Want real-time `types` for `items` in group `grpNo`. With `refresh` true (Kiwoom's
+   * default) the group's other registrations stay; false replaces them. Account-level types
+   * (00 주문체결, 04 잔고) are registered with item `""` whatever `items` says. Resolves when
+   * the server acknowledged (at once before connect: the registration is sent on connect);
+   * rejects with Kiwoom's message when refused, and the refused pairs are no longer wanted.
+   */
+  async register(
+    grpNo: string | number,
+    items: readonly string[],
+    types: readonly string[],
+    refresh: boolean | '0' | '1' = true,
+  ): Promise<void> {
+    const grp = checkGroup(grpNo);
+    const typeList = checkTypes(types);
+    const itemList = checkItems(items);
+    let replace = refresh === false || refresh === '0';
+    for (const [its, tys] of expand(itemList, typeList, 'REG')) {
+      this.#subs.want(grp, its, tys, replace);
+      replace = false;
+    }
+    await this.#syncSoon(grp);
+  }
+
+  /**
+   * Stop wanting `types` for `items` in group `grpNo`; leave `items` or `types` out for all of
+   * them (`remove('1')` ends the group). Resolves when the server acknowledged.
+   */
+  async remove(grpNo: string | number, items?: readonly string[], types?: readonly string[]): Promise<void> {
+    const grp = checkGroup(grpNo);
+    const typeList = types === undefined ? undefined : checkTypes(types);
+    const itemList = items === undefined ? undefined : checkItems(items);
+    if (itemList === undefined || itemList.length === 0) this.#subs.unwant(grp, undefined, typeList);
+    else if (typeList === undefined) this.#subs.unwant(grp, itemList);
+    else for (const [its, tys] of expand(itemList, typeList, 'REMOVE')) this.#subs.unwant(grp, its, tys);
+    await this.#syncSoon(grp);
+  }
+
+  /** Desired subscriptions: group → item → types. */
+  subscriptions(): Record<string, Record<string, string[]>> {
+    return this.#subs.snapshot();
+  }
+
+  // ------------------------------------------------------------------ conditions
+
+  /** The saved conditions (CNSRLST, ka10171). */
+  async conditions(): Promise<ConditionInfo[]> {
+    return this.#control(async () => parseConditionList((await this.#listConditions()).data));
+  }
+
+  /**
+   * Run condition `seq`. One-shot (default) gathers every page and returns the codes;
+   * `realtime: true` also keeps it running: entries and exits arrive as 'condition' events
+   * and it is restored after a reconnect. Codes are plain 6-digit codes (Kiwoom's `A`
+   * prefix removed), as the OCX gave them. At most `maxRealtimeConditions` (10) run at once:
+   * one more is refused before anything is sent.
+   */
+  async search(seq: string | number, options: { realtime?: boolean } = {}): Promise<string[]> {
+    const s = checkSeq(seq);
+    const realtime = options.realtime === true;
+    if (realtime) this.#conds.want(s);
+    const wait = this.#conds.claimSlot(s, Date.now());
+    if (wait > 0) await this.#sleepFor(wait);
+    if (this.#state === 'idle') {
+      if (!realtime) throw new SessionError('Not connected: call connect() before a one-shot search', { code: 'not-connected' });
+      return [];
+    }
+    return this.#control(() => (realtime ? this.#startRealtime(s, false) : this.#searchOnce(s)));
+  }
+
+  /** Stop real-time condition `seq` (CNSRCLR, ka10174). */
+  async stopSearch(seq: string | number): Promise<void> {
+    const s = checkSeq(seq);
+    this.#conds.unwant(s);
+    if (this.#state === 'idle') return;
+    await this.#control(async () => {
+      if (!this.#conds.isRunning(s)) return;
+      const reply = await this.#request({ trnm: 'CNSRCLR', seq: s });
+      if (returnCodeOf(reply) !== 0) throw replyError(reply, CONDITION_API_ID.CNSRCLR);
+      this.#conds.running(s, false);
+    });
+  }
+
+  /** Real-time conditions wanted now. */
+  realtimeConditions(): string[] {
+    return this.#conds.wanted();
+  }
+
+  // ------------------------------------------------------------------ hot path
+
+  #onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    if (ws !== this.#ws) return;
+    this.#framesIn++;
+    if (isBinary) return this.#bad.count('binary');
+    const text = data.toString();
+    let msg: { trnm?: unknown; data?: unknown; code?: unknown; message?: unknown };
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return this.#bad.count(text.startsWith('{') ? 'truncated' : 'non-json', text);
+    }
+    if (msg === null || typeof msg !== 'object') return this.#bad.count('non-json', text);
+    const trnm = msg.trnm;
+    if (trnm === 'REAL') {
+      const entries = msg.data;
+      if (!Array.isArray(entries)) return this.#bad.count('bad-real', text);
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i] as RealEvent | null;
+        if (e !== null && typeof e === 'object' && typeof e.type === 'string' && typeof e.item === 'string' && typeof e.values === 'object' && e.values !== null) {
+          this.#dispatcher.push(e);
+        } else {
+          this.#bad.count('bad-real', text);
+        }
+      }
+      return;
+    }
+    if (trnm === 'PING') {
+      // The server wants its own frame back, byte for byte.
+      ws.send(text);
+      return;
+    }
+    if (trnm === 'SYSTEM') return this.#onSystem(ws, String(msg.code ?? ''), String(msg.message ?? ''));
+    if (typeof trnm !== 'string') return this.#bad.count('no-trnm', text);
+    if (CONTROL_TRNM.has(trnm)) {
+      if (!this.#replies.settle(msg as ControlReply)) this.#bad.count('unexpected-reply', text);
+      return;
+    }
+    this.#bad.count('unknown-trnm', text);
+  }
+
+  readonly #deliver = (entry: RealEvent): void => {
+    try {
+      if (entry.type === '02') this.#deliverCondition(entry);
+      else this.emit('real', entry);
+    } catch (error) {
+      this.#listenerFailed(error);
+    }
+  };
+
+  #deliverCondition(entry: RealEvent): void {
+    const event = conditionEventOf(entry);
+    if (!event) return this.#bad.count('bad-condition', JSON.stringify(entry.values));
+    this.#conds.track(event);
+    this.emit('condition', event);
+  }
+
+  #listenerFailed(error: unknown): void {
+    if (this.#listenerErrors++ === 0) {
+      this.#log.error({ err: error }, 'a RealtimeSession listener threw; the session goes on (logged once; see stats().listenerErrors)');
+    }
+  }
+
+  /** Emit a lifecycle event without letting a listener's exception escape. */
+  #emitSafe<K extends keyof RealtimeEvents>(event: K, ...args: RealtimeEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: RealtimeEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      this.#listenerFailed(error);
+    }
+  }
+
+  // ------------------------------------------------------------------ SYSTEM, drops, reconnects
+
+  #onSystem(ws: WebSocket, code: string, message: string): void {
+    this.#emitSafe('system', { code, message });
+    if (code === 'R10001') {
+      this.#log.error({ code }, 'session taken over by another login with the same app key; not reconnecting');
+      this.#stop(new SessionError(`${R10001_MESSAGE} Server: ${message}`, { code: 'R10001' }));
+      return;
+    }
+    if (code === 'R10002' || code === 'R10004') {
+      this.#log.warn({ code, message }, 'server is closing the session; reconnecting');
+      ws.terminate();
+      return;
+    }
+    this.#log.info({ code, message }, 'SYSTEM message');
+  }
+
+  #onClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.#ws) return;
+    this.#ws = undefined;
+    this.#stopHeartbeat();
+    this.#replies.failAll(new NetworkError(`WebSocket closed (code ${code}${reason ? `: ${reason}` : ''})`));
+    if (this.#state !== 'open') return; // connect/establish sees the failure itself
+    const willReconnect = this.#backoff !== false;
+    this.#log.warn({ code, reason }, willReconnect ? 'WebSocket dropped; reconnecting' : 'WebSocket dropped');
+    this.#state = willReconnect ? 'reconnecting' : 'idle';
+    this.#emitSafe('disconnected', { code, reason, willReconnect });
+    if (willReconnect) void this.#reconnect(Date.now());
+    else this.#rejectOpenWaiters(new SessionError('WebSocket dropped and reconnect is off: call connect()', { code: 'disconnected' }));
+  }
+
+  async #reconnect(droppedAt: number): Promise<void> {
+    const backoff = this.#backoff;
+    if (backoff === false) return;
+    for (let attempt = 1; ; attempt++) {
+      const delay = backoffDelay(backoff, attempt);
+      this.#emitSafe('reconnecting', attempt, delay);
+      await this.#sleepFor(delay);
+      if (this.#state !== 'reconnecting') return;
+      try {
+        await this.#establish(true);
+      } catch (error) {
+        if (this.#state !== 'reconnecting') return;
+        if (error instanceof SessionError) return this.#stop(error);
+        this.#log.warn({ attempt, err: errorSummary(error) }, 'reconnect attempt failed');
+        continue;
+      }
+      if (this.#state !== 'reconnecting') return;
+      this.#reconnects++;
+      this.#becomeOpen();
+      const gapMs = Date.now() - droppedAt;
+      this.#log.info({ attempt, gapMs }, 'reconnected and restored');
+      this.#emitSafe('reconnected', gapMs);
+      return;
+    }
+  }
+
+  /** Stop for good because of `error` (R10001, circuit breaker): no reconnect. */
+  #stop(error: SessionError): void {
+    const wasOpen = this.#state === 'open';
+    const ws = this.#ws;
+    this.#ws = undefined;
+    this.#halt();
+    this.#rejectOpenWaiters(error);
+    ws?.terminate();
+    if (wasOpen) this.#emitSafe('disconnected', { code: 1000, reason: error.code, willReconnect: false });
+    this.#emitSafe('error', error);
+  }
+
+  #halt(): void {
+    this.#state = 'closed';
+    this.#stopHeartbeat();
+    this.#sleeping?.wake();
+    this.#dispatcher.clear();
+    this.#replies.failAll(closedError());
+  }
+
+  #becomeOpen(): void {
+    this.#state = 'open';
+    for (const w of this.#openWaiters.splice(0)) w.resolve();
+  }
+
+  #rejectOpenWaiters(error: Error): void {
+    for (const w of this.#openWaiters.splice(0)) w.reject(error);
+  }
+
+  #whenOpen(): Promise<void> {
+    if (this.#state === 'open') return Promise.resolve();
+    if (this.#state === 'closed') return Promise.reject(closedError());
+    if (this.#state === 'idle') {
+      return Promise.reject(new SessionError('Not connected: call connect() first', { code: 'not-connected' }));
+    }
+    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+  }
+
+  /** Sleep that close() cuts short. */
+  #sleepFor(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        if (this.#sleeping?.timer === timer) this.#sleeping = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      if (this.#state !== 'closed') this.#sleeping = { timer, wake };
+      else wake();
+    });
+  }
+
+  #startHeartbeat(): void {
+    let seen = this.#framesIn;
+    let misses = 0;
+    this.#heartbeat = setInterval(() => {
+      if (this.#framesIn !== seen) {
+        seen = this.#framesIn;
+        misses = 0;
+        return;
+      }
+      if (++misses < this.#opts.heartbeatMisses) return;
+      this.#log.warn({ silentMs: misses * this.#opts.pingIntervalMs }, 'no frame from the server; reconnecting');
+      this.#ws?.terminate();
+    }, this.#opts.pingIntervalMs);
+    this.#heartbeat.unref();
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  // ------------------------------------------------------------------ establishing a session
+
+  /** Socket, LOGIN (re-issuing a refused token once), restore. Throws SessionError when the circuit opens. */
+  async #establish(restoring: boolean): Promise<void> {
+    let reissued = false;
+    for (;;) {
+      const ws = await this.#open();
+      try {
+        await this.#login();
+        this.#authFailures = 0;
+        this.#startHeartbeat();
+        await this.#restore(restoring);
+        return;
+      } catch (error) {
+        if (this.#ws === ws) this.#ws = undefined;
+        this.#stopHeartbeat();
+        ws.terminate();
+        if (!(error instanceof AuthError)) throw error;
+        this.#authFailures++;
+        if (this.#authFailures >= this.#opts.authFailureLimit) throw circuitError(this.#authFailures, error);
+        if (reissued) throw error;
+        reissued = true;
+        this.#log.warn({ code: error.code }, 'WebSocket LOGIN refused; issuing a fresh token');
+        this.#rest.invalidateToken();
+      }
+    }
+  }
+
+  #open(): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.url, { handshakeTimeout: this.#opts.connectTimeoutMs });
+      const fail = (error: Error): void => {
+        ws.removeAllListeners();
+        ws.on('error', () => {});
+        ws.terminate();
+        reject(error);
+      };
+      ws.once('unexpected-response', (_req, res) => {
+        fail(new HttpError(`WebSocket upgrade to ${this.url} answered HTTP ${res.statusCode}`, { status: res.statusCode ?? 0 }));
+      });
+      ws.once('error', (error) => fail(new NetworkError(`WebSocket connect to ${this.url} failed: ${error.message}`, { cause: error })));
+      ws.once('open', () => {
+        ws.removeAllListeners();
+        if (this.#state === 'closed') return fail(closedError());
+        this.#ws = ws;
+        this.#subs.resetAcknowledged();
+        this.#conds.resetSocket();
+        ws.on('message', (data, isBinary) => this.#onMessage(ws, data, isBinary));
+        ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
+        ws.on('error', (error) => this.#log.warn({ err: errorSummary(error) }, 'WebSocket error'));
+        resolve(ws);
+      });
+    });
+  }
+
+  async #login(): Promise<void> {
+    const token = await this.#rest.token();
+    const reply = await this.#request({ trnm: 'LOGIN', token });
+    if (returnCodeOf(reply) !== 0) throw replyError(reply);
+  }
+
+  /** Bring the new socket to the desired state: every group, then every real-time condition. */
+  async #restore(restoring: boolean): Promise<void> {
+    const results = await Promise.allSettled(this.#subs.groups().map((grp) => this.#syncGroup(grp)));
+    for (const r of results) if (r.status === 'rejected') this.#restoreFailed(r.reason);
+    for (const seq of this.#conds.wanted()) {
+      try {
+        await this.#startRealtime(seq, restoring);
+      } catch (error) {
+        this.#restoreFailed(error);
+      }
+    }
+  }
+
+  /** A refusal during restore is reported, not fatal; a lost socket is fatal (the attempt failed). */
+  #restoreFailed(error: unknown): void {
+    if (error instanceof NetworkError || error instanceof SessionError) throw error;
+    this.#log.error({ err: errorSummary(error) }, 'a subscription could not be restored');
+    this.#emitSafe('error', error instanceof Error ? error : new KiwoomError(String(error)));
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /** Send a control message and wait for its reply; a timeout kills the socket (replies would pair wrongly). */
+  async #request(msg: { trnm: string; [key: string]: unknown }): Promise<ControlReply> {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) throw new NetworkError(`WebSocket not open for ${msg.trnm}`);
+    const reply = this.#replies.expect(msg.trnm);
+    ws.send(JSON.stringify(msg));
+    try {
+      return await reply;
+    } catch (error) {
+      if (this.#ws === ws && error instanceof NetworkError) ws.terminate();
+      throw error;
+    }
+  }
+
+  /**
+   * Run a control operation when the session is open, one at a time; if the socket is lost
+   * meanwhile, run it again after the reconnect (operations are diffs or searches: safe to repeat).
+   */
+  #control<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lane.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        await this.#whenOpen();
+        try {
+          return await fn();
+        } catch (error) {
+          const lost = error instanceof NetworkError && (this.#state === 'reconnecting' || this.#state === 'open');
+          if (!lost || attempt >= MAX_CONTROL_ATTEMPTS) throw error;
+        }
+      }
+    });
+    this.#lane = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Send a group's difference now, or nothing before connect (connect sends everything). */
+  async #syncSoon(grp: string): Promise<void> {
+    if (this.#state === 'idle') return;
+    await this.#control(() => this.#syncGroup(grp));
+  }
+
+  /** REMOVE what is no longer wanted, REG what is missing; refused REG pairs stop being wanted. */
+  async #syncGroup(grp: string): Promise<void> {
+    const { add, remove } = this.#subs.diff(grp);
+    const send = (trnm: 'REG' | 'REMOVE', block: RegBlock): Promise<void> => {
+      const msg = trnm === 'REG' ? { trnm, grp_no: grp, refresh: '1', data: [block] } : { trnm, grp_no: grp, data: [block] };
+      return this.#request(msg).then((reply) => {
+        if (returnCodeOf(reply) !== 0) {
+          if (trnm === 'REG') this.#subs.unwant(grp, block.item, block.type);
+          throw replyError(reply);
+        }
+        this.#subs.acknowledge(grp, block, trnm === 'REG');
+      });
+    };
+    const results = await Promise.allSettled([...remove.map((b) => send('REMOVE', b)), ...add.map((b) => send('REG', b))]);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const lost = failures.find((e) => e instanceof NetworkError);
+    if (lost !== undefined) throw lost;
+    if (failures.length > 0) throw failures[0];
+  }
+
+  async #listConditions(): Promise<ControlReply> {
+    const reply = await this.#request({ trnm: 'CNSRLST' });
+    if (returnCodeOf(reply) !== 0) throw replyError(reply, CONDITION_API_ID.CNSRLST);
+    this.#conds.listed = true;
+    return reply;
+  }
+
+  async #searchOnce(seq: string): Promise<string[]> {
+    const codes: string[] = [];
+    let cont = 'N';
+    let nextKey = '';
+    for (let page = 0; page < MAX_CONDITION_PAGES; page++) {
+      const reply = await this.#request({ trnm: 'CNSRREQ', seq, search_type: '0', stex_tp: 'K', cont_yn: cont, next_key: nextKey });
+      if (returnCodeOf(reply) !== 0) throw replyError(reply, CONDITION_API_ID.oneShot);
+      codes.push(...codesOf(reply.data));
+      if (reply['cont_yn'] !== 'Y') return codes;
+      cont = 'Y';
+      nextKey = String(reply['next_key'] ?? '');
+    }
+    this.#log.warn({ seq }, `condition search cut after ${MAX_CONDITION_PAGES} pages`);
+    return codes;
+  }
+
+  /** CNSRREQ search_type 1; after a reconnect, entries and exits missed in the gap become 'condition' events. */
+  async #startRealtime(seq: string, compare: boolean): Promise<string[]> {
+    if (!this.#conds.isWanted(seq)) return [];
+    if (!this.#conds.listed) await this.#listConditions();
+    const reply = await this.#request({ trnm: 'CNSRREQ', seq, search_type: '1', stex_tp: 'K' });
+    if (returnCodeOf(reply) !== 0) {
+      this.#conds.unwant(seq);
+      throw replyError(reply, CONDITION_API_ID.realtime);
+    }
+    this.#conds.running(seq, true);
+    const codes = codesOf(reply.data);
+    for (const event of this.#conds.reset(seq, codes, compare)) this.#emitSafe('condition', event);
+    return codes;
+  }
+}
+
+// ------------------------------------------------------------------ input checks
+
+function checkGroup(grpNo: string | number): string {
+  const grp = String(grpNo).trim();
+  if (!/^\d{1,4}$/.test(grp)) {
+    throw new ValidationError(`grpNo must be 1 to 4 digits, got ${JSON.stringify(grpNo)}`, { field: 'grpNo' });
+  }
+  return grp;
+}
+
+function checkTypes(types: readonly string[]): string[] {
+  if (!Array.isArray(types) || types.length === 0) {
+    throw new ValidationError('types must be a non-empty array of real-time types (e.g. ["0B"])', { field: 'types' });
+  }
+  for (const t of types) {
+    if (typeof t !== 'string' || realType(t)?.registrable !== true) {
+      throw new ValidationError(`types: unknown real-time type ${JSON.stringify(t)}; known: ${REGISTRABLE.join(', ')}`, {
+        field: 'types',
+      });
+    }
+  }
+  return [...new Set(types)];
+}
+
+function checkItems(items: readonly string[]): string[] {
+  if (!Array.isArray(items)) throw new ValidationError('items must be an array of codes', { field: 'items' });
+  for (const item of items) {
+    if (typeof item !== 'string' || item.length > 20 || /\s/.test(item)) {
+      throw new ValidationError(`items: ${JSON.stringify(item)} is not a code (e.g. "005930", "005930_NX", "001")`, {
+        field: 'items',
+      });
+    }
+  }
+  return [...new Set(items)];
+}
+
+function checkSeq(seq: string | number): string {
+  const s = String(seq).trim();
+  if (!/^\d{1,4}$/.test(s)) throw new ValidationError(`seq must be a condition number, got ${JSON.stringify(seq)}`, { field: 'seq' });
+  return s;
+}
+
+/** Item/type groups to want: account-level types take item "", market-wide types may. */
+function expand(items: readonly string[], types: readonly string[], trnm: 'REG' | 'REMOVE'): [string[], string[]][] {
+  const account: string[] = [];
+  const coded: string[] = [];
+  const optional: string[] = [];
+  for (const t of types) {
+    const kind = realType(t)?.item;
+    (kind === 'account' ? account : kind === 'optional' ? optional : coded).push(t);
+  }
+  const named = items.filter((i) => i !== '');
+  if (coded.length > 0 && named.length === 0 && trnm === 'REG') {
+    throw new ValidationError(`items: types ${coded.join(', ')} need at least one code`, { field: 'items' });
+  }
+  const out: [string[], string[]][] = [];
+  if (account.length > 0) out.push([[''], account]);
+  if (optional.length > 0) out.push([items.length > 0 ? [...items] : [''], optional]);
+  if (coded.length > 0) out.push([named, coded]);
+  return out;
+}
+
+// ------------------------------------------------------------------ small helpers
+
+function closedError(): SessionError {
+  return new SessionError('RealtimeSession is closed', { code: 'closed' });
+}
+
+function circuitError(failures: number, last: AuthError): SessionError {
+  return new SessionError(
+    `WebSocket login refused ${failures} times in a row; stopped retrying (last: ${last.kiwoomMessage || last.message}). ` +
+      'Check the app key and secret key, that this machine\'s IP is registered for the key, and that simNo matches ' +
+      'the key (production keys fail on mockapi.kiwoom.com and paper-trading keys on api.kiwoom.com).',
+    { code: 'auth-circuit-open', cause: last },
+  );
+}
+
+/** Message and name only: a whole error object could drag request details into a log. */
+function errorSummary(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+}
+
+/** Close politely, terminate if the server does not answer in time. */
+function closeSocket(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.close(1000, 'client closing');
+  });
+}
