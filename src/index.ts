@@ -1,0 +1,4 @@
+/** kiwoom-compat: the Kiwoom OpenAPI+ programming surface on Kiwoom's REST + WebSocket API. */
+export * from './errors.js';
+export * from './rest/index.js';
+export { createLogger, componentLogger, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type Logger } from './log.js';

@@ -1,0 +1,127 @@
+/**
+ * One POST over HTTP: undici keep-alive Agent with explicit connect / headers / body timeouts,
+ * plus a total deadline and the caller's AbortSignal. `fetch` is looked up at call time (or
+ * injected) so that msw can intercept it in unit tests. Failures become the library's errors;
+ * for an order any failure after the request may have left is an OrderUnknownError.
+ */
+import { Agent } from 'undici';
+import { NetworkError, OrderUnknownError, TimeoutError } from '../errors.js';
+
+/** One request. `headers` may carry the token: never log them. */
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  apiId: string;
+  /** An order: a lost answer means its fate is unknown. */
+  isOrder: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** The answer, body read as text. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface HttpTransportOptions {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+  totalMs: number;
+  fetch?: typeof globalThis.fetch | undefined;
+}
+
+/** The User-Agent sent: Kiwoom's WAF blocks some library defaults with an HTML 400 page. */
+export const USER_AGENT = 'kiwoom-compat/0.1 (+node)';
+
+/** Error codes undici puts on `cause` for its own timeouts. */
+const UNDICI_TIMEOUT_PHASE: Record<string, TimeoutError['phase']> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  UND_ERR_HEADERS_TIMEOUT: 'headers',
+  UND_ERR_BODY_TIMEOUT: 'body',
+};
+
+/** Socket errors that prove nothing was sent (safe to report an order as not placed). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export class HttpTransport {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connect: { timeout: options.connectMs },
+      headersTimeout: options.headersMs,
+      bodyTimeout: options.bodyMs,
+    });
+  }
+
+  /** POST and read the whole body. Throws TimeoutError, OrderUnknownError or NetworkError. */
+  async post(request: HttpRequest): Promise<HttpResponse> {
+    const deadline = AbortSignal.timeout(this.options.totalMs);
+    const signal = request.signal === undefined ? deadline : AbortSignal.any([deadline, request.signal]);
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    try {
+      const response = await doFetch(request.url, {
+        method: 'POST',
+        headers: { 'user-agent': USER_AGENT, ...request.headers },
+        body: request.body,
+        signal,
+        // Node's fetch accepts an undici dispatcher; the DOM typing does not know the field.
+        ...({ dispatcher: this.agent } as object),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text };
+    } catch (error) {
+      throw this.toError(error, request, deadline);
+    }
+  }
+
+  /** Close idle keep-alive sockets. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private toError(error: unknown, request: HttpRequest, deadline: AbortSignal): Error {
+    const { apiId, isOrder } = request;
+    const code = errorCode(error);
+    const phase: TimeoutError['phase'] | undefined =
+      request.signal?.aborted === true
+        ? 'abort'
+        : deadline.aborted
+          ? 'total'
+          : code === undefined
+            ? undefined
+            : UNDICI_TIMEOUT_PHASE[code];
+    const reason = phase === undefined ? (code ?? describe(error)) : `${phase} timeout`;
+    if (isOrder && !(code !== undefined && NOT_SENT_CODES.has(code))) {
+      return new OrderUnknownError(
+        `${apiId}: order request failed (${reason}); it may or may not have reached Kiwoom and is not resent: check open orders and fills`,
+        { apiId, phase: phase ?? 'headers', cause: error },
+      );
+    }
+    if (phase !== undefined) {
+      return new TimeoutError(`${apiId}: request ${phase === 'abort' ? 'aborted' : `failed (${reason})`}`, {
+        apiId,
+        phase,
+        cause: error,
+      });
+    }
+    return new NetworkError(`${apiId}: request failed (${reason})`, { apiId, cause: error });
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,152 @@
+/**
+ * The access token: issued (au10001) by one flight at a time, reused until shortly before its
+ * KST expiry, dropped when the server rejects it, revoked (au10002) on request, optionally
+ * kept in a cache file between runs.
+ */
+import type { Logger } from 'pino';
+import { HttpError } from '../errors.js';
+import { secretScrubber } from '../log.js';
+import type { HttpTransport } from './http.js';
+import { parseKstTimestamp } from './kst.js';
+import { readResponse } from './response.js';
+import { TokenCacheFile, tokenCacheKey, type StoredToken } from './token-cache.js';
+
+const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
+/** Used when a token looks expired on arrival (clock skew): use it briefly instead of re-issuing in a loop. */
+const SKEWED_TOKEN_LIFETIME_MS = 60_000;
+
+/** What listeners learn about a new token (never the token itself). */
+export interface TokenInfo {
+  /** Epoch ms of expiry. */
+  expiresAt: number;
+  issuedAt: number;
+  /** Read from the cache file rather than issued. */
+  fromCache: boolean;
+}
+
+export interface TokenManagerOptions {
+  appkey: string;
+  secretkey: string;
+  baseUrl: string;
+  http: HttpTransport;
+  logger: Logger;
+  refreshMarginMs: number;
+  cachePath?: string | undefined;
+  now: () => number;
+  onToken?: (info: TokenInfo) => void;
+}
+
+export class TokenManager {
+  private current: StoredToken | undefined;
+  private inflight: Promise<StoredToken> | undefined;
+  private cacheChecked = false;
+  private readonly cache: TokenCacheFile | undefined;
+  private readonly cacheKey: string;
+
+  constructor(private readonly options: TokenManagerOptions) {
+    this.cache = options.cachePath === undefined ? undefined : new TokenCacheFile(options.cachePath);
+    this.cacheKey = tokenCacheKey(options.appkey, options.baseUrl);
+  }
+
+  /** A valid token, issuing one if needed. Concurrent callers share one issue request. */
+  async get(): Promise<string> {
+    const current = this.current;
+    if (current !== undefined && this.isFresh(current)) return current.token;
+    this.inflight ??= this.obtain().finally(() => {
+      this.inflight = undefined;
+    });
+    return (await this.inflight).token;
+  }
+
+  /** Expiry of the token held now, if any. */
+  get expiresAt(): number | undefined {
+    return this.current?.expiresAt;
+  }
+
+  /**
+   * Forget the token so the next `get()` issues a new one. With `token`, only if it is still
+   * the current one: many calls rejected with the same token cause one re-issue, not many.
+   */
+  invalidate(token?: string): void {
+    if (token === undefined || this.current?.token === token) {
+      this.current = undefined;
+      this.cacheChecked = true; // the cached copy is the rejected one
+    }
+  }
+
+  /** Revoke the current token at Kiwoom (au10002) and forget it here and in the cache file. */
+  async revoke(): Promise<void> {
+    const held = this.current ?? (await this.inflight?.catch(() => undefined));
+    this.current = undefined;
+    this.cacheChecked = true;
+    await this.cache?.remove(this.cacheKey);
+    if (held === undefined) return;
+    const { appkey, secretkey } = this.options;
+    const outcome = await this.post('au10002', '/oauth2/revoke', { appkey, secretkey, token: held.token });
+    if (!outcome.ok) throw outcome.error;
+    this.options.logger.debug({ apiId: 'au10002' }, 'token revoked');
+  }
+
+  private isFresh(token: StoredToken): boolean {
+    // A short-lived token (emulator, tests) would otherwise be "about to expire" from birth.
+    const margin = Math.min(this.options.refreshMarginMs, (token.expiresAt - token.issuedAt) / 2);
+    return this.options.now() < token.expiresAt - margin;
+  }
+
+  private async obtain(): Promise<StoredToken> {
+    if (!this.cacheChecked && this.cache !== undefined) {
+      this.cacheChecked = true;
+      const cached = await this.cache.read(this.cacheKey);
+      if (cached !== undefined && this.isFresh(cached)) {
+        secretScrubber.add(cached.token);
+        this.current = cached;
+        this.options.logger.debug({ expiresAt: new Date(cached.expiresAt).toISOString() }, 'token read from cache file');
+        this.options.onToken?.({ expiresAt: cached.expiresAt, issuedAt: cached.issuedAt, fromCache: true });
+        return cached;
+      }
+    }
+    const issued = await this.issue();
+    this.current = issued;
+    await this.cache?.write(this.cacheKey, issued).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, 'token cache file not written');
+    });
+    this.options.onToken?.({ expiresAt: issued.expiresAt, issuedAt: issued.issuedAt, fromCache: false });
+    return issued;
+  }
+
+  private async issue(): Promise<StoredToken> {
+    const { appkey, secretkey, logger } = this.options;
+    const issuedAt = this.options.now();
+    const outcome = await this.post('au10001', '/oauth2/token', { grant_type: 'client_credentials', appkey, secretkey });
+    if (!outcome.ok) throw outcome.error;
+    const { token, expires_dt: expiresDt, token_type: tokenType } = outcome.body;
+    if (typeof token === 'string' && token !== '') secretScrubber.add(token);
+    const parsedExpiry = typeof expiresDt === 'string' ? parseKstTimestamp(expiresDt) : undefined;
+    if (typeof token !== 'string' || token === '' || parsedExpiry === undefined) {
+      throw new HttpError(
+        `au10001: token response lacks a token or a YYYYMMDDHHMMSS expires_dt (got expires_dt ${JSON.stringify(expiresDt)})`,
+        { apiId: 'au10001', status: 200 },
+      );
+    }
+    let expiresAt = parsedExpiry;
+    if (expiresAt <= issuedAt) {
+      logger.warn({ expiresDt }, 'token already expired by the local clock (clock skew?); using it briefly');
+      expiresAt = issuedAt + SKEWED_TOKEN_LIFETIME_MS;
+    }
+    logger.debug({ apiId: 'au10001', expiresAt: new Date(expiresAt).toISOString() }, 'token issued');
+    return { token, tokenType: typeof tokenType === 'string' ? tokenType : 'bearer', expiresAt, issuedAt };
+  }
+
+  /** The token endpoints take only Content-Type (no api-id, no authorization), like the official client. */
+  private async post(apiId: string, path: string, body: Record<string, string>) {
+    const response = await this.options.http.post({
+      url: `${this.options.baseUrl}${path}`,
+      headers: { 'content-type': JSON_CONTENT_TYPE },
+      body: JSON.stringify(body),
+      apiId,
+      isOrder: false,
+    });
+    return readResponse(apiId, response, (text) => secretScrubber.scrub(text));
+  }
+}
