@@ -8,13 +8,15 @@ import type { ConditionEvent, ConditionInfo, RealEvent } from '../realtime/types
 /** One REST answer. */
 export interface RestAnswer {
   body: Record<string, unknown>;
-  contYn: string;
+  contYn: 'Y' | 'N';
   nextKey: string;
 }
 
 /** What the facade needs of `KiwoomRest`. */
 export interface RestPort {
-  call(apiId: string, body: Record<string, unknown>, options?: { contYn?: string; nextKey?: string }): Promise<RestAnswer>;
+  call(apiId: string, body: Record<string, unknown>, options?: { contYn?: 'Y' | 'N'; nextKey?: string }): Promise<RestAnswer>;
+  /** Every page, with list fields concatenated. */
+  collect(apiId: string, body: Record<string, unknown>, options?: { maxPages?: number }): Promise<{ body: Record<string, unknown>; truncated: boolean }>;
 }
 
 /** What the facade needs of `RealtimeSession`. */

@@ -1,0 +1,117 @@
+/**
+ * Condition search in the OCX shape: GetConditionLoad, GetConditionNameList, SendCondition,
+ * SendConditionStop and the real-time I/D events, on the session's CNSRLST / CNSRREQ / CNSRCLR.
+ *
+ * The OCX rules hold here, before anything is sent: a condition runs at most once per minute
+ * (SendCondition returns 0, as the OCX does), and at most 10 conditions run in real time.
+ */
+import type { APIServerEvents } from './events.js';
+import type { ConditionEvent, ConditionInfo, RealtimePort } from './ports.js';
+import { isRefusal, refuse, type Refusal } from './refusal.js';
+
+/** The OCX's condition rules. */
+export const CONDITION_RULES = { windowMs: 60_000, maxRealtime: 10 } as const;
+
+type Emit = <K extends 'OnReceiveConditionVer' | 'OnReceiveTrCondition' | 'OnReceiveRealCondition'>(event: K, ...args: APIServerEvents[K]) => void;
+
+interface Running {
+  screen: string;
+  name: string;
+  index: number;
+}
+
+/** Condition search state of one APIServer. */
+export class Conditions {
+  private list: ConditionInfo[] = [];
+  private loaded = false;
+  private readonly lastRun = new Map<string, number>();
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly rt: RealtimePort,
+    private readonly emit: Emit,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** GetConditionLoad: 1 after OnReceiveConditionVer(1, msg); 0 (and the event with 0) on failure. */
+  async load(): Promise<number> {
+    try {
+      this.list = await this.rt.conditions();
+      this.loaded = true;
+      this.emit('OnReceiveConditionVer', 1, `조건검색식 ${this.list.length}건을 불러왔습니다`);
+      return 1;
+    } catch (err) {
+      this.emit('OnReceiveConditionVer', 0, `조건검색식을 불러오지 못했습니다: ${err instanceof Error ? err.message : String(err)}`);
+      return 0;
+    }
+  }
+
+  /** GetConditionNameList: `"000^name;001^name;"`, empty before GetConditionLoad. */
+  nameList(): string {
+    return this.list.map((c) => `${c.seq.padStart(3, '0')}^${c.name};`).join('');
+  }
+
+  /** SendCondition(screen, name, index, search): 1 when sent; a refusal when the OCX would return 0. */
+  async send(screen: string, name: string, index: number, search: number): Promise<Refusal | undefined> {
+    const found = this.find(name, index);
+    if (isRefusal(found)) return found;
+    if (search !== 0 && search !== 1) return refuse('OP_ERR_INPUT', `search must be 0 (once) or 1 (real-time), got ${String(search)}`);
+    const last = this.lastRun.get(found.seq);
+    if (last !== undefined && this.now() - last < CONDITION_RULES.windowMs) {
+      const waitS = Math.ceil((CONDITION_RULES.windowMs - (this.now() - last)) / 1000);
+      return refuse('OP_ERR_COND_OVERFLOW', `condition ${index} "${name}" ran less than a minute ago: the OCX allows one request per condition per minute (retry in ${waitS} s)`);
+    }
+    const realtime = search === 1;
+    if (realtime && !this.running.has(found.seq) && this.running.size >= CONDITION_RULES.maxRealtime) {
+      return refuse('OP_ERR_COND_OVERFLOW', `at most ${CONDITION_RULES.maxRealtime} conditions run in real time: stop one with SendConditionStop first`);
+    }
+    this.lastRun.set(found.seq, this.now());
+    if (realtime) this.running.set(found.seq, { screen, name, index });
+    try {
+      const codes = await this.rt.search(found.seq, { realtime });
+      this.emit('OnReceiveTrCondition', screen, codes.map((c) => `${c};`).join(''), name, index, 0);
+      return undefined;
+    } catch (err) {
+      if (realtime) this.running.delete(found.seq);
+      return refuse('OP_ERR_TR_FAIL', `condition ${index} "${name}": ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** SendConditionStop(screen, name, index). */
+  async stop(screen: string, name: string, index: number): Promise<Refusal | undefined> {
+    const found = this.find(name, index);
+    if (isRefusal(found)) return found;
+    if (!this.running.delete(found.seq)) return undefined;
+    await this.rt.stopSearch(found.seq);
+    void screen;
+    return undefined;
+  }
+
+  /** A real-time hit from the session → OnReceiveRealCondition. */
+  onCondition(ev: ConditionEvent): void {
+    const run = this.running.get(ev.seq);
+    if (run === undefined) return;
+    this.emit('OnReceiveRealCondition', ev.code, ev.kind, run.name, String(run.index));
+  }
+
+  /** Stops every real-time condition (cleanup). */
+  async clear(): Promise<void> {
+    const seqs = [...this.running.keys()];
+    this.running.clear();
+    for (const seq of seqs) await this.rt.stopSearch(seq);
+  }
+
+  /** How many conditions run in real time. */
+  realtimeCount(): number {
+    return this.running.size;
+  }
+
+  private find(name: string, index: number): ConditionInfo | Refusal {
+    if (!this.loaded) return refuse('OP_ERR_COND_NOTFOUND', 'conditions are not loaded: call GetConditionLoad first');
+    if (!Number.isInteger(index) || index < 0) return refuse('OP_ERR_COND_NOTFOUND', `index must be a condition number ≥ 0, got ${String(index)}`);
+    const byIndex = this.list.find((c) => Number(c.seq) === index);
+    if (byIndex === undefined) return refuse('OP_ERR_COND_NOTFOUND', `no condition with index ${index} (GetConditionNameList lists them)`);
+    if (byIndex.name !== name) return refuse('OP_ERR_COND_MISMATCH', `condition ${index} is "${byIndex.name}", not "${name}"`);
+    return byIndex;
+  }
+}

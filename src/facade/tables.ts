@@ -1,0 +1,24 @@
+/**
+ * The facade's own table (`compat/facade.json`): request defaults for REST-only keys, the OCX's
+ * internal order sTrCodes, the reconciliation queries and constant login-info tags.
+ */
+import { readFileSync } from 'node:fs';
+
+interface QuerySpec {
+  apiId: string;
+  body: Record<string, string>;
+  /** Response list key. */
+  list: string;
+}
+
+interface FacadeTable {
+  requestDefaults: Record<string, string>;
+  orderTrCodes: Record<string, string>;
+  reconcile: { openOrders: QuerySpec; fills: QuerySpec; maxPages: number };
+  loginInfo: Record<string, string>;
+}
+
+/** The facade table. */
+export const FACADE: Readonly<FacadeTable> = JSON.parse(
+  readFileSync(new URL('../../compat/facade.json', import.meta.url), 'utf8'),
+) as FacadeTable;

@@ -1,0 +1,145 @@
+/**
+ * SetInputValue + CommRqData → one REST call; the answer becomes the current {@link TrResult}
+ * for GetCommData / GetRepeatCnt inside OnReceiveTrData. Continuation (prevNext 2) reuses the
+ * next-key of the last answer on the same screen and TR.
+ */
+import { getLegacyOnlyTr, getTrMapping, type TrMapping } from '../compat/tr-map.js';
+import { allApis, getApi } from '../registry/index.js';
+import type { APIServerEvents } from './events.js';
+import type { RestPort } from './ports.js';
+import { checkScreen } from './real-data.js';
+import { isRefusal, refuse, type Refusal } from './refusal.js';
+import { FACADE } from './tables.js';
+import { TrResult } from './tr-result.js';
+
+type Emit = <K extends 'OnReceiveTrData' | 'OnReceiveMsg'>(event: K, ...args: APIServerEvents[K]) => void;
+
+/** Turns a failed call into the OCX code and message (rate limit → -200, ...). */
+export type FailureMapper = (err: unknown, kind: 'query' | 'order') => Refusal;
+
+/** Why a TR cannot be requested, naming the REST api-id to use where one exists. */
+function unmappedTr(trcode: string): Refusal {
+  const legacyOnly = getLegacyOnlyTr(trcode);
+  if (legacyOnly !== undefined) {
+    return refuse('OP_ERR_RQ_STRUCT_FAIL', `TR ${trcode} (${legacyOnly.name}) has no Kiwoom REST equivalent`);
+  }
+  const upper = trcode.toUpperCase();
+  const api = allApis().find((a) => a.legacy.includes(upper));
+  if (api !== undefined) {
+    return refuse('OP_ERR_RQ_STRUCT_FAIL', `TR ${trcode} is not mapped for CommRqData; Kiwoom REST answers it as api-id ${api.id} (${api.name}): call it with KiwoomRest.call('${api.id}', ...)`);
+  }
+  return refuse('OP_ERR_RQ_STRUCT_FAIL', `TR ${trcode} is unknown: it is neither a legacy TR with a REST twin nor a documented api-id`);
+}
+
+/** TR queries of one APIServer. */
+export class TrQueries {
+  private inputs = new Map<string, string>();
+  private readonly continuation = new Map<string, string>();
+  private readonly results = new Map<string, TrResult>();
+  private current: TrResult | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly rest: RestPort,
+    private readonly emit: Emit,
+    private readonly failure: FailureMapper,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** SetInputValue(name, value): kept until the next CommRqData. */
+  setInput(name: string, value: string): void {
+    this.inputs.set(name.trim(), value);
+  }
+
+  /** CommRqData(rqname, trcode, prevNext, screen). Resolves after OnReceiveTrData and OnReceiveMsg. */
+  async request(rqname: string, trcode: string, prevNext: number, screen: string): Promise<Refusal | undefined> {
+    const inputs = this.inputs;
+    // The OCX wants inputs re-set before every request, continuation included.
+    this.inputs = new Map();
+    const mapping = getTrMapping(trcode);
+    if (mapping === undefined) return unmappedTr(trcode);
+    const bad = checkScreen(screen) ?? (prevNext !== 0 && prevNext !== 2 ? refuse('OP_ERR_INPUT', `prevNext must be 0 (first page) or 2 (next page), got ${String(prevNext)}`) : undefined);
+    if (bad !== undefined) return bad;
+    const built = this.buildBody(trcode, mapping, inputs);
+    if (isRefusal(built)) return built;
+    const contKey = `${screen}|${trcode.toLowerCase()}`;
+    const nextKey = this.continuation.get(contKey);
+    if (prevNext === 2 && nextKey === undefined) {
+      return refuse('OP_ERR_INPUT', `CommRqData(prevNext 2) for ${trcode} on screen ${screen}: no previous page said there was more (OnReceiveTrData prevNext "2")`);
+    }
+    let answer;
+    try {
+      answer = await this.rest.call(mapping.apiId, built, prevNext === 2 && nextKey !== undefined ? { contYn: 'Y', nextKey } : {});
+    } catch (err) {
+      const failed = this.failure(err, 'query');
+      this.emit('OnReceiveMsg', screen, rqname, trcode, failed.message);
+      return failed;
+    }
+    if (answer.contYn === 'Y') this.continuation.set(contKey, answer.nextKey);
+    else this.continuation.delete(contKey);
+    const result = new TrResult(trcode, rqname, mapping, answer.body);
+    this.deliver(screen, result, answer.contYn === 'Y' ? '2' : '0', String(answer.body['return_msg'] ?? '').trim());
+    return undefined;
+  }
+
+  /**
+   * Makes a result current and raises OnReceiveTrData then OnReceiveMsg (the order answer uses
+   * this too, with a one-field result holding 주문번호).
+   */
+  deliver(screen: string, result: TrResult, prevNext: string, msg: string): void {
+    this.results.set(`${result.trcode.toLowerCase()}|${result.rqname}`, result);
+    this.current = result;
+    this.emit('OnReceiveTrData', screen, result.rqname, result.trcode, result.recordName, prevNext);
+    this.emit('OnReceiveMsg', screen, result.rqname, result.trcode, msg);
+  }
+
+  /** GetCommData(trcode, rqname, index, item). */
+  data(trcode: string, rqname: string, index: number, item: string): string {
+    const result = this.resultFor(trcode, rqname);
+    if (result === undefined) return '';
+    const { value, known } = result.value(index, item);
+    if (!known) this.warnOnce(`${result.trcode}|${item}`, `GetCommData: "${item.trim()}" is not an output of ${result.trcode} that Kiwoom REST delivers; returning ""`);
+    return value;
+  }
+
+  /** GetRepeatCnt(trcode, rqname). */
+  repeatCount(trcode: string, rqname: string): number {
+    return this.resultFor(trcode, rqname)?.repeatCount() ?? 0;
+  }
+
+  /**
+   * The result being read: the current event's when it is for this TR (consumers pass rqname,
+   * the record name or "" as the second argument, so the event, not the argument, decides).
+   */
+  private resultFor(trcode: string, rqname: string): TrResult | undefined {
+    const code = trcode.toLowerCase();
+    if (this.current !== undefined && this.current.trcode.toLowerCase() === code) return this.current;
+    return this.results.get(`${code}|${rqname}`) ?? this.current;
+  }
+
+  private buildBody(trcode: string, mapping: TrMapping, inputs: Map<string, string>): Record<string, string> | Refusal {
+    const body: Record<string, string> = {};
+    for (const [name, key] of Object.entries(mapping.inputs)) body[key] = (inputs.get(name) ?? '').trim();
+    for (const key of Object.keys(mapping.restOnlyInputs ?? {})) body[key] = FACADE.requestDefaults[key] ?? '';
+    const implicit = new Set(mapping.implicitInputs ?? []);
+    for (const name of inputs.keys()) {
+      if (!(name in mapping.inputs) && !implicit.has(name)) {
+        this.warnOnce(`${trcode}|in|${name}`, `SetInputValue: "${name}" is not an input of ${trcode} that Kiwoom REST takes; ignored`);
+      }
+    }
+    const spec = getApi(mapping.apiId);
+    const keyToName = new Map(Object.entries(mapping.inputs).map(([n, k]) => [k, n]));
+    for (const field of spec?.request ?? []) {
+      if (field.required && (body[field.key] ?? '') === '' && keyToName.has(field.key)) {
+        return refuse('OP_ERR_RQ_STRING_FAIL', `${trcode}: input "${keyToName.get(field.key) ?? field.key}" is required (SetInputValue before CommRqData)`);
+      }
+    }
+    return body;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
