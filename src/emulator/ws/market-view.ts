@@ -1,0 +1,140 @@
+/**
+ * What the WebSocket side derives from the simulated market beyond single quotes: each code's
+ * buy/sell flow and change counter (from 'trade' events), 업종 index levels and breadth over
+ * the master, and the international gold prices (a seeded walk of their own).
+ */
+import type { EmulatorState, Quote } from '../types.js';
+import type { GoldSpec, IndexSpec } from './data.js';
+import type { Breadth, Flow, Level } from './sources.js';
+
+/** Derived levels are recomputed at most this often: they summarise many stocks. */
+const RECOMPUTE_MS = 200;
+
+interface Derived {
+  level: Level;
+  breadth: Breadth;
+  at: number;
+  version: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export class MarketView {
+  private readonly flows = new Map<string, Flow>();
+  private readonly versions = new Map<string, number>();
+  private readonly indices = new Map<string, Derived>();
+  private readonly gold = new Map<string, Derived>();
+  private readonly random: () => number;
+  private readonly onTrade = (q: Quote): void => this.record(q);
+
+  constructor(
+    private readonly state: EmulatorState,
+    seed: number,
+  ) {
+    this.random = mulberry32(seed * 7919 + 17);
+    state.on('trade', this.onTrade);
+  }
+
+  detach(): void {
+    this.state.off('trade', this.onTrade);
+  }
+
+  /** Changes whenever the code trades: the key of cached frames. */
+  version(code: string): number {
+    return this.versions.get(code) ?? 0;
+  }
+
+  flow(code: string): Flow | undefined {
+    return this.flows.get(code);
+  }
+
+  private record(q: Quote): void {
+    this.versions.set(q.code, this.version(q.code) + 1);
+    let f = this.flows.get(q.code);
+    if (!f) this.flows.set(q.code, (f = { buyQty: 0, sellQty: 0, buyCount: 0, sellCount: 0 }));
+    if (q.lastQty > 0) {
+      f.buyQty += q.lastQty;
+      f.buyCount++;
+    } else if (q.lastQty < 0) {
+      f.sellQty -= q.lastQty;
+      f.sellCount++;
+    }
+  }
+
+  /** An 업종 index: its base moved by the members' average change, with their volume. */
+  index(spec: IndexSpec, now: string): Derived {
+    const prev = this.indices.get(spec.code);
+    if (prev && Date.now() - prev.at < RECOMPUTE_MS) return prev;
+    const breadth: Breadth = { up: 0, upper: 0, flat: 0, down: 0, lower: 0, members: 0, traded: 0 };
+    let ratio = 0;
+    let volume = 0;
+    let value = 0;
+    for (const s of this.state.master) {
+      if (!spec.markets.includes(s.market)) continue;
+      const q = this.state.quote(s.code);
+      if (!q) continue;
+      breadth.members++;
+      ratio += q.price / q.prevClose;
+      volume += q.volume;
+      value += q.value;
+      if (q.volume > 0) breadth.traded++;
+      if (q.price >= q.upperLimit) breadth.upper++;
+      else if (q.price <= q.lowerLimit) breadth.lower++;
+      else if (q.price > q.prevClose) breadth.up++;
+      else if (q.price < q.prevClose) breadth.down++;
+      else breadth.flat++;
+    }
+    const price = Math.round(spec.base * (breadth.members ? ratio / breadth.members : 1) * 100) / 100;
+    const level: Level = {
+      price,
+      prevClose: spec.base,
+      open: prev?.level.open ?? price,
+      high: Math.max(prev?.level.high ?? price, price),
+      low: Math.min(prev?.level.low ?? price, price),
+      upperLimit: 0,
+      lowerLimit: 0,
+      volume,
+      value,
+      lastQty: volume - (prev?.level.volume ?? volume),
+      time: now,
+    };
+    const next = { level, breadth, at: Date.now(), version: (prev?.version ?? 0) + 1 };
+    this.indices.set(spec.code, next);
+    return next;
+  }
+
+  /** International gold in won/g or $/oz: a small seeded walk around its base. */
+  goldLevel(spec: GoldSpec, now: string): Derived {
+    const prev = this.gold.get(spec.code);
+    if (prev && Date.now() - prev.at < RECOMPUTE_MS) return prev;
+    const last = prev?.level.price ?? spec.base;
+    const unit = 10 ** -spec.decimals;
+    const step = Math.round((last * (this.random() - 0.5) * 0.002) / unit) * unit;
+    const price = Number((last + step).toFixed(spec.decimals));
+    const level: Level = {
+      price,
+      prevClose: spec.base,
+      open: prev?.level.open ?? spec.base,
+      high: Math.max(prev?.level.high ?? price, price),
+      low: Math.min(prev?.level.low ?? price, price),
+      upperLimit: 0,
+      lowerLimit: 0,
+      volume: 0,
+      value: 0,
+      lastQty: 0,
+      time: now,
+    };
+    const next = { level, breadth: { up: 0, upper: 0, flat: 0, down: 0, lower: 0, members: 0, traded: 0 }, at: Date.now(), version: (prev?.version ?? 0) + 1 };
+    this.gold.set(spec.code, next);
+    return next;
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * Value sources of REAL FIDs. compat/emulator/real-types.json names a source for every FID of
+ * every type; this table says how each source reads the simulated market. A source that has
+ * nothing to read gives "0" (or "" for texts), never a made-up field.
+ */
+import type { OrderEvent, PositionSnapshot, StockInfo } from '../types.js';
+import { TABLES } from './data.js';
+import { addSeconds, plain, rate, remaining, signCode, signed, vsBase } from './format.js';
+
+/** Anything priced like a quote: a stock, an index, gold. */
+export interface Level {
+  price: number;
+  prevClose: number;
+  open: number;
+  high: number;
+  low: number;
+  upperLimit: number;
+  lowerLimit: number;
+  volume: number;
+  value: number;
+  lastQty: number;
+  time: string;
+  askPrices?: readonly number[];
+  askQtys?: readonly number[];
+  bidPrices?: readonly number[];
+  bidQtys?: readonly number[];
+}
+
+/** Buy/sell flow of one code since the emulator started, from the state's 'trade' events. */
+export interface Flow {
+  buyQty: number;
+  sellQty: number;
+  buyCount: number;
+  sellCount: number;
+}
+
+/** Advancers and decliners of an index's members (0U). */
+export interface Breadth {
+  up: number;
+  upper: number;
+  flat: number;
+  down: number;
+  lower: number;
+  members: number;
+  traded: number;
+}
+
+/** Everything a frame's values can be read from. */
+export interface FrameInput {
+  /** Plain code (no exchange suffix); '' for market-wide items. */
+  code: string;
+  name: string;
+  account: string;
+  level: Level;
+  decimals: number;
+  stock: StockInfo | undefined;
+  flow: Flow | undefined;
+  now: string;
+  /** FID 9081 / 337 거래소구분 of the registered item. */
+  exchange: string;
+  /** How many frames this (type, item) pushed before: drives alternating events (VI). */
+  count: number;
+  breadth?: Breadth;
+  order?: OrderEvent;
+  /** Accumulated fill amount of `order` (FID 903). */
+  filledAmount?: number;
+  position?: PositionSnapshot;
+  condition?: { seq: string; io: 'I' | 'D' };
+}
+
+type Source = (x: FrameInput, n: number) => string;
+
+const ZERO_FLOW: Flow = { buyQty: 0, sellQty: 0, buyCount: 0, sellCount: 0 };
+const BROKER_SHARES = [0.21, 0.16, 0.11, 0.07, 0.04];
+
+function sum(xs: readonly number[] | undefined): number {
+  let s = 0;
+  for (const v of xs ?? []) s += v;
+  return s;
+}
+
+function hash(code: string): number {
+  let h = 5381;
+  for (let i = 0; i < code.length; i++) h = ((h << 5) + h + code.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+/** Yesterday's volume, a fixed fraction of the listed shares (the state keeps no history). */
+function prevVolume(x: FrameInput): number {
+  return Math.max(1, Math.round((x.stock?.listed ?? 1_000_000) * (0.002 + (hash(x.code) % 50) / 10_000)));
+}
+
+const px = (x: FrameInput, v: number): string => vsBase(v, x.level.prevClose, x.decimals);
+const flow = (x: FrameInput): Flow => x.flow ?? ZERO_FLOW;
+const ratio = (a: number, b: number): string => plain(b === 0 ? 0 : (a / b) * 100, 2);
+const nav = (x: FrameInput): number => x.level.price * (1 + ((hash(x.code) % 21) - 10) / 10_000);
+const broker = (x: FrameInput, n: number, side: 'sell' | 'buy') =>
+  TABLES.brokers[(hash(x.code) + n + (side === 'buy' ? 3 : 0)) % TABLES.brokers.length];
+const brokerQty = (x: FrameInput, n: number, side: 'sell' | 'buy'): number =>
+  Math.round((side === 'sell' ? flow(x).sellQty : flow(x).buyQty) * (BROKER_SHARES[n - 1] ?? 0));
+const pgmQty = (x: FrameInput, side: 'sell' | 'buy'): number =>
+  Math.round((side === 'sell' ? flow(x).sellQty : flow(x).buyQty) * 0.12);
+const phaseAt = (now: string): string => {
+  let code = TABLES.marketPhases[0]?.code ?? '';
+  for (const p of TABLES.marketPhases) if (p.at <= now) code = p.code;
+  return code;
+};
+const fill = (x: FrameInput) => x.order?.fill;
+const fillAmount = (x: FrameInput): number => (fill(x)?.price ?? 0) * (fill(x)?.qty ?? 0);
+const orderAction = (x: FrameInput) => TABLES.orderActions[x.order?.order.apiId ?? ''] ?? 'new';
+const exchangeOf = (x: FrameInput) => TABLES.exchanges[x.order?.order.exchange ?? 'KRX'];
+const viStatic = (x: FrameInput): boolean => Math.floor(x.count / 2) % 2 === 0;
+
+/** Every source named in real-types.json. */
+export const SOURCES: Readonly<Record<string, Source>> = {
+  // quote-like levels
+  time: (x) => x.level.time || x.now,
+  now: (x) => x.now,
+  price: (x) => px(x, x.level.price),
+  change: (x) => signed(x.level.price - x.level.prevClose, x.decimals),
+  rate: (x) => rate(x.level.price, x.level.prevClose),
+  sign: (x) => signCode(x.level.price, x.level.prevClose, x.level.upperLimit, x.level.lowerLimit),
+  open: (x) => px(x, x.level.open),
+  high: (x) => px(x, x.level.high),
+  low: (x) => px(x, x.level.low),
+  upper: (x) => px(x, x.level.upperLimit),
+  lower: (x) => px(x, x.level.lowerLimit),
+  base: (x) => plain(x.level.prevClose, x.decimals),
+  lastQty: (x) => signed(x.level.lastQty),
+  volume: (x) => plain(x.level.volume),
+  valueM: (x) => plain(x.level.value / 1_000_000),
+  volDiff: (x) => signed(x.level.volume - prevVolume(x)),
+  valueDiff: (x) => signed(x.level.value - prevVolume(x) * x.level.prevClose),
+  volRatio: (x) => {
+    const prev = prevVolume(x);
+    const text = ratio(x.level.volume, prev);
+    return x.level.volume === prev ? text : (x.level.volume > prev ? '+' : '-') + text;
+  },
+  turnover: (x) => ratio(x.level.volume, x.stock?.listed ?? 0),
+  mcap: (x) => plain((x.level.price * (x.stock?.listed ?? 0)) / 100_000_000),
+  avgPrice: (x) => plain(x.level.volume === 0 ? 0 : x.level.value / x.level.volume),
+  tradeValue: (x) => plain(Math.abs(x.level.lastQty) * x.level.price),
+  exchange: (x) => x.exchange,
+  // order book
+  'ask': (x, n) => px(x, x.level.askPrices?.[n - 1] ?? 0),
+  'bid': (x, n) => px(x, x.level.bidPrices?.[n - 1] ?? 0),
+  'askQty': (x, n) => plain(x.level.askQtys?.[n - 1] ?? 0),
+  'bidQty': (x, n) => plain(x.level.bidQtys?.[n - 1] ?? 0),
+  askTotal: (x) => plain(sum(x.level.askQtys)),
+  bidTotal: (x) => plain(sum(x.level.bidQtys)),
+  netBid: (x) => signed(sum(x.level.bidQtys) - sum(x.level.askQtys)),
+  netAsk: (x) => signed(sum(x.level.askQtys) - sum(x.level.bidQtys)),
+  bidRatio: (x) => ratio(sum(x.level.bidQtys), sum(x.level.askQtys)),
+  askRatio: (x) => ratio(sum(x.level.askQtys), sum(x.level.bidQtys)),
+  expPrice: (x) => plain(x.level.price, x.decimals),
+  expQty: (x) => plain(Math.abs(x.level.lastQty)),
+  otAskTotal: (x) => plain(sum(x.level.askQtys) / 100),
+  otBidTotal: (x) => plain(sum(x.level.bidQtys) / 100),
+  otAskDiff: (x) => signed(Math.round(x.level.lastQty / 10)),
+  otBidDiff: (x) => signed(-Math.round(x.level.lastQty / 10)),
+  // trade flow
+  buyQty: (x) => plain(flow(x).buyQty),
+  sellQty: (x) => plain(flow(x).sellQty),
+  buyCount: (x) => plain(flow(x).buyCount),
+  sellCount: (x) => plain(flow(x).sellCount),
+  buyRatio: (x) => ratio(flow(x).buyQty, flow(x).buyQty + flow(x).sellQty),
+  strength: (x) => (flow(x).sellQty === 0 ? '100.00' : ratio(flow(x).buyQty, flow(x).sellQty)),
+  netBuyQty: (x) => signed(flow(x).buyQty - flow(x).sellQty),
+  lastBuyQty: (x) => plain(Math.max(0, x.level.lastQty)),
+  lastSellQty: (x) => plain(Math.max(0, -x.level.lastQty)),
+  // trading members (0F)
+  sellBroker: (x, n) => broker(x, n, 'sell')?.name ?? '',
+  buyBroker: (x, n) => broker(x, n, 'buy')?.name ?? '',
+  sellBrokerCode: (x, n) => broker(x, n, 'sell')?.code ?? '',
+  buyBrokerCode: (x, n) => broker(x, n, 'buy')?.code ?? '',
+  sellBrokerQty: (x, n) => plain(brokerQty(x, n, 'sell')),
+  buyBrokerQty: (x, n) => plain(brokerQty(x, n, 'buy')),
+  sellBrokerDiff: (x, n) => signed(x.level.lastQty < 0 ? Math.round(-x.level.lastQty * (BROKER_SHARES[n - 1] ?? 0)) : 0),
+  buyBrokerDiff: (x, n) => signed(x.level.lastQty > 0 ? Math.round(x.level.lastQty * (BROKER_SHARES[n - 1] ?? 0)) : 0),
+  // ETF NAV (0G)
+  nav: (x) => vsBase(nav(x), x.level.prevClose, 2),
+  navChange: (x) => signed(nav(x) - x.level.prevClose, 2),
+  navRate: (x) => rate(nav(x), x.level.prevClose),
+  trackErr: (x) => plain(0.1 + (hash(x.code) % 90) / 100, 2),
+  navIndexGap: (x) => signed(((hash(x.code) % 200) - 100) / 100, 2),
+  navEtfGap: (x) => signed(((x.level.price - nav(x)) / nav(x)) * 100, 2),
+  // ELW (0m, 0u)
+  elwTheo: (x) => plain(x.level.price * 1.02),
+  elwIv: (x) => plain(18 + (hash(x.code) % 1500) / 100, 2),
+  elwLpIv: (x) => plain(19 + (hash(x.code) % 1500) / 100, 2),
+  elwDelta: (x) => plain(0.3 + (hash(x.code) % 40) / 100, 6),
+  elwGamma: (x) => plain((hash(x.code) % 100) / 100_000, 6),
+  elwTheta: (x) => signed(-(hash(x.code) % 500) / 100, 6),
+  elwVega: (x) => plain((hash(x.code) % 300) / 100, 6),
+  elwRho: (x) => plain((hash(x.code) % 200) / 100, 6),
+  elwParity: (x) => plain(60 + (hash(x.code) % 8000) / 100, 2),
+  elwPremium: (x) => plain((hash(x.code) % 3000) / 100, 2),
+  elwGearing: (x) => plain(x.level.price === 0 ? 0 : 1_000_000 / x.level.price, 2),
+  elwBreakeven: (x) => signed((hash(x.code) % 6000) / 100, 2),
+  elwCapital: (x) => signed((hash(x.code) % 6100) / 100, 2),
+  // program trading (0w), amounts in 백만원
+  pgmSellQty: (x) => plain(pgmQty(x, 'sell')),
+  pgmBuyQty: (x) => plain(pgmQty(x, 'buy')),
+  pgmSellAmount: (x) => plain((pgmQty(x, 'sell') * x.level.price) / 1_000_000),
+  pgmBuyAmount: (x) => plain((pgmQty(x, 'buy') * x.level.price) / 1_000_000),
+  pgmNetQty: (x) => signed(pgmQty(x, 'buy') - pgmQty(x, 'sell')),
+  pgmNetAmount: (x) => signed(((pgmQty(x, 'buy') - pgmQty(x, 'sell')) * x.level.price) / 1_000_000),
+  pgmNetQtyDiff: (x) => signed(Math.round(x.level.lastQty * 0.12)),
+  pgmNetAmountDiff: (x) => signed((Math.round(x.level.lastQty * 0.12) * x.level.price) / 1_000_000),
+  // 업종 breadth (0U)
+  upCount: (x) => plain(x.breadth?.up ?? 0),
+  upperCount: (x) => plain(x.breadth?.upper ?? 0),
+  flatCount: (x) => plain(x.breadth?.flat ?? 0),
+  downCount: (x) => plain(x.breadth?.down ?? 0),
+  lowerCount: (x) => plain(x.breadth?.lower ?? 0),
+  tradedCount: (x) => plain(x.breadth?.traded ?? 0),
+  tradedRatio: (x) => ratio(x.breadth?.traded ?? 0, x.breadth?.members ?? 0),
+  // market phase (0s)
+  phase: (x) => phaseAt(x.now),
+  phaseRemain: (x) => (phaseAt(x.now) === '0' ? remaining(x.now, TABLES.marketOpen) : '000000'),
+  // VI (1h): alternates 발동 / 해제, 정적 / 동적
+  code: (x) => x.code,
+  name: (x) => x.name,
+  viKind: (x) => (x.count % 2 === 0 ? '1' : '2'),
+  viMarket: (x) => TABLES.viMarkets[x.stock?.market ?? '0'] ?? '101',
+  viPrice: (x) => plain(x.level.price, x.decimals),
+  viTime: (x) => x.now,
+  viRelease: (x) => addSeconds(x.now, 120),
+  viType: (x) => (viStatic(x) ? '정적' : '동적'),
+  viBase: (x) => plain(x.level.prevClose, x.decimals),
+  viGap: (x) => rate(x.level.price, x.level.prevClose),
+  viCount: (x) => plain(Math.floor(x.count / 2) + 1),
+  viDir: (x) => (x.level.price >= x.level.prevClose ? '1' : '2'),
+  viExtra: (x) => (x.level.price >= x.level.prevClose ? '+' : '-') + (viStatic(x) ? '정적' : '동적'),
+  // 주문체결 (00)
+  account: (x) => x.account,
+  ordNo: (x) => x.order?.order.ordNo ?? '',
+  status: (x) => x.order?.order.status ?? '',
+  ordQty: (x) => plain(x.order?.order.qty ?? 0),
+  ordPrice: (x) => plain(x.order?.order.price ?? 0),
+  openQty: (x) => plain(x.order?.order.openQty ?? 0),
+  cumAmount: (x) => plain(x.filledAmount ?? 0),
+  origOrdNo: (x) => x.order?.order.origOrdNo || '0000000',
+  ordLabel: (x) => TABLES.orderLabels[orderAction(x)][x.order?.order.side ?? 'buy'],
+  tradeLabel: (x) => TABLES.tradeTypes[x.order?.order.trdeTp ?? ''] ?? '',
+  side: (x) => TABLES.sides[x.order?.order.side ?? 'buy'],
+  ordTime: (x) => fill(x)?.time ?? x.order?.order.time ?? x.now,
+  fillNo: (x) => fill(x)?.fillNo ?? '',
+  fillPrice: (x) => (fill(x) ? plain(fill(x)?.price ?? 0) : ''),
+  fillQty: (x) => (fill(x) ? plain(fill(x)?.qty ?? 0) : ''),
+  fee: (x) => plain(fillAmount(x) * TABLES.fees.commissionRate),
+  tax: (x) => plain(x.order?.order.side === 'sell' ? fillAmount(x) * TABLES.fees.sellTaxRate : 0),
+  reason: (x) => x.order?.reason ?? '0',
+  exCode: (x) => exchangeOf(x)?.code ?? '1',
+  exName: (x) => exchangeOf(x)?.name ?? 'KRX',
+  sor: (x) => exchangeOf(x)?.sor ?? 'N',
+  // 잔고 (04)
+  posQty: (x) => plain(x.position?.qty ?? 0),
+  posAvg: (x) => plain(x.position?.avgPrice ?? 0),
+  posBuyAmount: (x) => plain(x.position?.buyAmount ?? 0),
+  posOrderable: (x) => plain(x.position?.orderableQty ?? 0),
+  posPnlRate: (x) => rate(x.position?.price ?? 0, x.position?.avgPrice ?? 0),
+  // 조건검색 (02)
+  condSeq: (x) => x.condition?.seq ?? '',
+  condIo: (x) => x.condition?.io ?? '',
+};
+
+/** Builds the `values` object of one type as JSON text. */
+export type ValuesBuilder = (x: FrameInput) => string;
+
+/**
+ * Compiles a type's FID list once: literal values are serialised ahead of time, the rest are
+ * looked up in {@link SOURCES} here, so a frame costs one pass over its FIDs.
+ * @throws Error naming the FID when real-types.json names a source that does not exist.
+ */
+export function compileValues(type: string, fids: readonly (readonly [string, string])[]): ValuesBuilder {
+  const keys: string[] = [];
+  const fns: (Source | undefined)[] = [];
+  const args: number[] = [];
+  fids.forEach(([fid, source], i) => {
+    const key = (i === 0 ? '{' : ',') + JSON.stringify(fid) + ':';
+    if (source.startsWith('=')) {
+      keys.push(key + JSON.stringify(source.slice(1)));
+      fns.push(undefined);
+      args.push(0);
+      return;
+    }
+    const [name = '', arg = '0'] = source.split(':');
+    const fn = SOURCES[name];
+    if (!fn) throw new Error(`real type ${type}: FID ${fid} names unknown source "${source}"`);
+    keys.push(key);
+    fns.push(fn);
+    args.push(Number(arg));
+  });
+  const n = keys.length;
+  return (x) => {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const fn = fns[i];
+      s += fn ? keys[i]! + JSON.stringify(fn(x, args[i]!)) : keys[i]!;
+    }
+    return n === 0 ? '{}' : s + '}';
+  };
+}

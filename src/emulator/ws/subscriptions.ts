@@ -1,0 +1,139 @@
+/**
+ * REG / REMOVE: validation of a request against the real-type table and the market, and the
+ * per-session registry of groups. A request is applied whole or not at all.
+ */
+import type { EmulatorState } from '../types.js';
+import { REAL_TYPES, TABLES } from './data.js';
+
+/** One registered (type, item) pair; account-level and market-wide items are "". */
+export interface Registration {
+  type: string;
+  item: string;
+}
+
+export type RegParse = { ok: true; grp: string; refresh: boolean; pairs: Registration[] } | { ok: false; error: string };
+
+const SUFFIXES = ['_NX', '_AL'];
+
+/** The plain code and exchange suffix of a registered stock item (`005930_NX` → 005930, _NX). */
+export function splitItem(item: string): { code: string; suffix: string } {
+  const suffix = SUFFIXES.find((s) => item.endsWith(s)) ?? '';
+  return { code: suffix ? item.slice(0, -suffix.length) : item, suffix };
+}
+
+function checkItem(
+  type: string,
+  item: string,
+  state: EmulatorState,
+): { item: string } | { error: string } {
+  const kind = REAL_TYPES[type]?.items;
+  const isStock = (): boolean => {
+    const { code, suffix } = splitItem(item);
+    return state.stock(code) !== undefined && !(suffix && state.mode === 'mock');
+  };
+  const unknown = { error: `종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다 (type=${type}, item=${item})` };
+  switch (kind) {
+    case 'account':
+      return { item: '' };
+    case 'index':
+      return TABLES.indices.some((i) => i.code === item) ? { item } : { error: `업종코드가 없습니다 (type=${type}, item=${item})` };
+    case 'gold':
+      return TABLES.gold.some((g) => g.code === item) ? { item } : { error: `MGD 또는 MGU만 등록할 수 있습니다 (type=${type}, item=${item})` };
+    case 'market':
+    case 'marketOrStock':
+      return item === '' || isStock() ? { item } : unknown;
+    default:
+      return isStock() ? { item } : unknown;
+  }
+}
+
+/**
+ * Parses and validates a REG (or REMOVE) body.
+ * @param maxItems items allowed in one request, counted over every `data` element.
+ */
+export function parseRegistration(
+  msg: Record<string, unknown>,
+  state: EmulatorState,
+  maxItems: number,
+  isRemove: boolean,
+): RegParse {
+  const grp = msg['grp_no'];
+  if (typeof grp !== 'string' || grp === '' || grp.length > 4) {
+    return { ok: false, error: 'grp_no(그룹번호)는 1~4자리 문자열이어야 합니다' };
+  }
+  const refresh = msg['refresh'] ?? '1';
+  if (!isRemove && refresh !== '0' && refresh !== '1') {
+    return { ok: false, error: `refresh(기존등록유지여부)는 "0" 또는 "1"이어야 합니다 (refresh=${String(refresh)})` };
+  }
+  const data = msg['data'];
+  if (!Array.isArray(data) || (!isRemove && data.length === 0)) {
+    return { ok: false, error: 'data(실시간 등록 리스트)는 [{item:[...], type:[...]}] 형식이어야 합니다' };
+  }
+  const pairs: Registration[] = [];
+  let itemCount = 0;
+  for (const [i, element] of data.entries()) {
+    const { item, type } = (element ?? {}) as { item?: unknown; type?: unknown };
+    if (!Array.isArray(type) || type.length === 0 || !type.every((t) => typeof t === 'string')) {
+      return { ok: false, error: `data[${i}].type(실시간 항목)은 문자열 배열이어야 합니다` };
+    }
+    const items = item === undefined ? [''] : item;
+    if (!Array.isArray(items) || !items.every((t) => typeof t === 'string')) {
+      return { ok: false, error: `data[${i}].item(실시간 등록 요소)은 문자열 배열이어야 합니다` };
+    }
+    itemCount += items.length;
+    if (itemCount > maxItems) {
+      return { ok: false, error: `등록 종목수 초과 (data.item 최대 ${maxItems}개)` };
+    }
+    for (const t of type as string[]) {
+      if (!REAL_TYPES[t] || REAL_TYPES[t].items === 'condition') {
+        return { ok: false, error: `등록할 수 없는 실시간 항목입니다 (type=${t})` };
+      }
+      for (const it of items as string[]) {
+        if (isRemove) {
+          pairs.push({ type: t, item: REAL_TYPES[t].items === 'account' ? '' : it });
+          continue;
+        }
+        const checked = checkItem(t, it, state);
+        if ('error' in checked) return { ok: false, error: checked.error };
+        pairs.push({ type: t, item: checked.item });
+      }
+    }
+  }
+  return { ok: true, grp, refresh: refresh === '1', pairs };
+}
+
+const key = (r: Registration): string => `${r.type}|${r.item}`;
+
+/** A session's groups: grp_no → registrations. */
+export class Subscriptions {
+  private readonly groups = new Map<string, Map<string, Registration>>();
+
+  /** REG: adds (refresh) or replaces the group's registrations. */
+  register(grp: string, keep: boolean, pairs: readonly Registration[]): void {
+    let group = this.groups.get(grp);
+    if (!group || !keep) this.groups.set(grp, (group = new Map()));
+    for (const p of pairs) group.set(key(p), p);
+  }
+
+  /** REMOVE: drops the pairs from the group; no pairs drops the whole group. */
+  remove(grp: string, pairs: readonly Registration[]): void {
+    const group = this.groups.get(grp);
+    if (!group) return;
+    if (pairs.length === 0) group.clear();
+    for (const p of pairs) group.delete(key(p));
+    if (group.size === 0) this.groups.delete(grp);
+  }
+
+  /** Whether any group holds this type (for account-level types). */
+  hasType(type: string): boolean {
+    for (const g of this.groups.values()) for (const r of g.values()) if (r.type === type) return true;
+    return false;
+  }
+
+  /** Every distinct registration over all groups. */
+  all(): Registration[] {
+    const seen = new Map<string, Registration>();
+    for (const g of this.groups.values()) for (const [k, r] of g) seen.set(k, r);
+    return [...seen.values()];
+  }
+}
