@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildChejan } from './compat/chejan.mjs';
 import { buildFids } from './compat/fids.mjs';
+import { buildOpErrors } from './compat/op-errors.mjs';
 import { buildOrders } from './compat/orders.mjs';
 import { buildRealTypes } from './compat/real-types.mjs';
 import { loadSources } from './compat/sources.mjs';
@@ -22,6 +23,7 @@ const TABLES = {
   'compat/chejan.json': [buildChejan, 3],
   'compat/tr-map.json': [buildTrMap, 3],
   'compat/orders.json': [buildOrders, 2],
+  'compat/op-errors.json': [buildOpErrors, 2],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ApiError,
+  HttpError,
+  KiwoomError,
+  NetworkError,
+  OrderUnknownError,
+  RateLimitError,
+  ValidationError,
+} from '../../src/errors.js';
+import type { ErrorCategory } from '../../src/errors.js';
+import {
+  OP_ERRORS,
+  getOpError,
+  opErrorFor,
+  opErrorForCategory,
+  opErrorMessage,
+} from '../../src/compat/op-errors.js';
+import type { OcxContext } from '../../src/compat/op-errors.js';
+
+const contexts: OcxContext[] = ['login', 'query', 'order', 'realtime', 'condition'];
+const categories: ErrorCategory[] = ['auth', 'rate-limit', 'input', 'not-supported-in-mock', 'order-reject', 'no-data', 'server', 'unknown'];
+
+const apiError = (code: number, category: ErrorCategory) =>
+  new RateLimitError('x', { code, returnCode: 5, category, kiwoomMessage: 'x' });
+
+describe('OCX return codes', () => {
+  it('has the OP_ERR table with names and messages', () => {
+    expect(getOpError(-200)).toMatchObject({ name: 'OP_ERR_SISE_OVERFLOW', message: '시세조회 과부하' });
+    expect(getOpError(-308)?.name).toBe('OP_ERR_ORD_OVERFLOW');
+    expect(getOpError(0)?.name).toBe('OP_ERR_NONE');
+    expect(opErrorMessage(-101)).toBe('서버접속 실패');
+    expect(opErrorMessage(-9999)).toBe('');
+  });
+
+  it('maps every category in every context to a documented negative code', () => {
+    for (const category of categories) {
+      for (const context of contexts) {
+        const code = opErrorForCategory(category, context);
+        expect(code, `${category}/${context}`).toBeLessThan(0);
+        expect(Object.hasOwn(OP_ERRORS, String(code))).toBe(true);
+      }
+    }
+  });
+
+  it('turns rate limits into -200 for queries and -308 for orders', () => {
+    expect(opErrorFor(apiError(1700, 'rate-limit'), 'query')).toBe(-200);
+    expect(opErrorFor(apiError(1700, 'rate-limit'), 'order')).toBe(-308);
+    expect(opErrorFor(apiError(1700, 'rate-limit'), 'condition')).toBe(-13);
+  });
+
+  it('turns auth failures into login failures and input errors into request/order input codes', () => {
+    const auth = new ApiError('x', { code: 8005, returnCode: 3, category: 'auth', kiwoomMessage: 'x' });
+    expect(opErrorFor(auth, 'login')).toBe(-100);
+    const input = new ApiError('x', { code: 1511, returnCode: 2, category: 'input', kiwoomMessage: 'x' });
+    expect(opErrorFor(input, 'query')).toBe(-202);
+    expect(opErrorFor(input, 'order')).toBe(-300);
+  });
+
+  it('lets a specific Kiwoom code refine its category', () => {
+    const batch = new ApiError('x', { code: 1634, returnCode: 5, category: 'input', kiwoomMessage: 'x' });
+    expect(opErrorFor(batch, 'query')).toBe(-204);
+    const tick = new ApiError('x', { code: 4003, returnCode: 20, category: 'order-reject', kiwoomMessage: 'x' });
+    expect(opErrorFor(tick, 'order')).toBe(-300);
+    const unknownApi = new ApiError('x', { code: 1505, returnCode: 2, category: 'input', kiwoomMessage: 'x' });
+    expect(opErrorFor(unknownApi, 'query')).toBe(-201);
+  });
+
+  it('maps errors that never got a Kiwoom answer by class, nearest class first', () => {
+    expect(opErrorFor(new ValidationError('bad', { field: 'ord_qty' }), 'order')).toBe(-300);
+    expect(opErrorFor(new NetworkError('down'), 'login')).toBe(-101);
+    expect(opErrorFor(new OrderUnknownError('?', { phase: 'headers' }), 'order')).toBe(-307);
+    expect(opErrorFor(new HttpError('waf', { status: 400 }), 'query')).toBe(-205);
+    expect(opErrorFor(new KiwoomError('other'), 'query')).toBe(-10);
+    expect(opErrorFor(new Error('plain'), 'order')).toBe(-10);
+  });
+});
