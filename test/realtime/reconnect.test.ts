@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SessionError } from '../../src/errors.js';
+import { RealtimeSession, type ConditionEvent, type DisconnectInfo } from '../../src/realtime/index.js';
+import { fakeTokens, REAL_0B, regsOf, startFake, type FakeKiwoom } from './fake-kiwoom.js';
+
+let fake: FakeKiwoom;
+let rt: RealtimeSession;
+
+beforeEach(async () => {
+  fake = await startFake({ results: { '1': ['005930'], '2': ['005930', '000660'] } });
+});
+afterEach(async () => {
+  await rt.close();
+  await fake.close();
+});
+
+function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}, tokens = fakeTokens()): RealtimeSession {
+  rt = new RealtimeSession({ rest: tokens, wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 40 }, ...extra });
+  return rt;
+}
+
+const once = <T extends unknown[]>(event: 'reconnected' | 'error' | 'disconnected'): Promise<T> =>
+  new Promise((resolve) => rt.once(event, (...args: unknown[]) => resolve(args as T)));
+
+describe('reconnect', () => {
+  it('after 20 forced drops during a stream holds exactly the desired subscriptions and conditions, and data flows', async () => {
+    session();
+    let real = 0;
+    rt.on('real', () => real++);
+    await rt.connect();
+    const many = Array.from({ length: 150 }, (_, i) => String(100000 + i));
+    await rt.register('1', many, ['0B']);
+    await rt.register('2', ['005930'], ['0D', '0B']);
+    await rt.register('9', [], ['00', '04']);
+    await rt.search('2', { realtime: true });
+    await rt.search('1', { realtime: true });
+    const stream = setInterval(() => fake.push(REAL_0B('005930', '+100')), 2);
+    try {
+      for (let drop = 1; drop <= 20; drop++) {
+        const back = once('reconnected');
+        fake.drop();
+        // change what is wanted while the socket is down, now and then
+        if (drop === 5) void rt.remove('2', ['005930'], ['0D']);
+        if (drop === 10) void rt.register('3', ['035720'], ['0A']);
+        if (drop === 15) void rt.stopSearch('1');
+        await back;
+      }
+      await rt.register('4', ['000660'], ['0B']); // the session takes new work afterwards
+      const before = real;
+      await fake.waitFor(() => real > before + 5);
+    } finally {
+      clearInterval(stream);
+    }
+    expect(rt.stats().reconnects).toBe(20);
+    expect(fake.live()).toHaveLength(1);
+    const server = fake.last();
+    expect(regsOf(server)).toEqual(rt.subscriptions());
+    expect(rt.subscriptions()).toEqual({
+      '1': Object.fromEntries(many.map((c) => [c, ['0B']])),
+      '2': { '005930': ['0B'] },
+      '3': { '035720': ['0A'] },
+      '4': { '000660': ['0B'] },
+      '9': { '': ['00', '04'] },
+    });
+    expect([...server.realtimeConds]).toEqual(['2']);
+    expect(rt.realtimeConditions()).toEqual(['2']);
+  });
+
+  it('reports entries and exits a real-time condition had during the gap', async () => {
+    session();
+    const events: ConditionEvent[] = [];
+    rt.on('condition', (e) => events.push(e));
+    await rt.connect();
+    await rt.search('2', { realtime: true });
+    fake.results['2'] = ['000660', '035720'];
+    const back = once('reconnected');
+    fake.drop();
+    await back;
+    expect(events).toEqual([
+      { seq: '2', code: '035720', kind: 'I', time: '', restored: true },
+      { seq: '2', code: '005930', kind: 'D', time: '', restored: true },
+    ]);
+  });
+
+  it('logs in again with a fresh token when the old one is refused after a drop', async () => {
+    const tokens = fakeTokens(['tok-1', 'tok-2']);
+    session({}, tokens);
+    await rt.connect();
+    await rt.register('1', ['005930'], ['0B']);
+    fake.validTokens.clear();
+    fake.validTokens.add('tok-2');
+    const back = once('reconnected');
+    fake.drop();
+    await back;
+    expect(fake.receivedOf('LOGIN').map((m) => m['token'])).toEqual(['tok-1', 'tok-1', 'tok-2']);
+    expect(tokens.invalidations).toBe(1);
+    expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B'] } });
+  });
+
+  it('a register() during the gap resolves once the server holds it', async () => {
+    session({ reconnect: { initialDelayMs: 60, maxDelayMs: 60, jitter: 0 } });
+    await rt.connect();
+    const down = once<[DisconnectInfo]>('disconnected');
+    fake.drop();
+    await down;
+    expect(rt.state).toBe('reconnecting');
+    await rt.register('5', ['005930'], ['0B']);
+    expect(rt.state).toBe('open');
+    expect(regsOf(fake.last())).toEqual({ '5': { '005930': ['0B'] } });
+  });
+});
+
+describe('SYSTEM', () => {
+  it('R10001 stops the session with a SessionError that says why, and never reconnects', async () => {
+    session();
+    await rt.connect();
+    const failed = once<[SessionError]>('error');
+    const down = once<[DisconnectInfo]>('disconnected');
+    fake.kick();
+    const [error] = await failed;
+    expect(error).toBeInstanceOf(SessionError);
+    expect(error.code).toBe('R10001');
+    expect(error.message).toMatch(/Another login with the same app key took over this WebSocket session/);
+    expect((await down)[0].willReconnect).toBe(false);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(fake.conns).toHaveLength(1);
+    expect(rt.state).toBe('closed');
+  });
+
+  it('R10002 (heartbeat missed) and R10004 (no LOGIN) reconnect with a LOGIN first', async () => {
+    session();
+    await rt.connect();
+    for (const code of ['R10002', 'R10004']) {
+      const back = once('reconnected');
+      fake.system(code, 'closing');
+      await back;
+      expect(JSON.parse(fake.last().received[0] ?? '{}')).toMatchObject({ trnm: 'LOGIN' });
+    }
+    expect(fake.conns).toHaveLength(3);
+  });
+
+  it('reconnects when the server falls silent past the heartbeat timeout, not while frames flow', async () => {
+    session({ pingIntervalMs: 50, heartbeatMisses: 4 });
+    await rt.connect();
+    const pinger = setInterval(() => fake.push('{"trnm":"PING"}'), 10);
+    await new Promise((r) => setTimeout(r, 400));
+    clearInterval(pinger);
+    expect(fake.conns).toHaveLength(1);
+    await once('reconnected');
+    expect(fake.conns.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('auth circuit breaker', () => {
+  it('stops after K consecutive login refusals with an actionable SessionError', async () => {
+    const tokens = fakeTokens(['tok-1', 'x-2', 'x-3', 'x-4', 'x-5']);
+    session({ authFailureLimit: 3 }, tokens);
+    await rt.connect();
+    fake.validTokens.clear();
+    const failed = once<[SessionError]>('error');
+    fake.drop();
+    const [error] = await failed;
+    expect(error.code).toBe('auth-circuit-open');
+    expect(error.message).toMatch(/refused 3 times.*IP.*registered.*simNo/s);
+    expect(error.message).not.toMatch(/tok-|x-\d/);
+    expect(rt.state).toBe('closed');
+    const connections = fake.conns.length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(fake.conns.length).toBe(connections);
+    expect(fake.logins()).toBe(4);
+  });
+
+  it('opens on the first connect too', async () => {
+    session({ authFailureLimit: 2 }, fakeTokens(['bad-1', 'bad-2']));
+    await expect(rt.connect()).rejects.toMatchObject({ name: 'SessionError', code: 'auth-circuit-open' });
+  });
+});

@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, AuthError, SessionError, ValidationError } from '../../src/errors.js';
+import { RealtimeSession, resolveWsUrl, type RealEvent } from '../../src/realtime/index.js';
+import { fakeTokens, REAL_0B, regsOf, startFake, type FakeKiwoom } from './fake-kiwoom.js';
+
+let fake: FakeKiwoom;
+let rt: RealtimeSession | undefined;
+
+beforeEach(async () => {
+  fake = await startFake();
+});
+afterEach(async () => {
+  await rt?.close();
+  rt = undefined;
+  await fake.close();
+});
+
+function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}, tokens = fakeTokens()): RealtimeSession {
+  rt = new RealtimeSession({ rest: tokens, wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...extra });
+  return rt;
+}
+
+describe('URL', () => {
+  it('picks production for simNo 0, the mock domain for 1..3, and appends the path', () => {
+    expect(resolveWsUrl({ simNo: 0 })).toBe('wss://api.kiwoom.com:10000/api/dostk/websocket');
+    expect(resolveWsUrl({ simNo: 2 })).toBe('wss://mockapi.kiwoom.com:10000/api/dostk/websocket');
+    expect(resolveWsUrl({ simNo: 0, baseUrl: 'https://api.kiwoom.com' })).toBe('wss://api.kiwoom.com:10000/api/dostk/websocket');
+  });
+  it('uses the REST host for the emulator or a proxy, and an explicit wsUrl above all', () => {
+    expect(resolveWsUrl({ simNo: 1, baseUrl: 'http://127.0.0.1:4567' })).toBe('ws://127.0.0.1:4567/api/dostk/websocket');
+    expect(resolveWsUrl({ simNo: 0 }, 'ws://localhost:9/')).toBe('ws://localhost:9/api/dostk/websocket');
+  });
+});
+
+describe('LOGIN', () => {
+  it('sends LOGIN first with the raw token and resolves connect() on the ack', async () => {
+    await session().connect();
+    const first = JSON.parse(fake.last().received[0] ?? '{}') as Record<string, unknown>;
+    expect(first).toEqual({ trnm: 'LOGIN', token: 'tok-1' });
+    expect(rt?.state).toBe('open');
+  });
+
+  it('re-issues the token once when LOGIN is refused with 8005, then logs in', async () => {
+    const tokens = fakeTokens(['stale', 'tok-1']);
+    await session({}, tokens).connect();
+    expect(tokens.invalidations).toBe(1);
+    expect(fake.receivedOf('LOGIN').map((m) => m['token'])).toEqual(['stale', 'tok-1']);
+  });
+
+  it('rejects with an AuthError naming Kiwoom\'s code when the fresh token is refused too', async () => {
+    const tokens = fakeTokens(['bad-1', 'bad-2', 'bad-3']);
+    const error = await session({ authFailureLimit: 5 }, tokens).connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).code).toBe(8005);
+    expect((error as AuthError).message).not.toContain('bad-');
+    expect(tokens.invalidations).toBe(1);
+  });
+});
+
+describe('PING and SYSTEM', () => {
+  it('echoes every PING byte for byte and never echoes SYSTEM', async () => {
+    await session().connect();
+    const ping = '{"trnm":"PING", "seq": 7}';
+    fake.push(ping);
+    fake.push('{"trnm":"PING"}');
+    fake.system('R10999', 'notice');
+    await fake.waitFor(() => fake.last().received.filter((t) => t.includes('PING')).length === 2);
+    await new Promise((r) => setTimeout(r, 30));
+    const after = fake.last().received.slice(1);
+    expect(after).toEqual([ping, '{"trnm":"PING"}']);
+  });
+
+  it('reports SYSTEM frames as system events', async () => {
+    const seen: unknown[] = [];
+    session().on('system', (e) => seen.push(e));
+    await rt?.connect();
+    fake.system('R10999', 'notice');
+    await fake.waitFor(() => seen.length === 1);
+    expect(seen[0]).toEqual({ code: 'R10999', message: 'notice' });
+  });
+});
+
+describe('REG / REMOVE', () => {
+  it('resolves on the server ack; the server then holds exactly what was asked', async () => {
+    await session().connect();
+    await rt?.register('1', ['005930', '000660'], ['0B', '0D']);
+    expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B', '0D'], '000660': ['0B', '0D'] } });
+    await rt?.remove('1', ['000660'], ['0D']);
+    expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B', '0D'], '000660': ['0B'] } });
+    expect(rt?.subscriptions()).toEqual(regsOf(fake.last()));
+  });
+
+  it('rejects with the server message and stops wanting the refused pairs', async () => {
+    await session().connect();
+    const error = await rt?.register('1', ['999999'], ['0B']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toContain('종목코드 오류');
+    expect(rt?.subscriptions()).toEqual({});
+  });
+
+  it('sends at most chunkSize items per REG, and nothing twice', async () => {
+    await session().connect();
+    const items = Array.from({ length: 250 }, (_, i) => String(100000 + i));
+    await rt?.register('2', items, ['0B']);
+    const regs = fake.receivedOf('REG') as { data: { item: string[] }[] }[];
+    expect(regs.map((r) => r.data[0]?.item.length)).toEqual([100, 100, 50]);
+    await rt?.register('2', items.slice(0, 10), ['0B']);
+    expect(fake.receivedOf('REG')).toHaveLength(3);
+    expect(Object.keys(regsOf(fake.last())['2'] ?? {})).toHaveLength(250);
+  });
+
+  it('honours a configured chunk size', async () => {
+    await session({ chunkSize: 40 }).connect();
+    await rt?.register('2', Array.from({ length: 100 }, (_, i) => String(200000 + i)), ['0A']);
+    expect((fake.receivedOf('REG') as { data: { item: string[] }[] }[]).map((r) => r.data[0]?.item.length)).toEqual([40, 40, 20]);
+  });
+
+  it('registers 00 and 04 with item [""]', async () => {
+    await session().connect();
+    await rt?.register('9', ['005930'], ['00', '04']);
+    const reg = fake.receivedOf('REG')[0];
+    expect(reg).toEqual({ trnm: 'REG', grp_no: '9', refresh: '1', data: [{ item: [''], type: ['00', '04'] }] });
+  });
+
+  it('replaces the group when refresh is false', async () => {
+    await session().connect();
+    await rt?.register('1', ['005930', '000660'], ['0B']);
+    await rt?.register('1', ['035720'], ['0B'], false);
+    expect(regsOf(fake.last())).toEqual({ '1': { '035720': ['0B'] } });
+  });
+
+  it('refuses bad input naming the field, with nothing sent', async () => {
+    await session().connect();
+    const sent = fake.last().received.length;
+    await expect(rt?.register('12345', ['005930'], ['0B'])).rejects.toMatchObject({ name: 'ValidationError', field: 'grpNo' });
+    await expect(rt?.register('1', ['005930'], ['ZZ'])).rejects.toMatchObject({ field: 'types' });
+    await expect(rt?.register('1', ['005930'], ['02'])).rejects.toBeInstanceOf(ValidationError);
+    await expect(rt?.register('1', ['00 5930'], ['0B'])).rejects.toMatchObject({ field: 'items' });
+    await expect(rt?.register('1', [], ['0B'])).rejects.toMatchObject({ field: 'items' });
+    expect(fake.last().received.length).toBe(sent);
+  });
+
+  it('sends what was registered before connect() once connected', async () => {
+    session();
+    await rt?.register('3', ['005930'], ['0B']);
+    await rt?.connect();
+    expect(regsOf(fake.last())).toEqual({ '3': { '005930': ['0B'] } });
+  });
+});
+
+describe('REAL dispatch', () => {
+  it('emits each data item of a frame as { type, name, item, values }', async () => {
+    const seen: RealEvent[] = [];
+    session().on('real', (e) => seen.push(e));
+    await rt?.connect();
+    fake.push({
+      trnm: 'REAL',
+      data: [
+        { type: '0B', name: '주식체결', item: '005930', values: { '10': '-20800', '20': '165208' } },
+        { type: '0D', name: '주식호가잔량', item: '000660', values: { '41': '+180000' } },
+      ],
+    });
+    await fake.waitFor(() => seen.length === 2);
+    expect(seen[0]).toEqual({ type: '0B', name: '주식체결', item: '005930', values: { '10': '-20800', '20': '165208' } });
+    expect(seen[1]?.values['41']).toBe('+180000');
+    expect(rt?.stats()).toMatchObject({ framesIn: 2, dispatched: 2 });
+  });
+
+  it('goes on after a listener throws, counting the exceptions', async () => {
+    const seen: string[] = [];
+    session().on('real', () => {
+      throw new Error('consumer bug');
+    });
+    await rt?.connect();
+    fake.push(REAL_0B('005930', '100'));
+    fake.push(REAL_0B('005930', '200'));
+    await fake.waitFor(() => rt?.stats().listenerErrors === 2);
+    rt?.removeAllListeners('real');
+    rt?.on('real', (e) => seen.push(e.values['10'] ?? ''));
+    fake.push(REAL_0B('005930', '300'));
+    await fake.waitFor(() => seen.length === 1);
+    expect(seen).toEqual(['300']);
+    expect(rt?.state).toBe('open');
+    await rt?.register('1', ['005930'], ['0B']);
+  });
+});
+
+describe('close', () => {
+  it('closes the socket and refuses further work with a SessionError', async () => {
+    await session().connect();
+    await rt?.close();
+    await fake.waitFor(() => fake.last().closed);
+    await expect(rt?.register('1', ['005930'], ['0B'])).rejects.toBeInstanceOf(SessionError);
+    await expect(rt?.connect()).rejects.toBeInstanceOf(SessionError);
+  });
+});
