@@ -94,7 +94,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     const codes = str(s.args[1]);
     const fids = list(str(s.args[2])).map(Number).filter(Number.isInteger);
     if (str(s.args[2]) === undefined) return note(f, 'check', 'the FID list is computed at run time: check that REST delivers each FID');
-    const types = t.realTypesFor(fids);
+    const types = t.realTypesFor(fids, codes === undefined ? undefined : list(codes));
     f.maps = `WebSocket REG ${types.map((x) => `${x.code} (${x.name})`).join(', ') || '(no REST type)'}`;
     const missing = t.undeliveredReal(fids);
     if (missing.length > 0) {

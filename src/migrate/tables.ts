@@ -40,8 +40,12 @@ export interface ScanTables {
   /** The api-id for an nOrderType (1..6), credit or not. */
   orderApi(orderType: number, credit: boolean): string | undefined;
   hoga(code: string): HogaRow | undefined;
-  /** The REST real types (code and OCX name) carrying any of these FIDs. */
-  realTypesFor(fids: readonly number[]): { code: string; name: string }[];
+  /**
+   * The REST real types (code and OCX name) SetRealReg registers for these FIDs and codes:
+   * the types carrying any of the FIDs for the codes' kind (stock, sector, market-wide).
+   * `codes` undefined (computed at run time) is read as stock codes.
+   */
+  realTypesFor(fids: readonly number[], codes: readonly string[] | undefined): { code: string; name: string }[];
   /** Which of these FIDs no registrable REST real type delivers. */
   undeliveredReal(fids: readonly number[]): number[];
   /** Which of these chejan FIDs REST's 00/04 do not deliver. */

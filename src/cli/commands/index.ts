@@ -3,5 +3,6 @@ import type { Command } from './command.js';
 import { demo } from './demo.js';
 import { emulator } from './emulator.js';
 import { call } from './call.js';
+import { migrate } from './migrate.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate };

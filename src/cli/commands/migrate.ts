@@ -1,0 +1,43 @@
+/** `kiwoom-compat migrate scan <dir>`: report a legacy code base's OCX call sites and their REST mapping. */
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { scanProject } from '../../migrate/scan.js';
+import { toJson, toMarkdown } from '../../migrate/report.js';
+import { compatTables } from '../../migrate/compat-tables.js';
+import type { Command } from './command.js';
+
+const help = `usage: kiwoom-compat migrate scan <dir|file> [options]
+
+Scans Python, C# and TS/JS sources for OpenAPI+ OCX calls (dynamicCall("..."), direct
+method calls, SetInputValue/CommRqData TRs and Korean field names, SetRealReg FID lists,
+GetChejanData FIDs, SendOrder hoga codes) and reports, per call site, the REST / WebSocket
+mapping, what cannot work over REST, and what to change.
+
+  --format md|json   report format (default md)
+  --out FILE         write the report to FILE instead of stdout
+  --strict           exit 1 when any site cannot work as written`;
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'md' },
+      out: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+    },
+  });
+  const [sub, dir] = positionals;
+  if (sub !== 'scan') throw new Error(`unknown migrate sub-command "${sub ?? ''}": use \`kiwoom-compat migrate scan <dir>\``);
+  if (dir === undefined) throw new Error('a directory or file to scan is required: `kiwoom-compat migrate scan <dir>`');
+  if (values.format !== 'md' && values.format !== 'json') throw new Error(`--format must be md or json, got "${values.format}"`);
+  const result = scanProject(dir, compatTables());
+  const text = values.format === 'json' ? toJson(result) : toMarkdown(result);
+  if (values.out === undefined) process.stdout.write(text);
+  else writeFileSync(values.out, text);
+  const s = result.summary;
+  console.error(`scanned ${result.filesScanned} files: ${s.sites} OCX sites, ${s.ok} ok, ${s.check} to check, ${s.unsupported} unsupported${values.out === undefined ? '' : ` → ${values.out}`}`);
+  return values.strict && s.unsupported > 0 ? 1 : 0;
+}
+
+export const migrate: Command = { summary: 'scan legacy OCX code and report its REST mapping (migrate scan <dir>)', help, run };

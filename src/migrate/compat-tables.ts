@@ -1,0 +1,58 @@
+/** {@link ScanTables} over the shipped compat tables (compat/*.json through src/compat). */
+import { getLegacyOnlyTr, getTrMapping, type TrMapping } from '../compat/tr-map.js';
+import { realTypesForFids, undeliveredFids, type RealItemKind } from '../compat/real-types.js';
+import { CHEJAN } from '../compat/chejan.js';
+import { fidName } from '../compat/fids.js';
+import { getCreditOrderType, getHoga, getOrderType } from '../compat/orders.js';
+import { loadTable } from '../compat/load.js';
+import type { ScanTables, TrRow } from './tables.js';
+
+let cached: ScanTables | undefined;
+
+/** The scanner's lookups over compat/*.json (built once). */
+export function compatTables(): ScanTables {
+  cached ??= build();
+  return cached;
+}
+
+function build(): ScanTables {
+  const implicit = loadTable<{ implicitInputs: Record<string, string> }>('tr-map.json').implicitInputs;
+  const chejanDelivered = new Set(Object.values(CHEJAN.gubun).flatMap((g) => g.restFids));
+  return {
+    tr: (code) => {
+      const m = getTrMapping(code);
+      return m === undefined ? undefined : trRow(m);
+    },
+    legacyOnly: (code) => getLegacyOnlyTr(code)?.name,
+    implicitInput: (name) => (Object.hasOwn(implicit, name) ? implicit[name] : undefined),
+    orderApi: (orderType, credit) => (credit ? getCreditOrderType(orderType) : getOrderType(orderType))?.apiId,
+    hoga: (code) => {
+      const h = getHoga(code);
+      return h === undefined ? undefined : { trdeTp: h.trdeTp, name: h.name, needsPrice: h.needsPrice, mock: h.mock };
+    },
+    realTypesFor: (fids, codes) => {
+      const kinds = new Set(codes === undefined ? ['stock'] : (codes.length === 0 ? [''] : codes).map(itemKind));
+      const types = realTypesForFids(fids).filter((t) => kinds.has(t.item));
+      // A market-wide list names its type by the whole FID list ("215;20;214" → 장시작시간).
+      const exact = kinds.has('market') ? types.filter((t) => fids.every((f) => t.fids.includes(f))) : [];
+      return (exact.length > 0 ? exact : types).map((t) => ({ code: t.code, name: t.ocxName }));
+    },
+    undeliveredReal: (fids) => undeliveredFids(fids),
+    undeliveredChejan: (fids) => fids.filter((f) => !chejanDelivered.has(f)),
+    fidName: (fid) => fidName(fid),
+  };
+}
+
+/** What kind of item a SetRealReg code is; the same reading the facade's real-data module makes. */
+function itemKind(code: string): RealItemKind {
+  if (code === '') return 'market';
+  if (/^\d{3}$/.test(code)) return 'sector';
+  if (/^MG[DU]$/.test(code)) return 'gold';
+  return 'stock';
+}
+
+function trRow(m: TrMapping): TrRow {
+  const outputs = { ...m.single?.shared, ...m.single?.fields, ...m.multi?.shared, ...m.multi?.fields };
+  if (m.rowCountField !== undefined) outputs[m.rowCountField] ??= '(row count)';
+  return { apiId: m.apiId, name: m.name, inputs: m.inputs, outputs, implicitInputs: m.implicitInputs ?? [], unmappedInputs: m.unmapped.inputs, unmappedOutputs: m.unmapped.outputs };
+}
