@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildChejan } from './compat/chejan.mjs';
 import { buildFids } from './compat/fids.mjs';
+import { buildMarkets } from './compat/markets.mjs';
 import { buildOpErrors } from './compat/op-errors.mjs';
 import { buildOrders } from './compat/orders.mjs';
 import { buildRealTypes } from './compat/real-types.mjs';
@@ -24,6 +25,7 @@ const TABLES = {
   'compat/tr-map.json': [buildTrMap, 3],
   'compat/orders.json': [buildOrders, 2],
   'compat/op-errors.json': [buildOpErrors, 2],
+  'compat/markets.json': [buildMarkets, 2],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */
