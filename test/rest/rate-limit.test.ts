@@ -1,0 +1,222 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, QueueFullError, RateLimitError, TimeoutError } from '../../src/errors.js';
+import { KiwoomRest, type RateLimitedInfo, type ThrottleInfo } from '../../src/rest/index.js';
+import { REST_DEFAULTS, type ResolvedLimits } from '../../src/rest/options.js';
+import { RateLimiter, type LimitedCategory } from '../../src/rest/rate-limiter.js';
+import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+
+const BUY = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
+const RATE_LIMITED = { return_code: 5, return_msg: '허용된 요청 개수를 초과하였습니다[1700:허용된 API 요청 개수를 초과하였습니다. 유량=5, API ID=ka10001]' };
+
+describe('RateLimiter (fake clock)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function limiter(limits: Partial<ResolvedLimits>, isMock = false) {
+    return new RateLimiter({ limits: { ...REST_DEFAULTS.limits, safetyFactor: 1, ...limits }, isMock });
+  }
+
+  /**
+   * Acquire each request now and record when each is granted, in ms from the start, rounded to
+   * 10 ms (the 1000/s global bucket spaces same-instant requests by 1 ms).
+   */
+  async function grants(rl: RateLimiter, requests: Array<[string, LimitedCategory]>, runMs: number) {
+    const start = Date.now();
+    const granted: Array<{ label: string; at: number }> = [];
+    requests.forEach(([apiId, category], i) => {
+      void rl.acquire(apiId, category).then(() => granted.push({ label: `${apiId}#${i}`, at: Math.round((Date.now() - start) / 10) * 10 }));
+    });
+    await vi.advanceTimersByTimeAsync(runMs);
+    return granted;
+  }
+
+  it('spaces one api-id at its rate: 5/s is one request every 200 ms', async () => {
+    const granted = await grants(limiter({ perApiId: 5 }), Array.from({ length: 5 }, () => ['ka10001', 'query'] as [string, LimitedCategory]), 2_000);
+    expect(granted.map((g) => g.at)).toEqual([0, 200, 400, 600, 800]);
+  });
+
+  it('lets an api-id with budget pass one that waits for its own', async () => {
+    const granted = await grants(
+      limiter({ perApiId: 1, query: 1_000, global: 1_000 }),
+      [['ka10001', 'query'], ['ka10001', 'query'], ['ka10081', 'query']],
+      2_000,
+    );
+    expect(granted).toEqual([
+      { label: 'ka10001#0', at: 0 },
+      { label: 'ka10081#2', at: 0 },
+      { label: 'ka10001#1', at: 1_000 },
+    ]);
+  });
+
+  it('serves a waiting order before waiting queries', async () => {
+    const granted = await grants(
+      limiter({ perApiId: 100, query: 100, order: 100, global: 1 }),
+      [['ka10001', 'query'], ['ka10002', 'query'], ['ka10003', 'query'], ['kt10000', 'order']],
+      5_000,
+    );
+    expect(granted.map((g) => g.label)).toEqual(['ka10001#0', 'kt10000#3', 'ka10002#1', 'ka10003#2']);
+    expect(granted.map((g) => g.at)).toEqual([0, 1_000, 2_000, 3_000]);
+  });
+
+  it('applies the category budget across api-ids (query 5/s)', async () => {
+    const ids = ['ka10001', 'ka10002', 'ka10003', 'ka10004', 'ka10005', 'ka10006', 'ka10007'];
+    const granted = await grants(limiter({ perApiId: 5, query: 5, global: 1_000 }), ids.map((id) => [id, 'query']), 2_000);
+    expect(granted.map((g) => g.at)).toEqual([0, 200, 400, 600, 800, 1_000, 1_200]);
+  });
+
+  it("applies the mock domain's query budget (1/s) on the mock host only, and not to orders", async () => {
+    const mock = await grants(limiter({ mockQuery: 1, global: 1_000 }, true), [['ka10001', 'query'], ['ka10002', 'query'], ['kt10000', 'order']], 3_000);
+    expect(mock).toEqual([
+      { label: 'ka10001#0', at: 0 },
+      { label: 'kt10000#2', at: 0 },
+      { label: 'ka10002#1', at: 1_000 },
+    ]);
+    const prod = await grants(limiter({ mockQuery: 1, global: 1_000 }, false), [['ka10001', 'query'], ['ka10002', 'query']], 3_000);
+    expect(prod.map((g) => g.at)).toEqual([0, 200]);
+  });
+
+  it('queues instead of failing, and refuses with QueueFullError only past the optional bound', async () => {
+    const rl = limiter({ perApiId: 1, maxQueue: 2 });
+    const first = rl.acquire('ka10001', 'query');
+    const second = rl.acquire('ka10001', 'query');
+    const third = rl.acquire('ka10001', 'query');
+    await expect(rl.acquire('ka10001', 'query')).rejects.toBeInstanceOf(QueueFullError);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(Promise.all([first, second, third])).resolves.toEqual([0, 1_000, 2_000]);
+  });
+
+  it('an abort while queued removes the request with TimeoutError phase abort', async () => {
+    const rl = limiter({ perApiId: 1 });
+    await rl.acquire('ka10001', 'query');
+    const controller = new AbortController();
+    const waiting = rl.acquire('ka10001', 'query', controller.signal);
+    expect(rl.queued).toBe(1);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'TimeoutError', phase: 'abort' });
+    expect(rl.queued).toBe(0);
+  });
+
+  it('block() holds an api-id for the back-off after a server 429', async () => {
+    const rl = limiter({ perApiId: 5, global: 1_000 });
+    rl.block('ka10001', 3_000);
+    const granted = await grants(rl, [['ka10001', 'query'], ['ka10002', 'query']], 4_000);
+    expect(granted).toEqual([
+      { label: 'ka10002#1', at: 0 },
+      { label: 'ka10001#0', at: 3_000 },
+    ]);
+  });
+});
+
+describe('KiwoomRest and server rate limits', () => {
+  let fake: FakeKiwoom;
+  const clients: KiwoomRest[] = [];
+
+  function client(limits: ConstructorParameters<typeof KiwoomRest>[0]['limits'] = {}): KiwoomRest {
+    const rest = new KiwoomRest({
+      appkey: APPKEY,
+      secretkey: SECRETKEY,
+      baseUrl: BASE,
+      limits: { perApiId: 10_000, query: 10_000, order: 10_000, global: 10_000, backoffMs: 5, maxBackoffMs: 20, ...limits },
+    });
+    clients.push(rest);
+    return rest;
+  }
+
+  beforeEach(() => {
+    fake = startFakeKiwoom();
+  });
+  afterEach(async () => {
+    fake.server.close();
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+
+  it('a 429 storm on a query is ridden out with back-off, and each 429 is reported', async () => {
+    fake.on('ka10001', (_req, count) => (count <= 3 ? reply(RATE_LIMITED, { status: 429 }) : ok({ stk_nm: '삼성전자' })));
+    const rest = client();
+    const events: RateLimitedInfo[] = [];
+    rest.on('rateLimited', (info) => events.push(info));
+    const result = await rest.call('ka10001', { stk_cd: '005930' });
+    expect(result.body.stk_nm).toBe('삼성전자');
+    expect(fake.calls('ka10001')).toHaveLength(4);
+    expect(events.map((e) => [e.code, e.attempt, e.willRetry])).toEqual([
+      [1700, 1, true],
+      [1700, 2, true],
+      [1700, 3, true],
+    ]);
+  });
+
+  it('return_code 5 with HTTP 200 is also a rate limit that is retried', async () => {
+    fake.on('ka10001', (_req, count) => (count === 1 ? RATE_LIMITED : ok()));
+    const rest = client();
+    await rest.call('ka10001', { stk_cd: '005930' });
+    expect(fake.calls('ka10001')).toHaveLength(2);
+  });
+
+  it.each([
+    ['1701 (total)', '허용된 전체 요청 개수를 초과하였습니다[1701:허용된 전체 요청 개수를 초과하였습니다. 총유량=10]'],
+    ['1702 (group)', '허용된 그룹 요청 개수를 초과하였습니다[1702:허용된 그룹 요청 개수를 초과하였습니다. 총유량=10, API_ID=ka10001]'],
+  ])('%s is retried too', async (_, message) => {
+    fake.on('ka10001', (_req, count) => (count === 1 ? { return_code: 5, return_msg: message } : ok()));
+    const rest = client();
+    await rest.call('ka10001', { stk_cd: '005930' });
+    expect(fake.calls('ka10001')).toHaveLength(2);
+  });
+
+  it('retries are bounded: a persistent 429 ends in RateLimitError', async () => {
+    fake.on('ka10001', () => reply(RATE_LIMITED, { status: 429 }));
+    const rest = client({ maxRetries: 2 });
+    const error = await rest.call('ka10001', { stk_cd: '005930' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).code).toBe(1700);
+    expect(fake.calls('ka10001')).toHaveLength(3);
+  });
+
+  it('an order that meets a 429 fails with RateLimitError and is never resent', async () => {
+    fake.on('kt10000', () => reply({ ...RATE_LIMITED, return_msg: RATE_LIMITED.return_msg.replace('ka10001', 'kt10000') }, { status: 429 }));
+    const rest = client();
+    const events: RateLimitedInfo[] = [];
+    rest.on('rateLimited', (info) => events.push(info));
+    const error = await rest.call('kt10000', BUY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(fake.calls('kt10000')).toHaveLength(1);
+    expect(events).toEqual([{ apiId: 'kt10000', category: 'order', code: 1700, attempt: 1, willRetry: false, retryInMs: 0 }]);
+  });
+
+  it('1634 (batch too large) comes as return_code 5 but is not retried', async () => {
+    fake.on('ka10095', () => ({ return_code: 5, return_msg: '허용된 요청 개수를 초과하였습니다[1634:요청 종목수가 100개를 초과하였습니다]' }));
+    const rest = client();
+    const error = await rest.call('ka10095', { stk_cd: Array.from({ length: 101 }, (_, i) => String(i).padStart(6, '0')).join('|') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).not.toBeInstanceOf(RateLimitError);
+    expect((error as ApiError).code).toBe(1634);
+    expect(fake.calls('ka10095')).toHaveLength(1);
+  });
+
+  it('fast callers queue rather than fail, and the waiting is visible as throttle events', async () => {
+    const rest = client({ perApiId: 50, query: 50, order: 50, global: 100 });
+    const throttled: ThrottleInfo[] = [];
+    rest.on('throttle', (info) => throttled.push(info));
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, () => rest.call('ka10001', { stk_cd: '005930' })),
+      ...Array.from({ length: 4 }, () => rest.call('kt10000', BUY)),
+    ]);
+    expect(results.every((r) => r.body.return_code === 0)).toBe(true);
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(throttled.some((t) => t.apiId === 'ka10001' && t.bucket === 'api:ka10001')).toBe(true);
+    expect(fake.calls('kt10000')).toHaveLength(4);
+  });
+
+  it('an abort while waiting in the queue sends nothing', async () => {
+    const rest = client({ perApiId: 1 });
+    await rest.call('ka10001', { stk_cd: '005930' });
+    const controller = new AbortController();
+    const pending = rest.call('ka10001', { stk_cd: '005930' }, { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(TimeoutError);
+    expect(fake.calls('ka10001')).toHaveLength(1);
+  });
+});
