@@ -127,7 +127,8 @@ function pairsOf(spec, aliases) {
     const legacy = api.legacy_openapi_plus;
     if (!legacy) continue;
     if (legacy.tr) pairs.push([legacy.tr, api.id, 'stated']);
-    for (const c of legacy.tr_candidates ?? []) pairs.push([c.replace(/\?$/, ''), api.id, 'candidate']);
+    // A trailing '?' marks a guess the source itself doubts (OPT40008? for ka40009): not a pair.
+    for (const c of legacy.tr_candidates ?? []) if (!c.endsWith('?')) pairs.push([c, api.id, 'candidate']);
   }
   for (const [code, p] of Object.entries(aliases.inferredPairs)) pairs.push([code, p.apiId, 'inferred']);
   return pairs;

@@ -88,3 +88,13 @@ describe('legacy TR map', () => {
     expect(getTrMapping('nope')).toBeUndefined();
   });
 });
+
+describe('legacy TR map consistency with the registry', () => {
+  it('pairs every stated or candidate legacy code the registry lists', () => {
+    for (const [code, m] of mappings.filter(([, x]) => x.basis !== 'inferred')) {
+      expect(getApi(m.apiId)?.legacy, code).toContain(code.toUpperCase());
+    }
+    // The source's doubtful 'OPT40008?' for ka40009 is not taken; the name pattern finds ka40008.
+    expect(getTrMapping('opt40008')).toMatchObject({ apiId: 'ka40008', basis: 'inferred', unmapped: { inputs: [], outputs: [] } });
+  });
+});
