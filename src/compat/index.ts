@@ -1,0 +1,11 @@
+/**
+ * The OCX knowledge as data: typed access to the generated `compat/*.json` tables
+ * (`npm run generate` rebuilds them from the reference fixtures).
+ */
+export * from './chejan.js';
+export * from './fids.js';
+export * from './markets.js';
+export * from './op-errors.js';
+export * from './orders.js';
+export * from './real-types.js';
+export * from './tr-map.js';
