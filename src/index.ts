@@ -2,3 +2,18 @@
 export * from './errors.js';
 export * from './rest/index.js';
 export { createLogger, componentLogger, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type Logger } from './log.js';
+export {
+  RealtimeSession,
+  type SessionState,
+  type RealtimeSessionOptions,
+  type RealtimeEvents,
+  type RealtimeStats,
+  type RealEvent,
+  type ConditionEvent,
+  type ConditionInfo,
+  type DisconnectInfo,
+  type SystemEvent,
+  type BufferOptions,
+  type ReconnectOptions,
+  type TokenSource,
+} from './realtime/index.js';

@@ -300,7 +300,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     } catch {
       return this.#bad.count(text.startsWith('{') ? 'truncated' : 'non-json', text);
     }
-    if (msg === null || typeof msg !== 'object') return this.#bad.count('non-json', text);
+    if (msg === null || typeof msg !== 'object') return this.#bad.count('not-object', text);
     const trnm = msg.trnm;
     if (trnm === 'REAL') {
       const entries = msg.data;

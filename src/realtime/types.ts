@@ -148,7 +148,7 @@ export interface RealtimeStats {
   dropped: number;
   /** Items waiting now. */
   buffered: number;
-  /** Malformed frames by kind (`non-json`, `truncated`, `no-trnm`, `unknown-trnm`, `bad-real`, `unexpected-reply`, `binary`). */
+  /** Malformed frames by kind (`non-json`, `truncated`, `not-object`, `no-trnm`, `unknown-trnm`, `bad-real`, `bad-condition`, `unexpected-reply`, `binary`). */
   badFrames: Record<string, number>;
   /** Listener exceptions caught. */
   listenerErrors: number;
