@@ -1,0 +1,2 @@
+export declare function renderTables(): string;
+export declare function renderMigration(current?: string): string;
