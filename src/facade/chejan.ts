@@ -52,7 +52,10 @@ interface OrderTrack {
   finals: Set<string>;
 }
 
-type Pending = { kind: '00' | '04'; values: FidValues } | { kind: 'reconcile'; snapshots: OrderSnapshot[]; done: (n: OrderSnapshot[]) => void };
+interface Pending {
+  kind: '00' | '04';
+  values: FidValues;
+}
 
 const FINAL_STATUSES = new Set(['확인', '취소', '거부']);
 
@@ -105,11 +108,17 @@ export class ChejanBook {
   }
 
   /**
-   * Deliver what the REST snapshots show and the consumer has not seen, oldest first.
-   * Resolves with the snapshots of orders that were unknown before.
+   * Deliver at once what the REST snapshots show and the consumer has not seen, oldest first;
+   * returns the snapshots of orders unknown before. The caller holds the gate while it queried,
+   * so frames that arrived meanwhile are processed after this, against the settled quantities.
    */
-  reconcile(snapshots: OrderSnapshot[]): Promise<OrderSnapshot[]> {
-    return new Promise((done) => this.submit({ kind: 'reconcile', snapshots, done }));
+  reconcile(snapshots: OrderSnapshot[]): OrderSnapshot[] {
+    return this.applyReconcile(snapshots);
+  }
+
+  /** Marks an order number as ours (SendOrder got it back), before its frames arrive. */
+  expect(ordNo: string): void {
+    this.track(ordNo);
   }
 
   /** True when this order number has been seen (sent by us, or delivered). */
@@ -129,8 +138,7 @@ export class ChejanBook {
 
   private process(p: Pending): void {
     if (p.kind === '00') this.applyOrderFrame(p.values);
-    else if (p.kind === '04') this.sink('1', { ...p.values, '9001': chejanCode(p.values['9001'] ?? '') });
-    else if (p.kind === 'reconcile') p.done(this.applyReconcile(p.snapshots));
+    else this.sink('1', { ...p.values, '9001': chejanCode(p.values['9001'] ?? '') });
   }
 
   private track(ordNo: string): OrderTrack {

@@ -7,7 +7,7 @@
  */
 import type { APIServerEvents } from './events.js';
 import type { ConditionEvent, ConditionInfo, RealtimePort } from './ports.js';
-import { isRefusal, refuse, type Refusal } from './refusal.js';
+import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 
 /** The OCX's condition rules. */
 export const CONDITION_RULES = { windowMs: 60_000, maxRealtime: 10 } as const;
@@ -73,7 +73,7 @@ export class Conditions {
       return undefined;
     } catch (err) {
       if (realtime) this.running.delete(found.seq);
-      return refuse('OP_ERR_TR_FAIL', `condition ${index} "${name}": ${err instanceof Error ? err.message : String(err)}`);
+      return failed(err, 'condition');
     }
   }
 

@@ -8,14 +8,11 @@ import { allApis, getApi } from '../registry/index.js';
 import type { APIServerEvents } from './events.js';
 import type { RestPort } from './ports.js';
 import { checkScreen } from './real-data.js';
-import { isRefusal, refuse, type Refusal } from './refusal.js';
+import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
 import { TrResult } from './tr-result.js';
 
 type Emit = <K extends 'OnReceiveTrData' | 'OnReceiveMsg'>(event: K, ...args: APIServerEvents[K]) => void;
-
-/** Turns a failed call into the OCX code and message (rate limit → -200, ...). */
-export type FailureMapper = (err: unknown, kind: 'query' | 'order') => Refusal;
 
 /** Why a TR cannot be requested, naming the REST api-id to use where one exists. */
 function unmappedTr(trcode: string): Refusal {
@@ -42,7 +39,6 @@ export class TrQueries {
   constructor(
     private readonly rest: RestPort,
     private readonly emit: Emit,
-    private readonly failure: FailureMapper,
     private readonly warn: (message: string) => void,
   ) {}
 
@@ -71,9 +67,9 @@ export class TrQueries {
     try {
       answer = await this.rest.call(mapping.apiId, built, prevNext === 2 && nextKey !== undefined ? { contYn: 'Y', nextKey } : {});
     } catch (err) {
-      const failed = this.failure(err, 'query');
-      this.emit('OnReceiveMsg', screen, rqname, trcode, failed.message);
-      return failed;
+      const refusal = failed(err, 'query');
+      this.emit('OnReceiveMsg', screen, rqname, trcode, refusal.message);
+      return refusal;
     }
     if (answer.contYn === 'Y') this.continuation.set(contKey, answer.nextKey);
     else this.continuation.delete(contKey);

@@ -1,0 +1,188 @@
+/**
+ * SendOrder / SendOrderCredit: checked against the OCX rules before anything is sent, then one
+ * REST order call. Success raises OnReceiveTrData (GetCommData(..., "주문번호")) and
+ * OnReceiveMsg; chejan frames wait behind the gate until then. An order is never resent: a
+ * timeout is settled by querying the account (reconciliation) and reported.
+ */
+import { getCreditGb, getCreditOrderType, getHoga, getOrderType, isOnTick, orderRequestKeys, type OrderTypeSpec } from '../compat/orders.js';
+import { OrderUnknownError } from '../errors.js';
+import { getApi } from '../registry/index.js';
+import type { ChejanBook, OrderSnapshot } from './chejan.js';
+import type { Master } from './master.js';
+import type { RestPort } from './ports.js';
+import { checkScreen } from './real-data.js';
+import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
+import { FACADE } from './tables.js';
+import type { TrQueries } from './tr-query.js';
+import { TrResult } from './tr-result.js';
+
+/** SendOrder's arguments, plus SendOrderCredit's two. */
+export interface OrderArgs {
+  rqname: string;
+  screen: string;
+  accno: string;
+  orderType: number;
+  code: string;
+  qty: number;
+  price: number;
+  hoga: string;
+  orgOrderNo: string;
+  credit?: { creditGb: string; loanDate: string };
+}
+
+/** What an order becomes on the wire. */
+interface OrderPlan {
+  apiId: string;
+  body: Record<string, string>;
+  trcode: string;
+  spec: OrderTypeSpec;
+}
+
+/** How GetCommData reads an order answer. */
+const ORDER_ANSWER = { single: { record: '', list: null, fields: { 주문번호: 'ord_no' } } } as const;
+
+/** Legacy market codes whose tick size is the flat ETF/ETN/ELW one. */
+const ETP_MARKETS = new Set(['8', '3', '60']);
+
+/** What the order module needs of its APIServer. */
+export interface OrderContext {
+  accounts(): readonly string[];
+  /** True on the mock domain and the emulator (only 00 and 03, no credit). */
+  isMock(): boolean;
+  /** Query the account and settle what the WebSocket did not tell; resolves with orders not seen before. */
+  reconcile(): Promise<OrderSnapshot[]>;
+  msg(screen: string, rqname: string, trcode: string, msg: string): void;
+}
+
+/** Orders of one APIServer. */
+export class Orders {
+  constructor(
+    private readonly rest: RestPort,
+    private readonly chejan: ChejanBook,
+    private readonly trq: TrQueries,
+    private readonly master: Master,
+    private readonly ctx: OrderContext,
+  ) {}
+
+  /** SendOrder / SendOrderCredit. Resolves after OnReceiveTrData and OnReceiveMsg. */
+  async send(args: OrderArgs): Promise<Refusal | undefined> {
+    const plan = await this.plan(args);
+    if (isRefusal(plan)) return plan;
+    this.chejan.hold();
+    try {
+      const answer = await this.rest.call(plan.apiId, plan.body);
+      const ordNo = String(answer.body['ord_no'] ?? '').trim();
+      if (ordNo !== '') this.chejan.expect(ordNo);
+      this.trq.deliver(args.screen, new TrResult(plan.trcode, args.rqname, ORDER_ANSWER, answer.body), '0', String(answer.body['return_msg'] ?? '').trim());
+      return undefined;
+    } catch (err) {
+      if (err instanceof OrderUnknownError) {
+        this.ctx.msg(args.screen, args.rqname, plan.trcode, `주문 결과 미확인: 응답이 없어 재전송하지 않고 계좌 조회로 확인합니다 (${plan.apiId} ${args.code})`);
+        void this.settle(args, plan);
+        return undefined;
+      }
+      const refusal = failed(err, 'order');
+      this.ctx.msg(args.screen, args.rqname, plan.trcode, refusal.message);
+      return refusal;
+    } finally {
+      this.chejan.release();
+    }
+  }
+
+  /**
+   * An order whose answer never came: find it among the orders the account shows and we did not
+   * know, then report it as the OCX would have (주문번호 in OnReceiveTrData, empty when none).
+   */
+  private async settle(args: OrderArgs, plan: OrderPlan): Promise<void> {
+    let found: OrderSnapshot | undefined;
+    let note: string;
+    try {
+      const fresh = await this.ctx.reconcile();
+      const side = plan.spec.side === 'buy' ? '2' : '1';
+      found = fresh.find((s) => s.code === args.code && s.side === side && (plan.spec.action === 'new' ? s.orderQty === args.qty : s.origOrdNo === args.orgOrderNo));
+      note = found === undefined ? '주문 결과 확인: 주문이 접수되지 않았습니다 (재전송하지 않음)' : `주문 결과 확인: 주문번호 ${found.ordNo}로 접수되었습니다`;
+    } catch (err) {
+      note = `주문 결과 확인 실패: ${err instanceof Error ? err.message : String(err)} — 미체결/체결 조회로 확인하세요`;
+    }
+    this.trq.deliver(args.screen, new TrResult(plan.trcode, args.rqname, ORDER_ANSWER, { ord_no: found?.ordNo ?? '' }), '0', note);
+  }
+
+  /** Checks every argument against the OCX rules and builds the request, or refuses. */
+  private async plan(a: OrderArgs): Promise<OrderPlan | Refusal> {
+    const screenBad = checkScreen(a.screen);
+    if (screenBad !== undefined) return screenBad;
+    if (!this.ctx.accounts().includes(a.accno)) {
+      return refuse('OP_ERR_ORD_WRONG_ACCTINFO', `accno "${a.accno}" is not an account of this login (GetLoginInfo("ACCNO") lists them)`);
+    }
+    const spec = a.credit === undefined ? getOrderType(a.orderType) : getCreditOrderType(a.orderType);
+    if (spec === undefined) return refuse('OP_ERR_ORD_WRONG_INPUT', `orderType must be 1..6 (1 buy, 2 sell, 3/4 cancel, 5/6 modify), got ${String(a.orderType)}`);
+    const code = a.code.trim().replace(/^A/, '');
+    if (!/^[0-9A-Z]{6}$/.test(code)) return refuse('OP_ERR_ORD_SYMCODE_EMPTY', `code must be a 6-character stock code, got "${a.code}"`);
+    const minQty = spec.action === 'new' ? 1 : 0;
+    if (!Number.isInteger(a.qty) || a.qty < minQty) {
+      return refuse('OP_ERR_ORD_WRONG_INPUT', `qty must be a whole number ${spec.action === 'new' ? '> 0' : '>= 0 (0 = the whole remainder)'}, got ${String(a.qty)}`);
+    }
+    if (spec.action !== 'new' && !/^\d{1,10}$/.test(a.orgOrderNo.trim())) {
+      return refuse('OP_ERR_ORD_WRONG_INPUT', `orgOrderNo is required for ${spec.name} (the 주문번호 to ${spec.action}), got "${a.orgOrderNo}"`);
+    }
+    const keys = orderRequestKeys(spec.action);
+    const body: Record<string, string> = { dmst_stex_tp: FACADE.requestDefaults['dmst_stex_tp'] ?? 'KRX', stk_cd: code, [keys.qty]: String(a.qty) };
+    if (keys.originalOrderNo !== undefined) body[keys.originalOrderNo] = a.orgOrderNo.trim().padStart(7, '0');
+    let limitPrice: number | undefined;
+    if (spec.action === 'new') {
+      const hoga = getHoga(a.hoga);
+      if (hoga === undefined) return refuse('OP_ERR_ORD_WRONG_INPUT', `hoga "${a.hoga}" is not an sHogaGb code (00 limit, 03 market, ...)`);
+      if (this.ctx.isMock() && !hoga.mock) return refuse('OP_ERR_ORD_WRONG_INPUT', `hoga ${a.hoga} (${hoga.name}) is not accepted by paper trading, which takes 00 and 03 only`);
+      const priceBad = this.checkPrice(a.price, hoga.needsPrice, `hoga ${a.hoga} (${hoga.name})`);
+      if (priceBad !== undefined) return priceBad;
+      if (hoga.needsPrice) limitPrice = a.price;
+      if (keys.tradeType !== undefined) body[keys.tradeType] = hoga.trdeTp;
+      if (keys.price !== undefined) body[keys.price] = hoga.needsPrice ? String(a.price) : '';
+      if (keys.conditionPrice !== undefined) body[keys.conditionPrice] = '';
+    } else if (spec.action === 'modify') {
+      const priceBad = this.checkPrice(a.price, true, spec.name);
+      if (priceBad !== undefined) return priceBad;
+      limitPrice = a.price;
+      if (keys.price !== undefined) body[keys.price] = String(a.price);
+      if (keys.conditionPrice !== undefined) body[keys.conditionPrice] = '';
+    }
+    if (a.credit !== undefined) {
+      const creditBad = this.applyCredit(a.credit, spec, body);
+      if (creditBad !== undefined) return creditBad;
+    }
+    if (this.ctx.isMock() && getApi(spec.apiId)?.mock === 'no') {
+      return refuse('OP_ERR_ORD_WRONG_INPUT', `${spec.name} through ${spec.apiId} is not offered by paper trading (credit orders are real-server only)`);
+    }
+    // The master is consulted last: it may cost a stock-list query, never an order.
+    const entry = await this.master.entry(code);
+    if (entry === undefined) return refuse('OP_ERR_ORD_SYMCODE_EMPTY', `code "${code}" is not a listed stock (GetMasterCodeName returns "")`);
+    if (limitPrice !== undefined && !isOnTick(limitPrice, ETP_MARKETS.has(entry.market) ? 'etp' : 'stock')) {
+      return refuse('OP_ERR_ORD_WRONG_INPUT', `price ${limitPrice} is not on the KRX tick for that price band`);
+    }
+    const trcode = FACADE.orderTrCodes[String(a.orderType)] ?? spec.apiId;
+    return { apiId: spec.apiId, body, trcode, spec };
+  }
+
+  private checkPrice(price: number, needsPrice: boolean, what: string): Refusal | undefined {
+    if (!Number.isInteger(price) || price < 0) return refuse('OP_ERR_ORD_WRONG_INPUT', `price must be a whole number of won, got ${String(price)}`);
+    if (needsPrice && price === 0) return refuse('OP_ERR_ORD_WRONG_INPUT', `price is required for ${what}`);
+    if (!needsPrice && price !== 0) return refuse('OP_ERR_ORD_WRONG_INPUT', `price must be 0 for ${what}, got ${price}`);
+    return undefined;
+  }
+
+  private applyCredit(credit: NonNullable<OrderArgs['credit']>, spec: OrderTypeSpec, body: Record<string, string>): Refusal | undefined {
+    if (spec.action !== 'new') return undefined;
+    const gb = getCreditGb(credit.creditGb);
+    if (gb === undefined || gb.side !== spec.side) {
+      return refuse('OP_ERR_ORD_WRONG_INPUT', `creditGb "${credit.creditGb}" does not fit a ${spec.name} (03 buy; 33 or 99 sell)`);
+    }
+    if (gb.crdDealTp !== undefined) body['crd_deal_tp'] = gb.crdDealTp;
+    if (gb.loanDate === 'required') {
+      if (!/^\d{8}$/.test(credit.loanDate)) return refuse('OP_ERR_ORD_WRONG_INPUT', `loanDate must be YYYYMMDD for creditGb ${credit.creditGb}, got "${credit.loanDate}"`);
+      body['crd_loan_dt'] = credit.loanDate;
+    } else if (gb.loanDate !== 'none') {
+      body['crd_loan_dt'] = gb.loanDate;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Order snapshots from REST, for the chejan state machine to settle what the WebSocket missed:
+ * open orders (ka10075) and orders with fills (ka10076), every page, merged by 주문번호.
+ * REST reports fills per order (cumulative quantity and average price), not per 체결번호.
+ */
+import type { OrderSnapshot } from './chejan.js';
+import type { RestPort } from './ports.js';
+import { FACADE } from './tables.js';
+
+type Row = Record<string, unknown>;
+
+function str(row: Row, key: string): string {
+  const v = row[key];
+  return typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v);
+}
+
+function num(row: Row, key: string): number {
+  const n = Number.parseInt(str(row, key).replace(/^[+-]/, ''), 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function toSnapshot(row: Row, account: string): OrderSnapshot {
+  const kindText = str(row, 'io_tp_nm');
+  const orderQty = num(row, 'ord_qty');
+  const filledQty = num(row, 'cntr_qty');
+  return {
+    ordNo: str(row, 'ord_no'),
+    origOrdNo: str(row, 'orig_ord_no') === '0000000' ? '' : str(row, 'orig_ord_no'),
+    account,
+    code: str(row, 'stk_cd').replace(/^A/, ''),
+    name: str(row, 'stk_nm'),
+    side: kindText.includes('매도') ? '1' : '2',
+    orderQty,
+    price: num(row, 'ord_pric'),
+    filledQty,
+    fillPrice: num(row, 'cntr_pric'),
+    openQty: row['oso_qty'] === undefined ? orderQty - filledQty : num(row, 'oso_qty'),
+    status: str(row, 'ord_stt'),
+    kindText,
+    tradeText: str(row, 'trde_tp'),
+    time: (str(row, 'tm') || str(row, 'ord_tm')).replaceAll(':', ''),
+  };
+}
+
+async function rows(rest: RestPort, spec: { apiId: string; body: Record<string, string>; list: string }): Promise<Row[]> {
+  const { body } = await rest.collect(spec.apiId, spec.body, { maxPages: FACADE.reconcile.maxPages });
+  const list = body[spec.list];
+  return Array.isArray(list) ? (list as Row[]) : [];
+}
+
+/** Every order of today that is open or has fills, one snapshot per 주문번호. */
+export async function fetchOrderSnapshots(rest: RestPort, account: string): Promise<OrderSnapshot[]> {
+  const { openOrders, fills } = FACADE.reconcile;
+  const merged = new Map<string, OrderSnapshot>();
+  for (const row of await rows(rest, fills)) merged.set(str(row, 'ord_no'), toSnapshot(row, account));
+  // The open-order view is fresher for quantities still working; it wins where both have the order.
+  for (const row of await rows(rest, openOrders)) {
+    const snap = toSnapshot(row, account);
+    const prev = merged.get(snap.ordNo);
+    merged.set(snap.ordNo, prev !== undefined && prev.filledQty > snap.filledQty ? { ...snap, filledQty: prev.filledQty, fillPrice: prev.fillPrice } : snap);
+  }
+  return [...merged.values()].filter((s) => s.ordNo !== '');
+}
