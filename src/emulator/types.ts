@@ -28,6 +28,10 @@ export interface EmulatorOptions {
   /** Demo credentials; defaults are fixed demo values. */
   appkey?: string;
   secretkey?: string;
+  /** Simulated trades per second of the market clock over the most active stocks (default 4; 0 stops the clock, so only `state.tick` moves the market). */
+  marketTicksPerSecond?: number;
+  /** The emulator's clock in epoch ms (default Date.now): lets a test pin the Korea time of day for market hours, charts and token expiry. */
+  clock?: () => number;
 }
 
 /** Counters a test can read. */
@@ -94,6 +98,8 @@ export interface Emulator {
   readonly account: string;
   readonly mode: 'prod' | 'mock';
   readonly faults: EmulatorFaults;
+  /** The simulated market and order state (for tests: `state.tick(code)`, `state.quote(code)`, events). */
+  readonly state: EmulatorState;
   stats(): EmulatorStats;
   /** Every REST request served, oldest first. */
   requestLog(): readonly RequestLogEntry[];

@@ -1,0 +1,66 @@
+/**
+ * What a TR handler receives and returns, and the helpers the stateful handlers share.
+ */
+import type { ApiSpec } from '../../../registry/index.js';
+import type { Quote, StockInfo } from '../../types.js';
+import type { EmulatorStateImpl } from '../../state/index.js';
+import { ApiReject } from '../envelope.js';
+import { sampleResponse } from '../values.js';
+
+/** One TR request after the server's checks (api-id, token, budget, required fields). */
+export interface TrContext {
+  api: ApiSpec;
+  body: Record<string, unknown>;
+  /** The account the token belongs to. */
+  account: string;
+  /** The request's `next-key` when it asked for a further page (`cont-yn: Y`), else undefined. */
+  nextKey: string | undefined;
+  state: EmulatorStateImpl;
+}
+
+/** A handler's answer: the fields (return_code is added by the server) and the next page's key. */
+export interface TrAnswer {
+  fields: Record<string, unknown>;
+  nextKey?: string;
+  message?: string;
+}
+
+export type TrHandler = (ctx: TrContext) => TrAnswer;
+
+/** A request field as a trimmed string ('' when absent). */
+export function str(ctx: TrContext, key: string): string {
+  const v = ctx.body[key];
+  return typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '';
+}
+
+/** The documented response with sample values, for handlers to overwrite with live ones. */
+export function base(ctx: TrContext): Record<string, unknown> {
+  return sampleResponse(ctx.api, ctx.state.nowMs());
+}
+
+/** The stock a `stk_cd`-style field names (exchange suffix `_NX`/`_AL` and a leading `A` allowed); 1902 otherwise. */
+export function stockOf(ctx: TrContext, key = 'stk_cd'): { stock: StockInfo; quote: Quote } {
+  const raw = str(ctx, key);
+  const code = raw.replace(/^A(?=\d{6})/, '').replace(/_(NX|AL)$/, '');
+  const stock = ctx.state.stock(code);
+  const quote = ctx.state.quote(code);
+  if (!stock || !quote) throw new ApiReject('1902', [raw]);
+  return { stock, quote };
+}
+
+/** Kiwoom's exchange suffix of a code field: '' (KRX), `_NX` or `_AL`. */
+export function suffixOf(ctx: TrContext, key = 'stk_cd'): string {
+  return /_(NX|AL)$/.exec(str(ctx, key))?.[0] ?? '';
+}
+
+/** Rows of one page: `size` rows from the offset `next-key` names, and the key of the next page. */
+export function page<T>(ctx: TrContext, rows: readonly T[], size: number): { rows: T[]; nextKey?: string } {
+  let offset = 0;
+  if (ctx.nextKey !== undefined) {
+    offset = Number(ctx.nextKey);
+    if (!/^\d{1,9}$/.test(ctx.nextKey)) throw new ApiReject('1517', ['next-key', ctx.nextKey]);
+  }
+  const slice = rows.slice(offset, offset + size);
+  const end = offset + slice.length;
+  return end < rows.length ? { rows: slice, nextKey: String(end) } : { rows: slice };
+}

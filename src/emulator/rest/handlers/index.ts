@@ -1,0 +1,30 @@
+/**
+ * Which TRs are answered from live state: api-id → handler. Every other documented TR is
+ * answered generically from the registry and the official examples.
+ */
+import type { TrHandler } from './common.js';
+import { quoteHandlers } from './quote.js';
+import { chartHandlers } from './chart.js';
+import { masterHandlers } from './master.js';
+import { orderHandlers } from './orders.js';
+import { accountHandlers } from './account.js';
+import { base } from './common.js';
+
+export type { TrContext, TrAnswer, TrHandler } from './common.js';
+
+/** Handlers of the stateful TRs, by api-id. */
+export const STATEFUL_HANDLERS: Readonly<Record<string, TrHandler>> = {
+  ...quoteHandlers,
+  ...chartHandlers,
+  ...masterHandlers,
+  ...orderHandlers,
+  ...accountHandlers,
+};
+
+/** The answer of a TR no handler simulates: its documented keys with example values. */
+export const genericHandler: TrHandler = (ctx) => ({ fields: base(ctx) });
+
+/** The handler for an api-id. */
+export function handlerFor(apiId: string): TrHandler {
+  return Object.hasOwn(STATEFUL_HANDLERS, apiId) ? (STATEFUL_HANDLERS[apiId] as TrHandler) : genericHandler;
+}

@@ -1,0 +1,123 @@
+/**
+ * Quote TRs answered from the live market: ka10001 기본정보, ka10004 호가, ka10095 관심종목.
+ */
+import type { Quote, StockInfo } from '../../types.js';
+import { changeSign, signed, signedDiff, signedRate } from '../../state/pricing.js';
+import { ApiReject } from '../envelope.js';
+import { base, stockOf, str, type TrContext, type TrHandler } from './common.js';
+import { sampleRecord } from '../values.js';
+
+/** ka10095 accepts at most this many codes; more is Kiwoom's 1634. */
+const MAX_CODES = 100;
+
+/** The price fields every quote TR shares, signed against the previous close. */
+export function priceFields(s: StockInfo, q: Quote, suffix = ''): Record<string, string> {
+  const sg = (v: number): string => signed(v, q.prevClose);
+  return {
+    stk_cd: s.code + suffix,
+    stk_nm: s.name,
+    cur_prc: sg(q.price),
+    base_pric: String(q.prevClose),
+    pred_pre: signedDiff(q.price - q.prevClose),
+    pre_sig: changeSign(q.price, q.prevClose, q.upperLimit, q.lowerLimit),
+    pred_pre_sig: changeSign(q.price, q.prevClose, q.upperLimit, q.lowerLimit),
+    flu_rt: signedRate(q.price, q.prevClose),
+    trde_qty: String(q.volume),
+    trde_prica: String(Math.round(q.value / 1_000_000)),
+    open_pric: sg(q.open),
+    high_pric: sg(q.high),
+    low_pric: sg(q.low),
+    upl_pric: sg(q.upperLimit),
+    lst_pric: sg(q.lowerLimit),
+    close_pric: sg(q.price),
+    cntr_qty: signedDiff(q.lastQty),
+    cntr_tm: q.time,
+    sel_bid: sg(q.askPrices[0] ?? 0),
+    buy_bid: sg(q.bidPrices[0] ?? 0),
+    exp_cntr_pric: sg(q.price),
+    exp_cntr_qty: '0',
+  };
+}
+
+const ka10001: TrHandler = (ctx) => {
+  const { stock, quote } = stockOf(ctx);
+  const days = ctx.state.history.daily(stock.code).slice(0, 250);
+  const hi = days.reduce((b, d) => (d.high > b.high ? d : b), days[0] ?? { high: quote.high, dt: '' });
+  const lo = days.reduce((b, d) => (d.low < b.low ? d : b), days[0] ?? { low: quote.low, dt: '' });
+  const mac = Math.round((quote.price * stock.listed) / 100_000_000);
+  return {
+    fields: {
+      ...base(ctx),
+      ...priceFields(stock, quote, /_(NX|AL)$/.exec(str(ctx, 'stk_cd'))?.[0] ?? ''),
+      fav: String(stock.faceValue),
+      fav_unit: stock.faceValue ? '원' : '',
+      cap: String(Math.round((stock.faceValue * stock.listed) / 100_000_000)),
+      flo_stk: String(Math.round(stock.listed / 1000)),
+      dstr_stk: String(Math.round(stock.listed / 1000)),
+      mac: String(mac),
+      '250hgst': signed(hi.high, quote.price),
+      '250lwst': signed(lo.low, quote.price),
+      '250hgst_pric_dt': hi.dt,
+      '250lwst_pric_dt': lo.dt,
+      '250hgst_pric_pre_rt': signedRate(quote.price, hi.high),
+      '250lwst_pric_pre_rt': signedRate(quote.price, lo.low),
+      oyr_hgst: signed(hi.high, quote.prevClose),
+      oyr_lwst: signed(lo.low, quote.prevClose),
+      repl_pric: String(Math.floor(quote.prevClose * 0.7)),
+    },
+  };
+};
+
+const ordinal = (k: number): string => (k === 1 ? 'fpr' : `${k}th_pre`);
+
+const ka10004: TrHandler = (ctx) => {
+  const { quote } = stockOf(ctx);
+  const out = base(ctx);
+  const sg = (v: number): string => (v === 0 ? '0' : signed(v, quote.prevClose));
+  for (let k = 1; k <= 10; k++) {
+    out[`sel_${ordinal(k)}_bid`] = sg(quote.askPrices[k - 1] ?? 0);
+    out[`sel_${ordinal(k)}_req`] = String(quote.askQtys[k - 1] ?? 0);
+    out[`buy_${ordinal(k)}_bid`] = sg(quote.bidPrices[k - 1] ?? 0);
+    out[`buy_${ordinal(k)}_req`] = String(quote.bidQtys[k - 1] ?? 0);
+    out[`sel_${k}th_pre_req_pre`] = '0';
+    out[`buy_${k}th_pre_req_pre`] = '0';
+  }
+  // Only documented keys go out: the loop above also writes a few names the doc spells differently.
+  const documented = new Set(ctx.api.response.map((f) => f.key));
+  const fields = Object.fromEntries(Object.entries(out).filter(([k]) => documented.has(k)));
+  return {
+    fields: {
+      ...fields,
+      bid_req_base_tm: quote.time,
+      tot_sel_req: String(quote.askQtys.reduce((a, b) => a + b, 0)),
+      tot_buy_req: String(quote.bidQtys.reduce((a, b) => a + b, 0)),
+      tot_sel_req_jub_pre: '0',
+      tot_buy_req_jub_pre: '0',
+    },
+  };
+};
+
+const ka10095: TrHandler = (ctx: TrContext) => {
+  const codes = str(ctx, 'stk_cd').split('|').map((c) => c.trim()).filter(Boolean);
+  if (codes.length > MAX_CODES) throw new ApiReject('1634', [String(codes.length)]);
+  const rows = codes.map((code) => {
+    const { stock, quote } = stockOf({ ...ctx, body: { stk_cd: code } });
+    const row: Record<string, string> = { ...sampleRecord(ctx.api, 'atn_stk_infr', ctx.state.nowMs()) };
+    const live = priceFields(stock, quote, /_(NX|AL)$/.exec(code)?.[0] ?? '');
+    for (const k of Object.keys(row)) if (k in live) row[k] = live[k] as string;
+    for (let k = 1; k <= 5; k++) {
+      row[`sel_${k}th_bid`] = signed(quote.askPrices[k - 1] ?? 0, quote.prevClose);
+      row[`buy_${k}th_bid`] = signed(quote.bidPrices[k - 1] ?? 0, quote.prevClose);
+    }
+    row.fav = String(stock.faceValue);
+    row.stkcnt = String(Math.round(stock.listed / 1000));
+    row.mac = String(Math.round((quote.price * stock.listed) / 100_000_000));
+    row.tot_sel_req = String(quote.askQtys.reduce((a, b) => a + b, 0));
+    row.tot_buy_req = String(quote.bidQtys.reduce((a, b) => a + b, 0));
+    row.bid_tm = quote.time;
+    return row;
+  });
+  return { fields: { atn_stk_infr: rows } };
+};
+
+export const quoteHandlers: Record<string, TrHandler> = { ka10001, ka10004, ka10095 };
