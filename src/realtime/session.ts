@@ -497,8 +497,13 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     let reissued = false;
     for (;;) {
       const ws = await this.#open();
+      let token: string | undefined;
       try {
-        await this.#login();
+        const login = await this.#login();
+        if (login) {
+          token = login.token;
+          throw login.refused;
+        }
         this.#authFailures = 0;
         this.#startHeartbeat();
         await this.#restore(restoring);
@@ -513,7 +518,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
         if (reissued) throw error;
         reissued = true;
         this.#log.warn({ code: error.code }, 'WebSocket LOGIN refused; issuing a fresh token');
-        this.#rest.invalidateToken();
+        this.#rest.invalidateToken(token);
       }
     }
   }
@@ -545,10 +550,12 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     });
   }
 
-  async #login(): Promise<void> {
+  /** LOGIN; on refusal the AuthError is returned with the refused token, for a targeted invalidation. */
+  async #login(): Promise<{ refused: AuthError; token: string } | undefined> {
     const token = await this.#rest.token();
     const reply = await this.#request({ trnm: 'LOGIN', token });
-    if (returnCodeOf(reply) !== 0) throw replyError(reply);
+    if (returnCodeOf(reply) === 0) return undefined;
+    return { refused: replyError(reply) as AuthError, token };
   }
 
   /** Bring the new socket to the desired state: every group, then every real-time condition. */

@@ -10,8 +10,8 @@ import type { Logger } from 'pino';
 export interface TokenSource {
   /** The raw access token (no `Bearer ` prefix), issuing one when needed. */
   token(): Promise<string>;
-  /** Forget the cached token so that the next `token()` issues a fresh one. */
-  invalidateToken(): void;
+  /** Forget `token` (the one LOGIN refused), if still held, so that the next `token()` issues a fresh one. */
+  invalidateToken(token?: string): void;
   /** 0 production, 1..3 paper trading (mock domain). */
   readonly simNo: number;
   /** The REST base URL; a non-Kiwoom host (the emulator, a proxy) also serves the WebSocket. */

@@ -224,7 +224,8 @@ export function fakeTokens(tokens: string[] = ['tok-1']): {
   simNo: number;
   baseUrl: undefined;
   token(): Promise<string>;
-  invalidateToken(): void;
+  invalidateToken(token?: string): void;
+  invalidated: (string | undefined)[];
   issued: number;
   invalidations: number;
 } {
@@ -234,12 +235,14 @@ export function fakeTokens(tokens: string[] = ['tok-1']): {
     baseUrl: undefined,
     issued: 0,
     invalidations: 0,
+    invalidated: [],
     async token() {
       this.issued++;
       return tokens[Math.min(i, tokens.length - 1)] ?? '';
     },
-    invalidateToken() {
+    invalidateToken(token?: string) {
       this.invalidations++;
+      this.invalidated.push(token);
       i++;
     },
   };

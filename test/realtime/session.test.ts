@@ -43,7 +43,7 @@ describe('LOGIN', () => {
   it('re-issues the token once when LOGIN is refused with 8005, then logs in', async () => {
     const tokens = fakeTokens(['stale', 'tok-1']);
     await session({}, tokens).connect();
-    expect(tokens.invalidations).toBe(1);
+    expect(tokens.invalidated).toEqual(['stale']);
     expect(fake.receivedOf('LOGIN').map((m) => m['token'])).toEqual(['stale', 'tok-1']);
   });
 
