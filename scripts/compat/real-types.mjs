@@ -28,13 +28,15 @@ export function buildRealTypes({ ws, ocxFids, realTypeOverrides }) {
     const override = realTypeOverrides.types[code] ?? {};
     const fids = wsType.fids.map((f) => Number(f.fid));
     const ocxFidList = ocx?.fids_nkrealtime ?? [];
+    const item = itemKind(wsType);
     types[code] = {
       code,
       restName: wsType.name_ko,
       ocxName: override.ocxName ?? ocx?.ocx_real_type_name ?? wsType.name_ko,
       event: override.event ?? ocx?.delivery ?? 'OnReceiveRealData',
       ...(ocx?.chejan_gubun === undefined ? {} : { chejanGubun: ocx.chejan_gubun }),
-      item: itemKind(wsType),
+      item,
+      items: override.items ?? [item],
       fids,
       ocxFids: ocxFidList,
       notDelivered: minus(ocxFidList, fids),

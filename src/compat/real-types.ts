@@ -21,7 +21,10 @@ export interface RealTypeSpec {
   event: RealTypeEvent;
   /** For chejan-delivered types, the OnReceiveChejanData gubun. */
   chejanGubun?: string;
+  /** The usual REG item kind. */
   item: RealItemKind;
+  /** Every item kind a registration may use (`1h`: market-wide or one stock). */
+  items: RealItemKind[];
   /** FIDs the REST WebSocket delivers, in REST order. */
   fids: number[];
   /** FIDs the OCX delivered, in its sRealData TAB order. */

@@ -55,6 +55,12 @@ describe('real types', () => {
     expect(all.filter((f) => getFid(f) === undefined)).toEqual([]);
   });
 
+  it('lets VI events be registered market-wide or per stock, and everything else one way', () => {
+    expect(getRealType('1h')?.items).toEqual(['market', 'stock']);
+    expect(getRealType('0J')?.items).toEqual(['sector']);
+    for (const t of Object.values(REAL_TYPES)) expect(t.items, t.code).toContain(t.item);
+  });
+
   it('selects real types by the FIDs a SetRealReg call asks for', () => {
     expect(realTypesForFids([215, 20, 214]).map((t) => t.code)).toContain('0s');
     expect(realTypesForFids([41]).map((t) => t.code)).toEqual(['0D']);
