@@ -1,0 +1,110 @@
+/**
+ * The bridge engine: reads call lines, invokes the target's methods, writes replies and
+ * forwards the target's events. Transport-free (lines in, lines out) so that it runs over
+ * stdio in the CLI and over plain arrays in tests. Protocol: ./protocol.ts.
+ */
+import { ValidationError } from '../errors.js';
+import type { CallMessage, ErrorBody, ReplyMessage } from './protocol.js';
+
+/** What the bridge drives: an object with OCX-named methods and an `on(event, listener)`. */
+export interface BridgeTarget {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/** Options of {@link createBridge}. */
+export interface BridgeOptions {
+  target: BridgeTarget;
+  /** Method names callers may invoke; anything else is refused (no `on`, `emit`, internals). */
+  methods: readonly string[];
+  /** Events forwarded to the caller. */
+  events: readonly string[];
+  /** Writes one protocol line (without the newline). */
+  write: (line: string) => void;
+}
+
+/** A running bridge. */
+export interface Bridge {
+  /** Handles one input line; resolves when its reply has been written. */
+  handle(line: string): Promise<void>;
+  /** Whether `api_init` has been called (and so `cleanup` is owed). */
+  readonly initialised: boolean;
+}
+
+/** Wires a target to the protocol. */
+export function createBridge({ target, methods, events, write }: BridgeOptions): Bridge {
+  const allowed = new Set(methods);
+  let seq = 0;
+  let initialised = false;
+  for (const event of events) {
+    target.on(event, (...args: unknown[]) => {
+      seq += 1;
+      write(JSON.stringify({ event, seq, args }));
+    });
+  }
+  const reply = (msg: ReplyMessage): void => write(JSON.stringify(msg, (_k, v: unknown) => (v === undefined ? null : v)));
+
+  return {
+    get initialised() {
+      return initialised;
+    },
+    async handle(line) {
+      if (line.trim() === '') return;
+      let call: CallMessage;
+      try {
+        call = parseCall(line);
+      } catch (err) {
+        reply({ id: idOf(line), error: errorBody(err) });
+        return;
+      }
+      try {
+        if (!allowed.has(call.method)) throw new ValidationError(`unknown method "${call.method}"`, { field: 'method' });
+        const fn = (target as unknown as Record<string, unknown>)[call.method];
+        if (typeof fn !== 'function') throw new ValidationError(`method "${call.method}" is not available`, { field: 'method' });
+        if (call.method === 'api_init') initialised = true;
+        // Invoked synchronously on arrival, so that calls start in line order; awaited after.
+        const pending: unknown = fn.apply(target, call.args ?? []);
+        const result = await pending;
+        reply({ id: call.id, result: result ?? null });
+      } catch (err) {
+        reply({ id: call.id, error: errorBody(err) });
+      }
+    },
+  };
+}
+
+function parseCall(line: string): CallMessage {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(line);
+  } catch {
+    throw new ValidationError('the line is not JSON', { field: 'line' });
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw new ValidationError('a call must be a JSON object', { field: 'line' });
+  const { id, method, args } = msg as Record<string, unknown>;
+  if (typeof id !== 'number' && typeof id !== 'string') throw new ValidationError('a call needs an "id" (number or string)', { field: 'id' });
+  if (typeof method !== 'string') throw new ValidationError('a call needs a "method" (string)', { field: 'method' });
+  if (args !== undefined && !Array.isArray(args)) throw new ValidationError('"args" must be an array', { field: 'args' });
+  return { id, method, ...(args === undefined ? {} : { args: args as unknown[] }) };
+}
+
+/** The id of a line we could not take as a call, when it has a usable one. */
+function idOf(line: string): number | string | null {
+  try {
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    return typeof id === 'number' || typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An error as the protocol carries it: name, message and the fields our error tree defines. */
+export function errorBody(err: unknown): ErrorBody {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const body: ErrorBody = { name: err.name, message: err.message };
+  const e = err as unknown as Record<string, unknown>;
+  if (typeof e.code === 'number') body.code = e.code;
+  if (typeof e.field === 'string') body.field = e.field;
+  if (typeof e.category === 'string') body.category = e.category;
+  if (typeof e.apiId === 'string') body.apiId = e.apiId;
+  return body;
+}
