@@ -121,7 +121,7 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
     this.baseUrl = baseUrl;
     this.simNo = simNo;
     this.isMock = isMock;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     const root = options.logger ?? silentLogger();
     this.log = componentLogger(root, 'rest');
     this.http = new HttpTransport({ ...timeouts, fetch: options.fetch });
@@ -140,7 +140,8 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
     this.limiter = new RateLimiter({
       limits,
       isMock,
-      now: this.now,
+      // Real time, not the injectable clock: pacing is about the wire, and a frozen test
+      // clock would stall the queue.
       onThrottle: (info) => {
         limiterLog.debug(info, 'throttled');
         this.emit('throttle', info);

@@ -76,7 +76,7 @@ export interface KiwoomRestOptions {
   tokenRefreshMarginMs?: number;
   /** A fetch to use instead of `globalThis.fetch` (which is looked up at call time). */
   fetch?: typeof globalThis.fetch;
-  /** Clock, for tests. Default `Date.now`. */
+  /** Clock for token expiry and cache TTLs, for tests (the rate limiter always uses real time). Default `Date.now`. */
   now?: () => number;
 }
 

@@ -91,7 +91,7 @@ export class RateLimiter {
   private readonly now: () => number;
 
   constructor(private readonly options: RateLimiterOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   /** Requests waiting now. */
