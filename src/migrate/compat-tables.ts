@@ -32,7 +32,7 @@ function build(): ScanTables {
     },
     realTypesFor: (fids, codes) => {
       const kinds = new Set(codes === undefined ? ['stock'] : (codes.length === 0 ? [''] : codes).map(itemKind));
-      const types = realTypesForFids(fids).filter((t) => kinds.has(t.item));
+      const types = realTypesForFids(fids).filter((t) => t.items.some((k) => kinds.has(k)));
       // A market-wide list names its type by the whole FID list ("215;20;214" → 장시작시간).
       const exact = kinds.has('market') ? types.filter((t) => fids.every((f) => t.fids.includes(f))) : [];
       return (exact.length > 0 ? exact : types).map((t) => ({ code: t.code, name: t.ocxName }));
