@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REGISTRY_PATH, renderRegistry } from '../../scripts/gen-registry.mjs';
 import { allApis, getApi } from '../../src/registry/index.js';
@@ -9,6 +11,15 @@ describe('compat/registry.json', () => {
   it('is what the generator produces from the current spec (run `npm run generate` when this fails)', () => {
     const committed = readFileSync(new URL(`../../${REGISTRY_PATH}`, import.meta.url), 'utf8');
     expect(committed === renderRegistry()).toBe(true);
+  });
+
+  it('passes the generators\' --check mode, as CI runs it', () => {
+    const cwd = fileURLToPath(new URL('../../', import.meta.url));
+    for (const script of ['scripts/gen-registry.mjs', 'scripts/gen-compat.mjs']) {
+      const run = spawnSync(process.execPath, [script, '--check'], { cwd, encoding: 'utf8' });
+      expect(run.status, `${script}: ${run.stdout}${run.stderr}`).toBe(0);
+      expect(run.stdout).toBe('');
+    }
   });
 
   it('lists every documented api-id by family', () => {
