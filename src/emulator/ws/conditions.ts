@@ -4,7 +4,7 @@
  * stocks enter (I) and leave (D).
  */
 import type { EmulatorState, Quote, StockInfo } from '../types.js';
-import { CONDITION_PAGE_SIZE, CONDITIONS, TABLES, type ConditionField, type ConditionSpec } from './data.js';
+import { CONDITIONS, TABLES, type ConditionField, type ConditionSpec } from './data.js';
 import { pad9, signCode } from './format.js';
 import type { RealFrames } from './frames.js';
 import { reply } from './protocol.js';
@@ -41,7 +41,12 @@ export class ConditionEngine {
     private readonly state: EmulatorState,
     private readonly frames: RealFrames,
     private readonly stats: { realFrames: number },
-    private readonly options: { maxRealtimeConditions: number; conditionIntervalMs: number; conditionMarketTicks: number },
+    private readonly options: {
+      maxRealtimeConditions: number;
+      conditionIntervalMs: number;
+      conditionMarketTicks: number;
+      conditionPageSize: number;
+    },
   ) {}
 
   /** Codes matching a condition now, in result order. */
@@ -100,13 +105,14 @@ export class ConditionEngine {
     const rows = this.evaluate(spec);
     const nextKey = msg['cont_yn'] === 'Y' ? Number(msg['next_key'] ?? 0) : 0;
     const start = Number.isInteger(nextKey) && nextKey > 0 ? nextKey : 0;
-    const page = rows.slice(start, start + CONDITION_PAGE_SIZE);
-    const more = start + CONDITION_PAGE_SIZE < rows.length;
+    const size = this.options.conditionPageSize;
+    const page = rows.slice(start, start + size);
+    const more = start + size < rows.length;
     return JSON.stringify({
       trnm: 'CNSRREQ',
       seq,
       cont_yn: more ? 'Y' : 'N',
-      next_key: more ? String(start + CONDITION_PAGE_SIZE) : '',
+      next_key: more ? String(start + size) : '',
       return_code: 0,
       return_msg: '',
       data: page.map(({ stock, quote: q }) => ({

@@ -1,6 +1,7 @@
 /**
  * Tunables of the WebSocket side that the emulator's public options do not cover.
  */
+import { CONDITION_PAGE_SIZE } from './data.js';
 
 export interface WsSideOptions {
   /** Items allowed in one REG request (default 100; Kiwoom publishes no number). */
@@ -15,6 +16,8 @@ export interface WsSideOptions {
   conditionIntervalMs?: number;
   /** Stocks advanced one trade per condition round while real-time conditions run (default 50). */
   conditionMarketTicks?: number;
+  /** Rows per one-shot condition-search page (default: compat/emulator/conditions.json pageSize). */
+  conditionPageSize?: number;
   /** Stop pushing REAL frames to a socket whose send buffer holds more than this (default 8 MiB). */
   highWaterBytes?: number;
 }
@@ -27,6 +30,7 @@ export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Requ
     loginTimeoutMs: o.loginTimeoutMs ?? Math.max(2000, pingIntervalMs),
     conditionIntervalMs: o.conditionIntervalMs ?? 1000,
     conditionMarketTicks: o.conditionMarketTicks ?? 50,
+    conditionPageSize: o.conditionPageSize ?? CONDITION_PAGE_SIZE,
     highWaterBytes: o.highWaterBytes ?? 8 * 1024 * 1024,
   };
 }

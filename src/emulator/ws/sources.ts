@@ -134,7 +134,7 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   volRatio: (x) => {
     const prev = prevVolume(x);
     const text = ratio(x.level.volume, prev);
-    return x.level.volume === prev ? text : (x.level.volume > prev ? '+' : '-') + text;
+    return x.level.volume === prev || Number(text) === 0 ? text : (x.level.volume > prev ? '+' : '-') + text;
   },
   turnover: (x) => ratio(x.level.volume, x.stock?.listed ?? 0),
   mcap: (x) => plain((x.level.price * (x.stock?.listed ?? 0)) / 100_000_000),
