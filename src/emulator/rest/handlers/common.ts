@@ -38,6 +38,12 @@ export function base(ctx: TrContext): Record<string, unknown> {
   return sampleResponse(ctx.api, ctx.state.nowMs());
 }
 
+/** Keeps the top-level keys the API documents, in the given order: live values may be computed for more. */
+export function documented(ctx: TrContext, fields: Record<string, unknown>): Record<string, unknown> {
+  const keys = new Set(ctx.api.response.filter((f) => f.list === undefined).map((f) => f.key));
+  return Object.fromEntries(Object.entries(fields).filter(([k]) => keys.has(k)));
+}
+
 /** The stock a `stk_cd`-style field names (exchange suffix `_NX`/`_AL` and a leading `A` allowed); 1902 otherwise. */
 export function stockOf(ctx: TrContext, key = 'stk_cd'): { stock: StockInfo; quote: Quote } {
   const raw = str(ctx, key);

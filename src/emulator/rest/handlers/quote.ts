@@ -4,7 +4,7 @@
 import type { Quote, StockInfo } from '../../types.js';
 import { changeSign, signed, signedDiff, signedRate } from '../../state/pricing.js';
 import { ApiReject } from '../envelope.js';
-import { base, stockOf, str, type TrContext, type TrHandler } from './common.js';
+import { base, documented, stockOf, str, type TrContext, type TrHandler } from './common.js';
 import { sampleRecord } from '../values.js';
 
 /** ka10095 accepts at most this many codes; more is Kiwoom's 1634. */
@@ -46,7 +46,7 @@ const ka10001: TrHandler = (ctx) => {
   const lo = days.reduce((b, d) => (d.low < b.low ? d : b), days[0] ?? { low: quote.low, dt: '' });
   const mac = Math.round((quote.price * stock.listed) / 100_000_000);
   return {
-    fields: {
+    fields: documented(ctx, {
       ...base(ctx),
       ...priceFields(stock, quote, /_(NX|AL)$/.exec(str(ctx, 'stk_cd'))?.[0] ?? ''),
       fav: String(stock.faceValue),
@@ -64,7 +64,7 @@ const ka10001: TrHandler = (ctx) => {
       oyr_hgst: signed(hi.high, quote.prevClose),
       oyr_lwst: signed(lo.low, quote.prevClose),
       repl_pric: String(Math.floor(quote.prevClose * 0.7)),
-    },
+    }),
   };
 };
 
@@ -82,18 +82,16 @@ const ka10004: TrHandler = (ctx) => {
     out[`sel_${k}th_pre_req_pre`] = '0';
     out[`buy_${k}th_pre_req_pre`] = '0';
   }
-  // Only documented keys go out: the loop above also writes a few names the doc spells differently.
-  const documented = new Set(ctx.api.response.map((f) => f.key));
-  const fields = Object.fromEntries(Object.entries(out).filter(([k]) => documented.has(k)));
+  // The loop also writes a few names the doc spells differently; documented() drops them.
   return {
-    fields: {
-      ...fields,
+    fields: documented(ctx, {
+      ...out,
       bid_req_base_tm: quote.time,
       tot_sel_req: String(quote.askQtys.reduce((a, b) => a + b, 0)),
       tot_buy_req: String(quote.bidQtys.reduce((a, b) => a + b, 0)),
       tot_sel_req_jub_pre: '0',
       tot_buy_req_jub_pre: '0',
-    },
+    }),
   };
 };
 
