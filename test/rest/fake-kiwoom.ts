@@ -30,6 +30,8 @@ export interface FakeKiwoom {
   server: SetupServerApi;
   seen: SeenRequest[];
   tokensIssued: number;
+  /** Every token issued, oldest first. */
+  issued: string[];
   revoked: string[];
   /** Token lifetime the next issues get, seconds. */
   lifetimeSec: number;
@@ -58,6 +60,7 @@ export function startFakeKiwoom(): FakeKiwoom {
     server: undefined as unknown as SetupServerApi,
     seen: [],
     tokensIssued: 0,
+    issued: [],
     revoked: [],
     lifetimeSec: 86_400,
     expireTokens: () => valid.clear(),
@@ -97,6 +100,7 @@ export function startFakeKiwoom(): FakeKiwoom {
       fake.tokensIssued++;
       const token = `TOKEN-${fake.tokensIssued}-${'x'.repeat(60)}`;
       valid.add(token);
+      fake.issued.push(token);
       return HttpResponse.json({
         expires_dt: formatKstTimestamp(Date.now() + fake.lifetimeSec * 1000),
         token_type: 'Bearer',

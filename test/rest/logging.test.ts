@@ -1,0 +1,84 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/errors.js';
+import { componentLogger, createLogger, REDACTED } from '../../src/log.js';
+import { KiwoomRest } from '../../src/rest/index.js';
+import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+
+let fake: FakeKiwoom;
+beforeEach(() => {
+  fake = startFakeKiwoom();
+});
+afterEach(() => {
+  fake.server.close();
+});
+
+/** A pino destination that keeps every line. */
+function capture() {
+  const lines: string[] = [];
+  return { lines, stream: { write: (line: string) => void lines.push(line) } };
+}
+
+describe('logs never carry a secret', () => {
+  it('a full debug-level session (issue, calls, failures, re-issue, rate limit, revoke) logs no key or token', async () => {
+    const { lines, stream } = capture();
+    const logger = createLogger({ level: 'debug', destination: stream });
+    const rest = new KiwoomRest({
+      appkey: APPKEY,
+      secretkey: SECRETKEY,
+      baseUrl: BASE,
+      logger,
+      limits: { perApiId: 1_000, query: 1_000, global: 1_000, backoffMs: 5 },
+    });
+    fake.on('ka10001', (_req, count) =>
+      count === 2
+        ? reply({ return_code: 5, return_msg: '허용된 요청 개수를 초과하였습니다[1700:유량=5, API ID=ka10001]' }, { status: 429 })
+        : ok({ stk_cd: '005930', undocumented_field: 'kept' }),
+    );
+    fake.on('ka10004', () => ({ return_code: 2, return_msg: `입력 값 오류입니다[1517:파라미터=${SECRETKEY}]` }));
+
+    await rest.call('ka10001', { stk_cd: '005930' });
+    await rest.call('ka10001', { stk_cd: '005930' }); // 429, then retried
+    await expect(rest.call('ka10004', { stk_cd: '005930' })).rejects.toBeInstanceOf(ApiError);
+    fake.expireTokens();
+    await rest.call('ka10001', { stk_cd: '005930' }); // rejected, re-issued, retried
+    // What a careless caller might log through the same logger:
+    logger.debug({ headers: { authorization: `Bearer ${fake.issued[1]}` }, appkey: APPKEY }, `using ${fake.issued[1]}`);
+    await rest.revoke();
+    await rest.close();
+
+    const text = lines.join('');
+    expect(fake.issued).toHaveLength(2);
+    for (const secret of [APPKEY, SECRETKEY, ...fake.issued]) expect(text).not.toContain(secret);
+    expect(text).toContain(REDACTED);
+    // The session was really logged, at debug level, per component.
+    const messages = lines.map((l) => JSON.parse(l) as { msg: string; component?: string });
+    for (const msg of ['token issued', 'request', 'response', 'rate limited by Kiwoom', 'token rejected; re-issuing once', 'undocumented response field kept', 'token revoked']) {
+      expect(messages.map((m) => m.msg)).toContain(msg);
+    }
+    expect(new Set(messages.map((m) => m.component))).toEqual(new Set(['rest', 'token', undefined]));
+  });
+
+  it('undocumented fields are logged once per api-id and key', async () => {
+    const { lines, stream } = capture();
+    const rest = new KiwoomRest({ appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger: createLogger({ level: 'debug', destination: stream }) });
+    fake.on('ka10001', () => ok({ stk_cd: '005930', brand_new: '1' }));
+    await rest.call('ka10001', { stk_cd: '005930' });
+    await rest.call('ka10001', { stk_cd: '005930' });
+    await rest.close();
+    const reports = lines.map((l) => JSON.parse(l) as { msg: string; field?: string }).filter((l) => l.msg === 'undocumented response field kept');
+    expect(reports.map((r) => r.field)).toEqual(['brand_new']);
+  });
+
+  it("a caller's own pino logger (without our options) still gets redaction in the component children", () => {
+    const { lines, stream } = capture();
+    const child = componentLogger(pino({ level: 'debug' }, stream), 'rest');
+    child.debug({ token: 'abc', nested: { secretkey: 'def', deeper: { authorization: 'Bearer ghi' } } }, 'x');
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      component: 'rest',
+      token: REDACTED,
+      nested: { secretkey: REDACTED, deeper: { authorization: REDACTED } },
+    });
+  });
+});
