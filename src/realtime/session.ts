@@ -289,10 +289,10 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
 
   // ------------------------------------------------------------------ hot path
 
-  #onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+  /** Kiwoom sends text frames; a binary frame is read as UTF-8 text too (some servers and proxies send those). */
+  #onMessage(ws: WebSocket, data: RawData): void {
     if (ws !== this.#ws) return;
     this.#framesIn++;
-    if (isBinary) return this.#bad.count('binary');
     const text = data.toString();
     let msg: { trnm?: unknown; data?: unknown; code?: unknown; message?: unknown };
     try {
@@ -542,7 +542,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
         this.#ws = ws;
         this.#subs.resetAcknowledged();
         this.#conds.resetSocket();
-        ws.on('message', (data, isBinary) => this.#onMessage(ws, data, isBinary));
+        ws.on('message', (data) => this.#onMessage(ws, data));
         ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
         ws.on('error', (error) => this.#log.warn({ err: errorSummary(error) }, 'WebSocket error'));
         resolve(ws);

@@ -148,7 +148,7 @@ export interface RealtimeStats {
   dropped: number;
   /** Items waiting now. */
   buffered: number;
-  /** Malformed frames by kind (`non-json`, `truncated`, `not-object`, `no-trnm`, `unknown-trnm`, `bad-real`, `bad-condition`, `unexpected-reply`, `binary`). */
+  /** Malformed frames by kind (`non-json`, `truncated`, `not-object`, `no-trnm`, `unknown-trnm`, `bad-real`, `bad-condition`, `unexpected-reply`). */
   badFrames: Record<string, number>;
   /** Listener exceptions caught. */
   listenerErrors: number;
