@@ -4,7 +4,9 @@
  * recorded so tests can assert what reached the wire.
  */
 import { HttpResponse, http, type JsonBodyType } from 'msw';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer } from 'msw/node';
+
+type SetupServerApi = ReturnType<typeof setupServer>;
 import { formatKstTimestamp } from '../../src/rest/kst.js';
 
 /** Loopback address never contacted: msw answers before the network. */
