@@ -17,3 +17,4 @@ export {
   type ReconnectOptions,
   type TokenSource,
 } from './realtime/index.js';
+export { APIServer, EVENT_NAMES, type LastError, type ApiInitOptions, type LogLevel, type APIServerEvents, type FidValues } from './facade/index.js';

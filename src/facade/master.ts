@@ -1,7 +1,9 @@
 /**
  * GetCodeListByMarket / GetMasterCodeName from the REST stock list (ka10099), cached for the
- * Korea-time day: the OCX read its master file once a day, and so do we.
+ * Korea-time day: the OCX read its master file once a day, and so do we. compat/markets.json
+ * says which `mrkt_tp` lists (and which row filter) answer each legacy market code.
  */
+import { getMarket } from '../compat/markets.js';
 import type { RestPort } from './ports.js';
 import { refuse, type Refusal } from './refusal.js';
 
@@ -9,10 +11,10 @@ import { refuse, type Refusal } from './refusal.js';
 export interface MasterEntry {
   code: string;
   name: string;
-  /** The legacy market code the list was fetched for. */
+  /** The ka10099 `mrkt_tp` it was listed under (`0`, `10`, `8`, ...). */
   market: string;
-  /** ka10099 `lastPrice` (전일종가), for tick-size checks of orders. */
-  lastPrice: number;
+  /** The raw ka10099 row, for market filters (`nxtEnable`). */
+  row: Readonly<Record<string, unknown>>;
 }
 
 /** Korea-time calendar day, `YYYYMMDD`. */
@@ -26,41 +28,35 @@ const MAX_MASTER_PAGES = 200;
 /** The stock master of one APIServer. */
 export class Master {
   private day = '';
-  private readonly byMarket = new Map<string, MasterEntry[]>();
+  private readonly byMrktTp = new Map<string, MasterEntry[]>();
   private readonly byCode = new Map<string, MasterEntry>();
 
-  /**
-   * @param mrktTpOf the ka10099 `mrkt_tp` for a legacy market code, undefined when none exists.
-   * @param lookupOrder legacy markets searched, in order, when a code's market is unknown.
-   */
   constructor(
     private readonly rest: RestPort,
-    private readonly mrktTpOf: (market: string) => string | undefined,
-    private readonly lookupOrder: readonly string[],
     private readonly now: () => number = Date.now,
   ) {}
 
   /** GetCodeListByMarket: `"005930;000660;"`; a refusal for a market code ka10099 cannot list. */
   async codeList(market: string): Promise<string | Refusal> {
-    if (market === '') {
-      const all: string[] = [];
-      for (const m of this.lookupOrder) all.push(...(await this.market(m)).map((e) => e.code));
-      return [...new Set(all)].map((c) => `${c};`).join('');
+    const spec = getMarket(market);
+    if (spec === undefined) return refuse('OP_ERR_INPUT', `market "${market}" is not a GetCodeListByMarket code ("0" KOSPI, "10" KOSDAQ, "8" ETF, ...)`);
+    const codes = new Set<string>();
+    for (const tp of spec.mrktTp) {
+      for (const e of await this.list(tp)) {
+        if (spec.filter === undefined || Object.entries(spec.filter).every(([k, v]) => String(e.row[k] ?? '') === v)) codes.add(e.code);
+      }
     }
-    if (this.mrktTpOf(market) === undefined) {
-      return refuse('OP_ERR_INPUT', `market "${market}" has no REST stock list (known: ${this.lookupOrder.join(', ')})`);
-    }
-    return (await this.market(market)).map((e) => `${e.code};`).join('');
+    return [...codes].map((c) => `${c};`).join('');
   }
 
-  /** The entry of a code, loading markets in lookup order until it is found. */
+  /** The entry of a code, loading the markets of GetCodeListByMarket("") in order until found. */
   async entry(code: string): Promise<MasterEntry | undefined> {
     this.rollDay();
-    const plain = code.replace(/^A/, '');
-    for (const m of this.lookupOrder) {
+    const plain = code.trim().replace(/^A/, '');
+    for (const tp of getMarket('')?.mrktTp ?? []) {
       const hit = this.byCode.get(plain);
       if (hit !== undefined) return hit;
-      await this.market(m);
+      await this.list(tp);
     }
     return this.byCode.get(plain);
   }
@@ -74,24 +70,18 @@ export class Master {
     const today = kstDay(this.now());
     if (today === this.day) return;
     this.day = today;
-    this.byMarket.clear();
+    this.byMrktTp.clear();
     this.byCode.clear();
   }
 
-  private async market(market: string): Promise<MasterEntry[]> {
+  private async list(mrktTp: string): Promise<MasterEntry[]> {
     this.rollDay();
-    const cached = this.byMarket.get(market);
+    const cached = this.byMrktTp.get(mrktTp);
     if (cached !== undefined) return cached;
-    const mrktTp = this.mrktTpOf(market);
-    const list = mrktTp === undefined ? [] : (await this.rest.collect('ka10099', { mrkt_tp: mrktTp }, { maxPages: MAX_MASTER_PAGES })).body['list'];
-    const rows = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
-    const entries = rows.map((r) => ({
-      code: String(r['code'] ?? ''),
-      name: String(r['name'] ?? ''),
-      market,
-      lastPrice: Number.parseInt(String(r['lastPrice'] ?? '0'), 10) || 0,
-    }));
-    this.byMarket.set(market, entries);
+    const { body } = await this.rest.collect('ka10099', { mrkt_tp: mrktTp }, { maxPages: MAX_MASTER_PAGES });
+    const rows = Array.isArray(body['list']) ? (body['list'] as Record<string, unknown>[]) : [];
+    const entries = rows.map((row) => ({ code: String(row['code'] ?? ''), name: String(row['name'] ?? ''), market: mrktTp, row }));
+    this.byMrktTp.set(mrktTp, entries);
     for (const e of entries) if (!this.byCode.has(e.code)) this.byCode.set(e.code, e);
     return entries;
   }

@@ -49,7 +49,7 @@ interface ScreenRegs {
 
 /** The types a FID list selects for a code of this kind. */
 function typesFor(fids: number[], kind: RealItemKind): RealTypeSpec[] {
-  const candidates = realTypesForFids(fids).filter((t) => t.item === kind);
+  const candidates = realTypesForFids(fids).filter((t) => t.items.includes(kind));
   if (kind !== 'market') return candidates;
   // Market-wide registrations name a type by its full FID list ("215;20;214" → 장시작시간);
   // prefer the types that carry every FID asked for.

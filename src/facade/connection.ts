@@ -1,0 +1,82 @@
+/**
+ * api_init's job: read `sim_no` / `use_rest` as DESIGN.md's backend table says, start the
+ * in-process emulator when asked for the local simulation, and build the two wire clients.
+ * Every backend runs the same client and translation code.
+ */
+import { pino, type Logger } from 'pino';
+import { resolveBackend, type Endpoints } from '../backend.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { ValidationError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.js';
+import { KiwoomRest, type RateLimitOptions } from '../rest/index.js';
+
+/** Log levels api_init accepts. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Options of {@link APIServer.api_init}. */
+export interface ApiInitOptions {
+  /** 0 production, 1..3 paper trading (the mock domain, or the built-in emulator without use_rest). */
+  sim_no: number;
+  /** true: Kiwoom REST + WebSocket; false: the built-in emulator (sim_no 1..3 only). */
+  use_rest: boolean;
+  /** App key and secret key of the Kiwoom REST service (required with use_rest). */
+  appkey?: string;
+  secretkey?: string;
+  /** Default 'warn'. Logs go to stderr, secrets redacted. */
+  log_level?: LogLevel;
+  /** Base URL overrides (a proxy, or an emulator standing in for the mock domain). */
+  endpoints?: Endpoints;
+  /** A pino logger to use instead of the default stderr one. */
+  logger?: Logger;
+  /** Advanced: REST rate budgets (e.g. a faster mockQuery budget when `endpoints` point at an emulator). */
+  limits?: RateLimitOptions;
+  /** Advanced: options of the in-process emulator (seed, realRate, ...). */
+  emulator?: EmulatorOptions;
+  /** Advanced: options of the WebSocket session (reconnect backoff, timeouts). */
+  realtime?: Omit<RealtimeSessionOptions, 'rest' | 'wsUrl' | 'logger'>;
+}
+
+/** What api_init built. */
+export interface Connection {
+  domain: 'production' | 'mock' | 'emulator';
+  rest: KiwoomRest;
+  rt: RealtimeSession;
+  /** The in-process emulator (use_rest false), closed by cleanup. */
+  emulator: Emulator | undefined;
+  logger: Logger;
+}
+
+function credential(value: string | undefined, field: 'appkey' | 'secretkey'): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ValidationError(`${field} is required with use_rest: true (the Kiwoom REST ${field === 'appkey' ? 'app key' : 'secret key'} of this account)`, { field });
+  }
+  return value;
+}
+
+/** Resolves the backend and builds the clients (nothing is sent yet). */
+export async function openConnection(options: ApiInitOptions): Promise<Connection> {
+  if (options === null || typeof options !== 'object') throw new ValidationError('api_init takes an options object { sim_no, use_rest, ... }', { field: 'options' });
+  if (typeof options.use_rest !== 'boolean') throw new ValidationError(`use_rest must be true or false, got ${String(options.use_rest)}`, { field: 'use_rest' });
+  const backend = resolveBackend(options.sim_no, options.use_rest, options.endpoints);
+  const logger = options.logger ?? createLogger({ level: options.log_level ?? 'warn', destination: pino.destination({ dest: 2, sync: true }) });
+  const realtimeOptions = options.realtime ?? {};
+  if (backend.kind === 'emulator') {
+    // The local simulation plays paper trading: the mock domain's rules, its demo credentials.
+    const emulator = await startEmulator({ mode: 'mock', ...options.emulator });
+    // Its budgets are the emulator's own, not the mock domain's 1/s for queries.
+    const rest = new KiwoomRest({ appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger, ...(options.limits ? { limits: options.limits } : {}) });
+    const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: emulator.wsUrl, logger });
+    return { domain: 'emulator', rest, rt, emulator, logger };
+  }
+  const rest = new KiwoomRest({
+    appkey: credential(options.appkey, 'appkey'),
+    secretkey: credential(options.secretkey, 'secretkey'),
+    simNo: options.sim_no,
+    baseUrl: backend.restUrl,
+    logger,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: backend.wsUrl, logger });
+  return { domain: backend.domain, rest, rt, emulator: undefined, logger };
+}
