@@ -1,0 +1,30 @@
+import { expect, test } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import { issueToken, call } from './helpers.js';
+
+/** Resource kinds an emulator opens: servers, sockets, timers. */
+const counted = (): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) {
+    if (r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout') out[r] = (out[r] ?? 0) + 1;
+  }
+  return out;
+};
+
+test('starting and closing 50 emulators, each served a keep-alive request, leaks no server, socket or timer', async () => {
+  const before = counted();
+  for (let i = 0; i < 50; i++) {
+    const emu = await startEmulator({ seed: i, marketTicksPerSecond: 20 });
+    const token = await issueToken(emu);
+    expect((await call(emu, token, 'ka10001', { stk_cd: '005930' })).body.return_code).toBe(0);
+    await emu.close();
+    await emu.close(); // idempotent
+    await expect(fetch(`${emu.restUrl}/oauth2/token`, { method: 'POST' })).rejects.toThrow();
+  }
+  // Give the client side's sockets a turn to finish closing.
+  await new Promise((r) => setTimeout(r, 50));
+  const after = counted();
+  expect(after.TCPServerWrap ?? 0).toBe(before.TCPServerWrap ?? 0);
+  expect(after.Timeout ?? 0).toBeLessThanOrEqual((before.Timeout ?? 0) + 1);
+  expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(before.TCPSocketWrap ?? 0);
+});
