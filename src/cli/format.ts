@@ -15,3 +15,9 @@ export function won(value: unknown): string {
 export function line(label: string, text: string): string {
   return `${label.padEnd(9)}${text}`;
 }
+
+/** `"-000000000654000"` → `"-654,000"`: keeps the sign Kiwoom uses for gains and losses. */
+export function signedWon(value: unknown): string {
+  const text = String(value ?? '');
+  return `${text.startsWith('-') ? '-' : ''}${won(text)}`;
+}

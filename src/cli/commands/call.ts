@@ -1,6 +1,6 @@
 /** `kiwoom-compat call <api-id> [json]`: one REST call against a chosen backend, printed as JSON. */
 import { parseArgs } from 'node:util';
-import { KiwoomRest } from '../../rest/index.js';
+import { KiwoomRest, type JsonBody } from '../../rest/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { getApi } from '../../registry/index.js';
 import type { Command } from './command.js';
@@ -35,9 +35,10 @@ async function run(args: string[]): Promise<number> {
   if (apiId === undefined) throw new Error('an api-id is required, e.g. `kiwoom-compat call ka10001 \'{"stk_cd":"005930"}\'`');
   const api = getApi(apiId);
   if (api === undefined) throw new Error(`unknown api-id "${apiId}"`);
-  let body: unknown;
+  let body: JsonBody;
   try {
-    body = json === undefined ? {} : JSON.parse(json);
+    // The client refuses a non-object body with a ValidationError naming it, so no check here.
+    body = json === undefined ? {} : (JSON.parse(json) as JsonBody);
   } catch {
     throw new Error(`json-body is not valid JSON: ${json}`);
   }

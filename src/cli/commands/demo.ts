@@ -4,7 +4,8 @@
  */
 import { KiwoomRest } from '../../rest/index.js';
 import { startEmulator } from '../../emulator/index.js';
-import { line, won, unsigned } from '../format.js';
+import { tickSize } from '../../compat/orders.js';
+import { line, won, signedWon, unsigned } from '../format.js';
 import type { Command } from './command.js';
 
 type Row = Record<string, unknown>;
@@ -33,14 +34,14 @@ async function run(): Promise<number> {
     console.log(line('chart', `005930 daily bars: ${bars.length} over ${pages} pages (cont-yn/next-key), ${String(first?.dt)} → ${String(last?.dt)}, last close ${won(last?.cur_prc)}`));
 
     const { body: bal } = await rest.call('kt00018', { qry_tp: '1', dmst_stex_tp: 'KRX' });
-    console.log(line('balance', `account ${emu.account}: 총매입 ${won(bal.tot_pur_amt)}  총평가 ${won(bal.tot_evlt_amt)}  손익 ${String(bal.tot_evlt_pl)}`));
+    console.log(line('balance', `account ${emu.account}: 총매입 ${won(bal.tot_pur_amt)}  총평가 ${won(bal.tot_evlt_amt)}  손익 ${signedWon(bal.tot_evlt_pl)}`));
     for (const h of rows(bal, 'acnt_evlt_remn_indv_tot')) {
       console.log(line('', `  ${String(h.stk_cd)} ${String(h.stk_nm)}  ${unsigned(h.rmnd_qty)}주  평가 ${won(h.evlt_amt)}  수익률 ${String(h.prft_rt)}%`));
     }
 
     // A limit well below the market rests unfilled, so the cancel below has something to cancel.
-    const bid = Math.max(1, unsigned(q.cur_prc) * 0.8);
-    const price = tickFloor(bid);
+    const bid = unsigned(q.cur_prc) * 0.8;
+    const price = Math.floor(bid / tickSize(bid)) * tickSize(bid);
     const { body: buy } = await rest.call('kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', ord_uv: String(price), trde_tp: '0' });
     console.log(line('order', `[emulator] buy 005930 x1 @ ${won(price)} limit → order ${String(buy.ord_no)}`));
     const { body: cancel } = await rest.call('kt10003', { dmst_stex_tp: 'KRX', orig_ord_no: String(buy.ord_no), stk_cd: '005930', cncl_qty: '0' });
@@ -52,12 +53,6 @@ async function run(): Promise<number> {
     await rest.close();
     await emu.close();
   }
-}
-
-/** Rounds down to the KRX tick for prices of 50,000-200,000 won and the bands around them. */
-function tickFloor(price: number): number {
-  const tick = price < 2_000 ? 1 : price < 5_000 ? 5 : price < 20_000 ? 10 : price < 50_000 ? 50 : price < 200_000 ? 100 : price < 500_000 ? 500 : 1_000;
-  return Math.floor(price / tick) * tick;
 }
 
 export const demo: Command = {
