@@ -95,7 +95,7 @@ describe('chart TRs', () => {
     expect(weeks[1]?.dt).toBe('20261116');
     const months = (await call(emu, token, 'ka10083', { stk_cd: '005930', base_dt: '20261125', upd_stkpc_tp: '1' })).body.stk_mth_pole_chart_qry as Row[];
     expect(months[0]?.dt).toBe('20261102');
-    expect(months[1]?.dt.slice(0, 6)).toBe('202610');
+    expect(months[1]?.dt?.slice(0, 6)).toBe('202610');
   });
 });
 
