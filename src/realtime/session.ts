@@ -147,6 +147,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     if (this.#state === 'closed') throw closedError();
     if (this.#state === 'open') return;
     if (this.#connecting) return this.#connecting;
+    if (this.#state === 'reconnecting') return this.#whenOpen();
     this.#state = 'connecting';
     this.#connecting = this.#establish(false).then(
       () => {
@@ -470,6 +471,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   }
 
   #startHeartbeat(): void {
+    this.#stopHeartbeat();
     let seen = this.#framesIn;
     let misses = 0;
     this.#heartbeat = setInterval(() => {

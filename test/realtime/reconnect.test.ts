@@ -175,3 +175,18 @@ describe('auth circuit breaker', () => {
     await expect(rt.connect()).rejects.toMatchObject({ name: 'SessionError', code: 'auth-circuit-open' });
   });
 });
+
+describe('connect() during a gap', () => {
+  it('waits for the running reconnect instead of opening a second socket', async () => {
+    session({ reconnect: { initialDelayMs: 60, maxDelayMs: 60, jitter: 0 } });
+    await rt.connect();
+    const down = once<[DisconnectInfo]>('disconnected');
+    fake.drop();
+    await down;
+    await rt.connect();
+    expect(rt.state).toBe('open');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.conns).toHaveLength(2);
+    expect(fake.live()).toHaveLength(1);
+  });
+});

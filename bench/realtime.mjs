@@ -1,0 +1,254 @@
+#!/usr/bin/env node
+/**
+ * RealtimeSession benchmark (a script, not a test: it prints figures and asserts nothing).
+ *
+ * 1. Throughput. A stream of REAL frames recorded from the emulator (0B-heavy: 0B for 30
+ *    stocks, 0D for 6, 0C/0H for 4) is replayed as fast as the socket takes it by a ws server
+ *    in a child process, into
+ *      (a) a bare `ws` client doing JSON.parse + one emit per frame, and
+ *      (b) RealtimeSession (LOGIN, frame checks, per-item dispatch, one 'real' listener).
+ *    Figures: frames/s and client CPU µs per frame (process.cpuUsage, the server's CPU is in
+ *    the other process), and the ratio (b)/(a) of CPU per frame (goal ≤ 1.3).
+ * 2. Reconnect. 20 forced drops (emulator dropWebSockets) with 4 REG groups (325 items,
+ *    0B/0D/00/04) and 2 real-time conditions: time from the drop to the 'reconnected' event
+ *    (everything restored) and the same less the backoff delay, p50/p95/max.
+ *
+ * Usage: npm run build && node bench/realtime.mjs [--frames 200000] [--runs 3]
+ * Writes bench/results/realtime.json.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { EventEmitter } from 'eventemitter3';
+import WebSocket, { WebSocketServer } from 'ws';
+
+const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
+const TOTAL_FRAMES = Number(args.get('--frames') ?? 200_000);
+const RUNS = Number(args.get('--runs') ?? 3);
+const DROPS = 20;
+
+if (process.argv[2] === '--replay-server') await replayServer();
+else await main();
+
+// ---------------------------------------------------------------- child: replay server
+
+/** Serves the recorded frames (received over IPC) to each client after its LOGIN. */
+async function replayServer() {
+  const frames = await new Promise((resolve) => process.once('message', resolve));
+  const server = createServer();
+  const wss = new WebSocketServer({ server, path: '/api/dostk/websocket', perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    ws.on('message', async (data) => {
+      const msg = JSON.parse(String(data));
+      if (msg.trnm !== 'LOGIN') return;
+      ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' }));
+      for (let sent = 0; sent < TOTAL_FRAMES; sent++) {
+        ws.send(frames[sent % frames.length]);
+        if (ws.bufferedAmount > 8 * 1024 * 1024) {
+          await new Promise((r) => setImmediate(r));
+          while (ws.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+      ws.send('{"trnm":"REAL","data":[{"type":"END","name":"","item":"","values":{}}]}');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  process.send({ port: server.address().port });
+}
+
+// ---------------------------------------------------------------- parent
+
+async function main() {
+  const { RealtimeSession } = await import('../dist/index.js');
+  const { startEmulator } = await import('../dist/emulator/index.js');
+  const { KiwoomRest } = await import('../dist/rest/index.js');
+
+  const recorded = await recordStream(startEmulator, KiwoomRest);
+  const bytes = recorded.reduce((n, f) => n + Buffer.byteLength(f), 0);
+  const byType = {};
+  for (const f of recorded) {
+    const t = JSON.parse(f).data[0].type;
+    byType[t] = (byType[t] ?? 0) + 1;
+  }
+  console.log(`recorded ${recorded.length} frames, mean ${Math.round(bytes / recorded.length)} bytes, types ${JSON.stringify(byType)}`);
+
+  const child = fork(new URL(import.meta.url).pathname, ['--replay-server', '--frames', String(TOTAL_FRAMES)], { stdio: 'inherit' });
+  child.send(recorded);
+  const { port } = await new Promise((resolve) => child.once('message', resolve));
+  const url = `ws://127.0.0.1:${port}`;
+
+  const runs = { bare: [], session: [] };
+  for (let i = 0; i < RUNS; i++) {
+    runs.bare.push(await runBare(url));
+    runs.session.push(await runSession(RealtimeSession, url));
+  }
+  child.kill();
+  const best = (list, key) => list.reduce((a, b) => (b[key] < a[key] ? b : a));
+  const bare = best(runs.bare, 'cpuUsPerFrame');
+  const session = best(runs.session, 'cpuUsPerFrame');
+  const ratio = session.cpuUsPerFrame / bare.cpuUsPerFrame;
+  console.log(`(a) bare ws + JSON.parse + emit : ${fmt(bare.framesPerSec)} frames/s, ${bare.cpuUsPerFrame.toFixed(2)} CPU µs/frame`);
+  console.log(`(b) RealtimeSession             : ${fmt(session.framesPerSec)} frames/s, ${session.cpuUsPerFrame.toFixed(2)} CPU µs/frame`);
+  console.log(`ratio (b)/(a) CPU per frame     : ${ratio.toFixed(3)} (goal <= 1.3)`);
+
+  const reconnect = await benchReconnect(RealtimeSession, startEmulator, KiwoomRest);
+  console.log(
+    `reconnect x${DROPS}: drop -> restored p50 ${reconnect.gapMs.p50} ms, p95 ${reconnect.gapMs.p95} ms, max ${reconnect.gapMs.max} ms; ` +
+      `less backoff p50 ${reconnect.restoreMs.p50} ms, p95 ${reconnect.restoreMs.p95} ms, max ${reconnect.restoreMs.max} ms`,
+  );
+
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    stream: { recordedFrames: recorded.length, replayedFrames: TOTAL_FRAMES, meanBytes: Math.round(bytes / recorded.length), byType },
+    throughput: { runs, best: { bare, session }, ratioCpuPerFrame: Number(ratio.toFixed(3)), goal: 1.3 },
+    reconnect,
+  };
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/realtime.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+  console.log('wrote bench/results/realtime.json');
+  process.exit(0);
+}
+
+/** Record REAL frames as the emulator sends them. */
+async function recordStream(startEmulator, KiwoomRest) {
+  const emu = await startEmulator({ seed: 11, realRate: 50_000, pingIntervalMs: 60_000 });
+  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
+  const token = await rest.token();
+  const stocks = emu.state.master.filter((s) => /^\d{6}$/.test(s.code)).map((s) => s.code);
+  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
+  const frames = [];
+  await new Promise((r) => ws.once('open', r));
+  const replies = [];
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (text.startsWith('{"trnm":"REAL"')) frames.push(text);
+    else replies.push(text);
+  });
+  ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
+  const reg = (grp, item, type) => ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item, type }] }));
+  reg('1', stocks.slice(0, 30), ['0B']);
+  reg('2', stocks.slice(0, 6), ['0D']);
+  reg('3', stocks.slice(30, 34), ['0C', '0H']);
+  // 0B-heavy: the REG above gives 30 0B : 6 0D : 8 others per round
+  while (frames.length < 20_000) await new Promise((r) => setTimeout(r, 20));
+  ws.terminate();
+  await emu.close();
+  return frames.slice(0, 20_000);
+}
+
+function measure(start, cpu0, frames) {
+  const wallS = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    frames,
+    framesPerSec: Math.round(frames / wallS),
+    cpuUsPerFrame: (cpu.user + cpu.system) / frames,
+  };
+}
+
+/** (a) the floor: parse each frame and emit it once. */
+async function runBare(url) {
+  const bus = new EventEmitter();
+  let n = 0;
+  bus.on('real', () => n++);
+  const ws = new WebSocket(`${url}/api/dostk/websocket`);
+  await new Promise((r) => ws.once('open', r));
+  let start = 0;
+  let cpu0;
+  const done = new Promise((resolve) => {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.trnm === 'LOGIN') {
+        start = performance.now();
+        cpu0 = process.cpuUsage();
+        return;
+      }
+      if (msg.data[0].type === 'END') return resolve(measure(start, cpu0, n));
+      bus.emit('real', msg);
+    });
+  });
+  ws.send(JSON.stringify({ trnm: 'LOGIN', token: 'bench' }));
+  const r = await done;
+  ws.terminate();
+  return r;
+}
+
+/** (b) the same stream through RealtimeSession. */
+async function runSession(RealtimeSession, url) {
+  const rest = { simNo: 0, token: async () => 'bench', invalidateToken() {} };
+  const rt = new RealtimeSession({ rest, wsUrl: url, reconnect: false });
+  let n = 0;
+  let start = 0;
+  let cpu0;
+  const done = new Promise((resolve) => {
+    rt.on('real', (e) => {
+      if (e.type === 'END') return resolve(measure(start, cpu0, n));
+      n++;
+    });
+  });
+  // LOGIN ack marks the start, as for (a)
+  const connected = rt.connect().then(() => {
+    start = performance.now();
+    cpu0 = process.cpuUsage();
+  });
+  await connected;
+  const r = await done;
+  await rt.close();
+  return r;
+}
+
+async function benchReconnect(RealtimeSession, startEmulator, KiwoomRest) {
+  const emu = await startEmulator({ seed: 5, realRate: 5_000, pingIntervalMs: 10_000 });
+  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
+  const initialDelayMs = 20;
+  const rt = new RealtimeSession({ rest, reconnect: { initialDelayMs, maxDelayMs: 1_000 } });
+  await rt.connect();
+  const stocks = emu.state.master.filter((s) => /^\d{6}$/.test(s.code)).map((s) => s.code);
+  await rt.register('1', stocks.slice(0, 200), ['0B']);
+  await rt.register('2', stocks.slice(0, 100), ['0D']);
+  await rt.register('3', stocks.slice(200, 225), ['0B', '0H']);
+  await rt.register('9', [], ['00', '04']);
+  await rt.search('0', { realtime: true });
+  await rt.search('1', { realtime: true });
+  let real = 0;
+  rt.on('real', () => real++);
+  const gaps = [];
+  const restores = [];
+  for (let i = 0; i < DROPS; i++) {
+    let delay = 0;
+    const onReconnecting = (_attempt, d) => (delay += d);
+    rt.on('reconnecting', onReconnecting);
+    const back = new Promise((r) => rt.once('reconnected', r));
+    emu.faults.dropWebSockets();
+    const gap = await back;
+    rt.off('reconnecting', onReconnecting);
+    gaps.push(gap);
+    restores.push(Math.max(0, gap - delay));
+    const before = real;
+    while (real === before) await new Promise((r) => setTimeout(r, 2));
+  }
+  const subs = rt.subscriptions();
+  const items = Object.values(subs).reduce((n, g) => n + Object.keys(g).length, 0);
+  await rt.close();
+  await emu.close();
+  return {
+    drops: DROPS,
+    groups: Object.keys(subs).length,
+    items,
+    realtimeConditions: 2,
+    backoff: { initialDelayMs, jitter: 0.5 },
+    gapMs: pct(gaps),
+    restoreMs: pct(restores),
+  };
+}
+
+function pct(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  return { p50: at(50), p95: at(95), max: s.at(-1) };
+}
+
+function fmt(n) {
+  return n.toLocaleString('en-US');
+}
