@@ -8,7 +8,7 @@ import { chartHandlers } from './chart.js';
 import { masterHandlers } from './master.js';
 import { orderHandlers } from './orders.js';
 import { accountHandlers } from './account.js';
-import { base } from './common.js';
+import { base, str } from './common.js';
 
 export type { TrContext, TrAnswer, TrHandler } from './common.js';
 
@@ -21,8 +21,18 @@ export const STATEFUL_HANDLERS: Readonly<Record<string, TrHandler>> = {
   ...accountHandlers,
 };
 
-/** The answer of a TR no handler simulates: its documented keys with example values. */
-export const genericHandler: TrHandler = (ctx) => ({ fields: base(ctx) });
+/**
+ * The answer of a TR no handler simulates: its documented keys with example values, naming
+ * the requested stock where the answer has a top-level code and name.
+ */
+export const genericHandler: TrHandler = (ctx) => {
+  const fields = base(ctx);
+  const code = str(ctx, 'stk_cd');
+  const stock = ctx.state.stock(code.replace(/_(NX|AL)$/, ''));
+  if (stock && 'stk_cd' in fields) fields.stk_cd = code;
+  if (stock && 'stk_nm' in fields) fields.stk_nm = stock.name;
+  return { fields };
+};
 
 /** The handler for an api-id. */
 export function handlerFor(apiId: string): TrHandler {
