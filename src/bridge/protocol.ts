@@ -8,7 +8,8 @@
  *   `api_init` / `cleanup`; `args` are its positional arguments (`api_init` takes one object:
  *   `{"sim_no": 1, "use_rest": false, "appkey": ..., "secretkey": ..., "log_level": "info"}`).
  * - Calls are started in the order their lines arrive (so SetInputValue before CommRqData holds);
- *   replies can come back in another order when an earlier call waits on the wire.
+ *   replies can come back in another order when an earlier call waits on the wire. `api_init`
+ *   and `cleanup` are barriers: calls after them start once they have finished.
  *
  * **Replies out (stdout):** `{"id": 7, "result": 0}`, or `{"id": 7, "error": {"name": "ValidationError",
  * "message": "...", "field": "nQty"}}` (plus `code`, `category`, `apiId` when the error has them).

@@ -30,11 +30,16 @@ export interface Bridge {
   readonly initialised: boolean;
 }
 
+/** Methods whose completion later calls wait for. */
+const BARRIERS = new Set(['api_init', 'cleanup']);
+const noop = (): void => undefined;
+
 /** Wires a target to the protocol. */
 export function createBridge({ target, methods, events, write }: BridgeOptions): Bridge {
   const allowed = new Set(methods);
   let seq = 0;
   let initialised = false;
+  let gate: Promise<unknown> = Promise.resolve();
   for (const event of events) {
     target.on(event, (...args: unknown[]) => {
       seq += 1;
@@ -61,9 +66,11 @@ export function createBridge({ target, methods, events, write }: BridgeOptions):
         const fn = (target as unknown as Record<string, unknown>)[call.method];
         if (typeof fn !== 'function') throw new ValidationError(`method "${call.method}" is not available`, { field: 'method' });
         if (call.method === 'api_init') initialised = true;
-        // Invoked synchronously on arrival, so that calls start in line order; awaited after.
-        const pending: unknown = fn.apply(target, call.args ?? []);
-        const result = await pending;
+        // Calls start in line order; api_init and cleanup are barriers: what follows them
+        // starts once they have finished (CommConnect right after api_init must see its session).
+        const started = gate.then(() => fn.apply(target, call.args ?? []) as unknown);
+        if (BARRIERS.has(call.method)) gate = started.then(noop, noop);
+        const result = await started;
         reply({ id: call.id, result: result ?? null });
       } catch (err) {
         reply({ id: call.id, error: errorBody(err) });

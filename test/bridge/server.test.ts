@@ -9,8 +9,11 @@ import { ValidationError } from '../../src/errors.js';
 class FakeServer extends EventEmitter {
   inputs: [string, string][] = [];
   cleaned = 0;
-  api_init(opts: { sim_no: number }): void {
+  ready = false;
+  async api_init(opts: { sim_no: number }): Promise<void> {
+    await new Promise((r) => setTimeout(r, 10));
     if (opts.sim_no === 0) throw new ValidationError('sim_no 0 needs use_rest', { field: 'use_rest' });
+    this.ready = true;
   }
   async CommConnect(block: boolean): Promise<number> {
     await new Promise((r) => setTimeout(r, 5));
@@ -26,6 +29,7 @@ class FakeServer extends EventEmitter {
     return 0;
   }
   GetLoginInfo(tag: string): string {
+    if (tag === 'READY') return String(this.ready);
     return tag === 'ACCNO' ? '8000000011;' : '';
   }
   push(): void {
@@ -65,6 +69,12 @@ describe('bridge protocol', () => {
     expect(out.find((m) => m.id === 'b')).toEqual({ id: 'b', result: '8000000011;' });
     expect(out.find((m) => m.id === 'c')).toEqual({ id: 'c', result: null });
     expect(target.inputs).toEqual([['종목코드', '005930']]);
+  });
+
+  it('holds calls that follow api_init until it has finished, even when pipelined', async () => {
+    const { out, bridge } = harness();
+    await Promise.all([bridge.handle('{"id":1,"method":"api_init","args":[{"sim_no":1}]}'), bridge.handle('{"id":2,"method":"GetLoginInfo","args":["READY"]}')]);
+    expect(out).toEqual([{ id: 1, result: null }, { id: 2, result: 'true' }]);
   });
 
   it('forwards events with FID dictionaries and a running seq', async () => {

@@ -4,5 +4,6 @@ import { demo } from './demo.js';
 import { emulator } from './emulator.js';
 import { call } from './call.js';
 import { migrate } from './migrate.js';
+import { bridge } from './bridge.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call, migrate };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge };

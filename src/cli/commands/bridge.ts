@@ -1,0 +1,35 @@
+/** `kiwoom-compat bridge --stdio`: the APIServer facade as a child process speaking line-delimited JSON. */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { APIServer } from '../../facade/index.js';
+import { EVENT_NAMES } from '../../facade/events.js';
+import { OCX_METHODS } from '../../migrate/surface.js';
+import { runStdioBridge } from '../../bridge/stdio.js';
+import type { BridgeTarget } from '../../bridge/server.js';
+import type { Command } from './command.js';
+
+const help = `usage: kiwoom-compat bridge --stdio
+
+Runs the APIServer facade and speaks line-delimited JSON on stdin/stdout (the Python drop-in
+in compat/python uses it). Calls in:   {"id":1,"method":"SendOrder","args":[...]}
+Replies out: {"id":1,"result":0} or {"id":1,"error":{"name","message","field"}}
+Events out:  {"event":"OnReceiveRealData","seq":1,"args":[code, realType, fids]}
+The first line out is {"ready":{...}}; the first call is usually api_init({sim_no, use_rest, ...}).
+Logs go to stderr. When stdin closes the bridge calls cleanup() and exits. See MIGRATION.md.`;
+
+/** The methods a bridge caller may invoke: every OCX method the facade provides, plus its life cycle. */
+export function bridgeMethods(server: object): string[] {
+  const names = new Set(['api_init', 'cleanup', ...Object.values(OCX_METHODS).flatMap((m) => (m.facade === null ? [] : [m.facade]))]);
+  return [...names].filter((name) => typeof (server as Record<string, unknown>)[name] === 'function');
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { stdio: { type: 'boolean', default: false } } });
+  if (!values.stdio) throw new Error('only the stdio transport exists: run `kiwoom-compat bridge --stdio`');
+  const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const server = new APIServer();
+  await runStdioBridge({ target: server as unknown as BridgeTarget & { cleanup(): unknown }, methods: bridgeMethods(server), events: EVENT_NAMES, version });
+  return 0;
+}
+
+export const bridge: Command = { summary: 'run the APIServer facade over line-delimited JSON on stdio (bridge --stdio)', help, run };
