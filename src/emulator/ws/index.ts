@@ -67,7 +67,7 @@ class WsHub implements SessionHost, WsSide {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sessions.add(new Session(ws, this));
+      this.sessions.add(new Session(ws, socket, this));
       this.ctx.stats.wsSessions = this.sessions.size;
     });
   }

@@ -18,7 +18,7 @@ export interface WsSideOptions {
   conditionMarketTicks?: number;
   /** Rows per one-shot condition-search page (default: compat/emulator/conditions.json pageSize). */
   conditionPageSize?: number;
-  /** Stop pushing REAL frames to a socket whose send buffer holds more than this (default 8 MiB). */
+  /** Stop pushing REAL frames to a socket whose send buffer holds more than this (default 16 MiB). */
   highWaterBytes?: number;
 }
 
@@ -31,6 +31,6 @@ export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Requ
     conditionIntervalMs: o.conditionIntervalMs ?? 1000,
     conditionMarketTicks: o.conditionMarketTicks ?? 50,
     conditionPageSize: o.conditionPageSize ?? CONDITION_PAGE_SIZE,
-    highWaterBytes: o.highWaterBytes ?? 8 * 1024 * 1024,
+    highWaterBytes: o.highWaterBytes ?? 16 * 1024 * 1024,
   };
 }

@@ -12,7 +12,7 @@ import { splitItem, type Registration } from './subscriptions.js';
 
 const TICK_MS = 10;
 /** After a pause (stall, busy loop) at most this much time is made up at once. */
-const MAX_CATCH_UP_S = 0.25;
+const MAX_CATCH_UP_S = 1;
 
 interface Entry {
   session: Session;
@@ -85,10 +85,15 @@ export class PushScheduler {
     const gen = ++this.generation;
     const now = this.ctx.state.now();
     const stats = this.ctx.stats;
+    const corked = new Set<Session>();
     for (let i = 0; i < n; i++) {
       const e = this.entries[this.cursor]!;
       this.cursor = this.cursor + 1 === len ? 0 : this.cursor + 1;
       if (e.session.congested) continue;
+      if (!corked.has(e.session)) {
+        corked.add(e.session);
+        e.session.cork();
+      }
       if (e.code && this.traded.get(e.code) !== gen) {
         this.traded.set(e.code, gen);
         if (this.ctx.state.quote(e.code)) this.ctx.state.tick(e.code);
@@ -96,5 +101,6 @@ export class PushScheduler {
       const frame = this.frames.stream(e.reg, now);
       if (frame && e.session.send(frame, true)) stats.realFrames++;
     }
+    for (const s of corked) s.uncork();
   }
 }

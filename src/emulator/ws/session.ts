@@ -2,6 +2,7 @@
  * One WebSocket connection: LOGIN first, PING cadence, REG/REMOVE and condition-search
  * requests, and the single send path where the stall and garble faults apply.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import type { EmulatorContext } from '../context.js';
 import type { ConditionEngine } from './conditions.js';
@@ -62,6 +63,8 @@ export class Session {
 
   constructor(
     readonly ws: WebSocket,
+    /** The upgraded TCP socket under `ws`, corked around batches of pushes. */
+    private readonly socket: Duplex,
     private readonly host: SessionHost,
   ) {
     ws.on('message', (data) => this.onMessage(data));
@@ -76,6 +79,18 @@ export class Session {
   /** True when REAL pushes should wait: the client is not reading fast enough. */
   get congested(): boolean {
     return this.ws.bufferedAmount > this.host.options.highWaterBytes;
+  }
+
+  /**
+   * Holds writes until {@link uncork}: a batch of frames then leaves in one write instead of a
+   * system call per frame, which is what limits the push rate otherwise.
+   */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   /**

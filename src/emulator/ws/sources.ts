@@ -265,6 +265,15 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   condIo: (x) => x.condition?.io ?? '',
 };
 
+/** JSON string literal; most values are plain digits, which need no escaping pass. */
+function quote(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch < 0x20 || ch === 0x22 || ch === 0x5c) return JSON.stringify(v);
+  }
+  return '"' + v + '"';
+}
+
 /** Builds the `values` object of one type as JSON text. */
 export type ValuesBuilder = (x: FrameInput) => string;
 
@@ -297,7 +306,7 @@ export function compileValues(type: string, fids: readonly (readonly [string, st
     let s = '';
     for (let i = 0; i < n; i++) {
       const fn = fns[i];
-      s += fn ? keys[i]! + JSON.stringify(fn(x, args[i]!)) : keys[i]!;
+      s += fn ? keys[i]! + quote(fn(x, args[i]!)) : keys[i]!;
     }
     return n === 0 ? '{}' : s + '}';
   };
