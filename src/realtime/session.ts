@@ -5,14 +5,16 @@
 import { EventEmitter } from 'eventemitter3';
 import { pino, type Logger } from 'pino';
 import WebSocket, { type RawData } from 'ws';
-import { AuthError, HttpError, KiwoomError, NetworkError, SessionError, ValidationError } from '../errors.js';
+import { AuthError, KiwoomError, NetworkError, SessionError, ValidationError } from '../errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
-import { realType, REGISTRABLE } from './catalog.js';
 import { codesOf, conditionEventOf, ConditionBook, parseConditionList } from './conditions.js';
 import { Dispatcher } from './dispatcher.js';
 import { resolveWsUrl } from './endpoint.js';
 import { BadFrames, CONDITION_API_ID, CONTROL_TRNM, replyError, returnCodeOf } from './frames.js';
+import { checkGroup, checkItems, checkSeq, checkTypes, expand } from './input.js';
 import { ReplyQueue, type ControlReply } from './replies.js';
+import { circuitError, closedError, errorSummary, kickedError } from './session-errors.js';
+import { closeSocket, openSocket } from './socket.js';
 import { SubscriptionBook, type RegBlock } from './subscriptions.js';
 import type {
   ConditionInfo,
@@ -41,13 +43,6 @@ const DEFAULTS = {
 const MAX_CONTROL_ATTEMPTS = 5;
 /** One-shot condition results longer than this many pages are cut (a server looping on cont_yn). */
 const MAX_CONDITION_PAGES = 1_000;
-/** How long close() waits for the server's close frame before terminating. */
-const CLOSE_GRACE_MS = 1_000;
-
-const R10001_MESSAGE =
-  'Another login with the same app key took over this WebSocket session (SYSTEM R10001). ' +
-  'Kiwoom allows one WebSocket session per app key; this session has stopped and will not reconnect. ' +
-  'Close the other program or use a different app key.';
 
 /**
  * The Kiwoom WebSocket (`/api/dostk/websocket`) as a long-lived session.
@@ -255,7 +250,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
    * `realtime: true` also keeps it running: entries and exits arrive as 'condition' events
    * and it is restored after a reconnect. Codes are plain 6-digit codes (Kiwoom's `A`
    * prefix removed), as the OCX gave them. At most `maxRealtimeConditions` (10) run at once:
-   * one more is refused before anything is sent.
+   * one more is refused before anything is sent. Before connect() a real-time search is only
+   * recorded (resolving to []) and starts on connect; a one-shot search needs a connection.
    */
   async search(seq: string | number, options: { realtime?: boolean } = {}): Promise<string[]> {
     const s = checkSeq(seq);
@@ -367,7 +363,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     this.#emitSafe('system', { code, message });
     if (code === 'R10001') {
       this.#log.error({ code }, 'session taken over by another login with the same app key; not reconnecting');
-      this.#stop(new SessionError(`${R10001_MESSAGE} Server: ${message}`, { code: 'R10001' }));
+      this.#stop(kickedError(message));
       return;
     }
     if (code === 'R10002' || code === 'R10004') {
@@ -447,8 +443,9 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     for (const w of this.#openWaiters.splice(0)) w.reject(error);
   }
 
+  /** Resolves when logged in on a socket that is still open (a socket being torn down counts as a gap). */
   #whenOpen(): Promise<void> {
-    if (this.#state === 'open') return Promise.resolve();
+    if (this.#state === 'open' && this.#ws?.readyState === WebSocket.OPEN) return Promise.resolve();
     if (this.#state === 'closed') return Promise.reject(closedError());
     if (this.#state === 'idle') {
       return Promise.reject(new SessionError('Not connected: call connect() first', { code: 'not-connected' }));
@@ -525,31 +522,19 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     }
   }
 
-  #open(): Promise<WebSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, { handshakeTimeout: this.#opts.connectTimeoutMs });
-      const fail = (error: Error): void => {
-        ws.removeAllListeners();
-        ws.on('error', () => {});
-        ws.terminate();
-        reject(error);
-      };
-      ws.once('unexpected-response', (_req, res) => {
-        fail(new HttpError(`WebSocket upgrade to ${this.url} answered HTTP ${res.statusCode}`, { status: res.statusCode ?? 0 }));
-      });
-      ws.once('error', (error) => fail(new NetworkError(`WebSocket connect to ${this.url} failed: ${error.message}`, { cause: error })));
-      ws.once('open', () => {
-        ws.removeAllListeners();
-        if (this.#state === 'closed') return fail(closedError());
-        this.#ws = ws;
-        this.#subs.resetAcknowledged();
-        this.#conds.resetSocket();
-        ws.on('message', (data) => this.#onMessage(ws, data));
-        ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
-        ws.on('error', (error) => this.#log.warn({ err: errorSummary(error) }, 'WebSocket error'));
-        resolve(ws);
-      });
-    });
+  async #open(): Promise<WebSocket> {
+    const ws = await openSocket(this.url, this.#opts.connectTimeoutMs);
+    if (this.#state === 'closed') {
+      ws.terminate();
+      throw closedError();
+    }
+    this.#ws = ws;
+    this.#subs.resetAcknowledged();
+    this.#conds.resetSocket();
+    ws.on('message', (data) => this.#onMessage(ws, data));
+    ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
+    ws.on('error', (error) => this.#log.warn({ err: errorSummary(error) }, 'WebSocket error'));
+    return ws;
   }
 
   /** LOGIN; on refusal the AuthError is returned with the refused token, for a targeted invalidation. */
@@ -681,97 +666,3 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   }
 }
 
-// ------------------------------------------------------------------ input checks
-
-function checkGroup(grpNo: string | number): string {
-  const grp = String(grpNo).trim();
-  if (!/^\d{1,4}$/.test(grp)) {
-    throw new ValidationError(`grpNo must be 1 to 4 digits, got ${JSON.stringify(grpNo)}`, { field: 'grpNo' });
-  }
-  return grp;
-}
-
-function checkTypes(types: readonly string[]): string[] {
-  if (!Array.isArray(types) || types.length === 0) {
-    throw new ValidationError('types must be a non-empty array of real-time types (e.g. ["0B"])', { field: 'types' });
-  }
-  for (const t of types) {
-    if (typeof t !== 'string' || realType(t)?.registrable !== true) {
-      throw new ValidationError(`types: unknown real-time type ${JSON.stringify(t)}; known: ${REGISTRABLE.join(', ')}`, {
-        field: 'types',
-      });
-    }
-  }
-  return [...new Set(types)];
-}
-
-function checkItems(items: readonly string[]): string[] {
-  if (!Array.isArray(items)) throw new ValidationError('items must be an array of codes', { field: 'items' });
-  for (const item of items) {
-    if (typeof item !== 'string' || item.length > 20 || /\s/.test(item)) {
-      throw new ValidationError(`items: ${JSON.stringify(item)} is not a code (e.g. "005930", "005930_NX", "001")`, {
-        field: 'items',
-      });
-    }
-  }
-  return [...new Set(items)];
-}
-
-function checkSeq(seq: string | number): string {
-  const s = String(seq).trim();
-  if (!/^\d{1,4}$/.test(s)) throw new ValidationError(`seq must be a condition number, got ${JSON.stringify(seq)}`, { field: 'seq' });
-  return s;
-}
-
-/** Item/type groups to want: account-level types take item "", market-wide types may. */
-function expand(items: readonly string[], types: readonly string[], trnm: 'REG' | 'REMOVE'): [string[], string[]][] {
-  const account: string[] = [];
-  const coded: string[] = [];
-  const optional: string[] = [];
-  for (const t of types) {
-    const kind = realType(t)?.item;
-    (kind === 'account' ? account : kind === 'optional' ? optional : coded).push(t);
-  }
-  const named = items.filter((i) => i !== '');
-  if (coded.length > 0 && named.length === 0 && trnm === 'REG') {
-    throw new ValidationError(`items: types ${coded.join(', ')} need at least one code`, { field: 'items' });
-  }
-  const out: [string[], string[]][] = [];
-  if (account.length > 0) out.push([[''], account]);
-  if (optional.length > 0) out.push([items.length > 0 ? [...items] : [''], optional]);
-  if (coded.length > 0) out.push([named, coded]);
-  return out;
-}
-
-// ------------------------------------------------------------------ small helpers
-
-function closedError(): SessionError {
-  return new SessionError('RealtimeSession is closed', { code: 'closed' });
-}
-
-function circuitError(failures: number, last: AuthError): SessionError {
-  return new SessionError(
-    `WebSocket login refused ${failures} times in a row; stopped retrying (last: ${last.kiwoomMessage || last.message}). ` +
-      'Check the app key and secret key, that this machine\'s IP is registered for the key, and that simNo matches ' +
-      'the key (production keys fail on mockapi.kiwoom.com and paper-trading keys on api.kiwoom.com).',
-    { code: 'auth-circuit-open', cause: last },
-  );
-}
-
-/** Message and name only: a whole error object could drag request details into a log. */
-function errorSummary(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
-}
-
-/** Close politely, terminate if the server does not answer in time. */
-function closeSocket(ws: WebSocket): Promise<void> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-    ws.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.close(1000, 'client closing');
-  });
-}

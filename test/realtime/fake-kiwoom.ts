@@ -44,6 +44,8 @@ export interface FakeKiwoom {
   /** SYSTEM R10001, then close. */
   kick(): void;
   system(code: string, message: string): void;
+  /** Leave the next n requests of this trnm unanswered. */
+  swallow(trnm: string, n: number): void;
   validTokens: Set<string>;
   results: Record<string, string[]>;
   /** Count of LOGIN frames received over all sockets. */
@@ -66,6 +68,7 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
   const pageSize = options.pageSize ?? 50;
   const maxItems = options.maxItemsPerReg ?? 100;
   const conns: FakeConn[] = [];
+  const swallowed = new Map<string, number>();
   const server: Server = createServer();
   const wss = new WebSocketServer({ server, path: '/api/dostk/websocket' });
 
@@ -84,6 +87,11 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
       if (!c.loggedIn && msg['trnm'] !== 'LOGIN') {
         send(c, { trnm: 'SYSTEM', code: 'R10004', message: '접속허용요청(토큰)이 들어오지 않았습니다' });
         ws.close();
+        return;
+      }
+      const left = swallowed.get(String(msg['trnm'])) ?? 0;
+      if (left > 0) {
+        swallowed.set(String(msg['trnm']), left - 1);
         return;
       }
       switch (msg['trnm']) {
@@ -199,6 +207,7 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
     system: (code, message) => {
       for (const c of live()) send(c, { trnm: 'SYSTEM', code, message });
     },
+    swallow: (trnm, n) => void swallowed.set(trnm, n),
     validTokens,
     results,
     logins: () => conns.reduce((n, c) => n + c.received.filter((t) => t.includes('"LOGIN"')).length, 0),

@@ -190,3 +190,17 @@ describe('connect() during a gap', () => {
     expect(fake.live()).toHaveLength(1);
   });
 });
+
+describe('unanswered requests', () => {
+  it('a reply that never comes kills the socket; the request is done again after the reconnect', async () => {
+    session({ requestTimeoutMs: 100 });
+    await rt.connect();
+    fake.swallow('REG', 1);
+    const downs: DisconnectInfo[] = [];
+    rt.on('disconnected', (d) => downs.push(d));
+    await rt.register('1', ['005930'], ['0B']);
+    expect(downs).toHaveLength(1);
+    expect(fake.conns).toHaveLength(2);
+    expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B'] } });
+  });
+});
