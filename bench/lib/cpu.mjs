@@ -1,0 +1,33 @@
+/** CPU and wall time of a stretch of work in this process (process.cpuUsage: user + system). */
+
+/** Start a measurement; `stop(count)` gives wall ms, CPU µs, per-op CPU µs and ops/s. */
+export function startMeasure() {
+  const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  return {
+    stop(count) {
+      const wallMs = performance.now() - wall0;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuUs = cpu.user + cpu.system;
+      return {
+        count,
+        wallMs: Math.round(wallMs),
+        cpuUs,
+        cpuUsPerOp: cpuUs / count,
+        opsPerSec: Math.round(count / (wallMs / 1000)),
+      };
+    },
+  };
+}
+
+/** Run `task` `count` times with `concurrency` in flight. */
+export async function runConcurrent(count, concurrency, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      await task();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
