@@ -9,6 +9,8 @@ let token: string;
 beforeAll(async () => {
   emu = await startEmulator({ marketTicksPerSecond: 0, rateLimits: { perApiId: 1000, global: 100_000 } });
   token = await issueToken(emu);
+  // Trades on the tape, so the tick TRs answer rows too.
+  for (let i = 0; i < 50; i++) emu.state.tick('005930');
 });
 afterAll(() => emu.close());
 

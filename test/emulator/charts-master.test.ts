@@ -128,3 +128,31 @@ describe('stock master TRs', () => {
     expect(Number(a.body.lastPrice)).toBe(emu.state.stock('035720')?.prevClose);
   });
 });
+
+describe('tape and daily TRs', () => {
+  test('ka10003 lists the latest trades newest first; ka10079 groups them by tic_scope', async () => {
+    const { emu, token } = await started();
+    for (let i = 0; i < 25; i++) emu.state.tick('005930');
+    const tape = emu.state.quote('005930');
+    const info = (await call(emu, token, 'ka10003', { stk_cd: '005930' })).body.cntr_infr as Row[];
+    expect(info).toHaveLength(25);
+    expect(Number(info[0]?.cur_prc?.replace(/^[+-]/, ''))).toBe(tape?.price);
+    expect(Number(info[0]?.acc_trde_qty)).toBe(tape?.volume);
+    const ticks = await call(emu, token, 'ka10079', { stk_cd: '005930', tic_scope: '10', upd_stkpc_tp: '1' });
+    const bars = ticks.body.stk_tic_chart_qry as Row[];
+    expect(bars).toHaveLength(3);
+    expect(ticks.body.last_tic_cnt).toBe('5');
+    const qty = info.reduce((n, r) => n + Math.abs(Number(r.cntr_trde_qty)), 0);
+    expect(bars.reduce((n, r) => n + Number(r.trde_qty), 0)).toBe(qty);
+    expect(bars[0]?.cur_prc).toBe(String(tape?.price));
+  });
+
+  test('ka10086 pages daily prices back from qry_dt', async () => {
+    const { emu, token } = await started();
+    const { pages, rows } = await allPages(emu, token, 'ka10086', { stk_cd: '005930', qry_dt: '20261124', indc_tp: '0' }, 'daly_stkpc');
+    expect(pages.length).toBeGreaterThan(1);
+    expect(rows[0]?.date).toBe('20261124');
+    const daily = (await call(emu, token, 'ka10081', { stk_cd: '005930', base_dt: '20261124', upd_stkpc_tp: '1' })).body.stk_dt_pole_chart_qry as Row[];
+    expect(rows.slice(0, 50).map((r) => [r.date, r.close_pric?.replace(/^[+-]/, '')])).toEqual(daily.slice(0, 50).map((d) => [d.dt, d.cur_prc]));
+  });
+});

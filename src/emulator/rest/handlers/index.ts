@@ -8,6 +8,8 @@ import { chartHandlers } from './chart.js';
 import { masterHandlers } from './master.js';
 import { orderHandlers } from './orders.js';
 import { accountHandlers } from './account.js';
+import { tickHandlers } from './ticks.js';
+import { dailyHandlers } from './daily.js';
 import { base, str } from './common.js';
 
 export type { TrContext, TrAnswer, TrHandler } from './common.js';
@@ -19,6 +21,8 @@ export const STATEFUL_HANDLERS: Readonly<Record<string, TrHandler>> = {
   ...masterHandlers,
   ...orderHandlers,
   ...accountHandlers,
+  ...tickHandlers,
+  ...dailyHandlers,
 };
 
 /**

@@ -3,6 +3,7 @@
  */
 import type { Quote, StockInfo } from '../../types.js';
 import { changeSign, signed, signedDiff, signedRate } from '../../state/pricing.js';
+import { kstDate } from '../../state/clock.js';
 import { ApiReject } from '../envelope.js';
 import { base, documented, stockOf, str, type TrContext, type TrHandler } from './common.js';
 import { sampleRecord } from '../values.js';
@@ -118,4 +119,32 @@ const ka10095: TrHandler = (ctx: TrContext) => {
   return { fields: { atn_stk_infr: rows } };
 };
 
-export const quoteHandlers: Record<string, TrHandler> = { ka10001, ka10004, ka10095 };
+const ka10007: TrHandler = (ctx) => {
+  const { stock, quote } = stockOf(ctx);
+  const sg = (v: number): string => (v === 0 ? '0' : signed(v, quote.prevClose));
+  const yesterday = ctx.state.history.daily(stock.code).find((d) => d.close === quote.prevClose && d.dt < kstDate(ctx.state.nowMs()));
+  const live: Record<string, unknown> = {
+    ...priceFields(stock, quote),
+    date: kstDate(ctx.state.nowMs()),
+    tm: quote.time,
+    pred_close_pric: String(quote.prevClose),
+    pred_trde_qty: String(yesterday?.volume ?? 0),
+    pred_trde_prica: String(Math.round((yesterday?.value ?? 0) / 1_000_000)),
+    flo_stkcnt: String(Math.round(stock.listed / 1000)),
+    smbol: changeSign(quote.price, quote.prevClose, quote.upperLimit, quote.lowerLimit),
+    pred_rt: signedRate(quote.price, quote.prevClose),
+    tot_sel_req: String(quote.askQtys.reduce((a, b) => a + b, 0)),
+    tot_buy_req: String(quote.bidQtys.reduce((a, b) => a + b, 0)),
+  };
+  for (let k = 1; k <= 10; k++) {
+    live[`sel_${k}bid`] = sg(quote.askPrices[k - 1] ?? 0);
+    live[`buy_${k}bid`] = sg(quote.bidPrices[k - 1] ?? 0);
+    live[`sel_${k}bid_req`] = String(quote.askQtys[k - 1] ?? 0);
+    live[`buy_${k}bid_req`] = String(quote.bidQtys[k - 1] ?? 0);
+    live[`sel_${k}bid_jub_pre`] = '0';
+    live[`buy_${k}bid_jub_pre`] = '0';
+  }
+  return { fields: documented(ctx, { ...base(ctx), ...live }) };
+};
+
+export const quoteHandlers: Record<string, TrHandler> = { ka10001, ka10004, ka10007, ka10095 };
