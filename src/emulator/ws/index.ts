@@ -73,6 +73,8 @@ class WsHub implements SessionHost, WsSide {
   }
 
   loggedIn(session: Session): void {
+    // A socket that logs in again under another app key leaves its old slot.
+    for (const [appkey, s] of this.byAppkey) if (s === session && appkey !== session.appkey) this.byAppkey.delete(appkey);
     const previous = this.byAppkey.get(session.appkey);
     if (previous && previous !== session) previous.end(SYSTEM.duplicateSession);
     this.byAppkey.set(session.appkey, session);
