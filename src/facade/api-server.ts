@@ -375,8 +375,8 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   private ready(method: string): Session | Refusal {
     const s = this.session;
-    if (s === undefined) return refuse('OP_ERR_CONNECT', `${method}: call api_init and CommConnect first`);
-    if (!s.connected) return refuse('OP_ERR_CONNECT', `${method}: not connected (CommConnect first${this.cleaning ? '; cleanup() was called' : ''})`);
+    if (s === undefined) return refuse('OP_ERR_CONNECT', `call api_init and CommConnect before ${method}`);
+    if (!s.connected) return refuse('OP_ERR_CONNECT', `not connected (${this.cleaning ? 'cleanup() was called' : `CommConnect before ${method}`})`);
     return s;
   }
 

@@ -1,0 +1,231 @@
+/**
+ * Each OCX method and event through both backends: the in-process emulator (use_rest false,
+ * sim_no 1) and Kiwoom REST pointed at an emulator playing the mock domain.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FidValues } from '../../src/facade/index.js';
+import { kstDay } from '../../src/facade/master.js';
+import { BACKENDS, nextEvent, openBackend, type Backend } from './helpers.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe.each(BACKENDS)('APIServer on %s', (name) => {
+  let b: Backend;
+  let accno = '';
+  beforeAll(async () => {
+    b = await openBackend(name, { emulator: { realRate: 400 } });
+    const connected = nextEvent<[number]>(b.api, 'OnEventConnect');
+    expect(await b.api.CommConnect()).toBe(0);
+    expect(await connected).toEqual([0]);
+    accno = b.api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+  });
+  afterAll(() => b.close());
+
+  test('login: GetConnectState and GetLoginInfo tags', () => {
+    const { api } = b;
+    expect(api.GetConnectState()).toBe(1);
+    expect(api.GetLoginInfo('ACCOUNT_CNT')).toBe('1');
+    expect(api.GetLoginInfo('ACCNO')).toMatch(/^\d{10};$/);
+    expect(api.GetLoginInfo('ACCLIST')).toBe(api.GetLoginInfo('ACCNO'));
+    expect(api.GetLoginInfo('GetServerGubun')).toBe('1');
+    expect(api.GetLoginInfo('USER_ID')).not.toBe('');
+    expect(api.GetLoginInfo('KEY_BSECGB')).toBe('0');
+  });
+
+  test('TR query: single record by Korean name, read inside OnReceiveTrData', async () => {
+    const { api } = b;
+    const seen: string[] = [];
+    const handler = (_s: string, rq: string, tr: string): void => {
+      seen.push(api.GetCommData(tr, rq, 0, '종목명').trim(), api.GetCommData(tr, '', 0, '현재가'), String(api.GetRepeatCnt(tr, rq)));
+    };
+    api.on('OnReceiveTrData', handler);
+    const msg = nextEvent<string[]>(api, 'OnReceiveMsg', (_s, rq) => rq === 'quote');
+    api.SetInputValue('종목코드', '005930');
+    expect(await api.CommRqData('quote', 'opt10001', 0, '0101')).toBe(0);
+    api.off('OnReceiveTrData', handler);
+    expect(seen[0]).toBe('삼성전자');
+    expect(seen[1]).toMatch(/^[+-]?\d+$/);
+    expect(seen[2]).toBe('0');
+    expect((await msg)[0]).toBe('0101');
+  });
+
+  test('TR query: repeated records, GetRepeatCnt, continuation with prevNext 2', async () => {
+    const { api } = b;
+    const pages: { prevNext: string; rows: number; first: string }[] = [];
+    api.on('OnReceiveTrData', (_s, rq, tr, record, prevNext) => {
+      if (rq !== 'daily') return;
+      expect(record).toBe('주식일봉차트조회');
+      pages.push({ prevNext, rows: api.GetRepeatCnt(tr, rq), first: api.GetCommData(tr, rq, 0, '일자') });
+    });
+    for (const prevNext of [0, 2]) {
+      api.SetInputValue('종목코드', '005930');
+      api.SetInputValue('기준일자', kstDay(Date.now()));
+      api.SetInputValue('수정주가구분', '1');
+      expect(await api.CommRqData('daily', 'opt10081', prevNext, '0102')).toBe(0);
+    }
+    expect(pages).toHaveLength(2);
+    expect(pages[0]?.prevNext).toBe('2');
+    expect(pages[0]?.rows).toBeGreaterThan(0);
+    // The second page continues backwards in time from where the first one stopped.
+    expect(Number(pages[1]?.first)).toBeLessThan(Number(pages[0]?.first));
+  });
+
+  test('TR query: account TR with implicit inputs; a field the TR never had reads ""', async () => {
+    const { api } = b;
+    let holdings = -1;
+    let code = '';
+    let memo = 'x';
+    api.once('OnReceiveTrData', (_s, rq, tr) => {
+      holdings = api.GetRepeatCnt(tr, rq);
+      code = api.GetCommData(tr, rq, 0, '종목번호').trim();
+      memo = api.GetCommData(tr, rq, 0, '매입메모');
+    });
+    for (const [k, v] of [['계좌번호', accno], ['비밀번호', ''], ['비밀번호입력매체구분', '00'], ['조회구분', '2']] as const) api.SetInputValue(k, v);
+    expect(await api.CommRqData('balance', 'opw00018', 0, '0103')).toBe(0);
+    expect(holdings).toBeGreaterThan(0);
+    expect(code).toMatch(/^A?\d{6}$/);
+    expect(memo).toBe('');
+  });
+
+  test('SendOrder: 0, then OnReceiveTrData with 주문번호, OnReceiveMsg, chejan 접수 → 체결 → 잔고 read with GetChejanData', async () => {
+    const { api, emu } = b;
+    const order: string[] = [];
+    const chejan: { gubun: string; status: string; code: string; ordNo: string; fids: FidValues }[] = [];
+    const onTr = (_s: string, rq: string, tr: string): void => {
+      if (rq === 'buy') order.push(`tr:${api.GetCommData(tr, rq, 0, '주문번호')}`);
+    };
+    const onMsg = (_s: string, rq: string): void => {
+      if (rq === 'buy') order.push('msg');
+    };
+    const onChejan = (gubun: string, fids: FidValues): void => {
+      order.push(`chejan:${gubun}`);
+      chejan.push({ gubun, status: api.GetChejanData(913), code: api.GetChejanData(9001), ordNo: api.GetChejanData('9203'), fids });
+    };
+    api.on('OnReceiveTrData', onTr);
+    api.on('OnReceiveMsg', onMsg);
+    api.on('OnReceiveChejanData', onChejan);
+    const balance = nextEvent(api, 'OnReceiveChejanData', (g) => g === '1');
+    expect(await api.SendOrder('buy', '2000', accno, 1, '005930', 2, 0, '03', '')).toBe(0);
+    await balance;
+    api.off('OnReceiveTrData', onTr);
+    api.off('OnReceiveMsg', onMsg);
+    api.off('OnReceiveChejanData', onChejan);
+    const ordNo = emu.orderLedger().at(-1)?.ordNo;
+    expect(order.slice(0, 2)).toEqual([`tr:${ordNo}`, 'msg']);
+    expect(chejan.map((c) => [c.gubun, c.status])).toEqual([['0', '접수'], ['0', '체결'], ['1', '']]);
+    expect(chejan[0]).toMatchObject({ code: 'A005930', ordNo });
+    expect(chejan[1]?.fids['911']).toBe('2');
+    expect(chejan[2]?.fids['930']).toMatch(/^\d+$/);
+  });
+
+  test('SendOrder: limit order, modify (5) and cancel (3) each confirmed by chejan 확인', async () => {
+    const { api, emu } = b;
+    const statuses: string[] = [];
+    api.on('OnReceiveChejanData', (g) => {
+      if (g === '0') statuses.push(`${api.GetChejanData(905)}:${api.GetChejanData(913)}`);
+    });
+    const bid = Number(api.GetCommRealData('005930', 28).replace(/^[+-]/, '')) || 70_000;
+    const price = Math.floor((bid * 0.95) / 100) * 100;
+    expect(await api.SendOrder('limit', '2001', accno, 1, '005930', 3, price, '00', '')).toBe(0);
+    const original = emu.orderLedger().at(-1)?.ordNo ?? '';
+    expect(await api.SendOrder('modify', '2001', accno, 5, '005930', 3, price - 100, '00', original)).toBe(0);
+    const modified = emu.orderLedger().at(-1)?.ordNo ?? '';
+    expect(await api.SendOrder('cancel', '2001', accno, 3, '005930', 0, 0, '00', modified)).toBe(0);
+    await sleep(200);
+    expect(statuses).toEqual(['+매수:접수', '+매수정정:확인', '매수취소:확인']);
+  });
+
+  test('SetRealReg → OnReceiveRealData(code, 주식체결, fids); GetCommRealData matches; SetRealRemove stops it', async () => {
+    const { api } = b;
+    let inHandler = '';
+    const got = nextEvent<[string, string, FidValues]>(api, 'OnReceiveRealData', (code, type, fids) => {
+      if (code !== '000660' || type !== '주식체결') return false;
+      inHandler = api.GetCommRealData(code, 10);
+      return fids['10'] === inHandler;
+    });
+    expect(await api.SetRealReg('3001', '000660', '10;15;20', '0')).toBe(0);
+    const [, , fids] = await got;
+    expect(fids['20']).toMatch(/^\d{6}$/);
+    expect(inHandler).toMatch(/^[+-]?\d+$/);
+    expect(await api.SetRealRemove('3001', '000660')).toBe(0);
+    let after = 0;
+    const count = (code: string): void => {
+      if (code === '000660') after++;
+    };
+    api.on('OnReceiveRealData', count);
+    await sleep(300);
+    api.off('OnReceiveRealData', count);
+    expect(after).toBe(0);
+  });
+
+  test('SetRealReg optType "0" replaces the screen\'s codes, "1" adds; DisconnectRealData ends the screen', async () => {
+    const { api } = b;
+    const codes = new Set<string>();
+    const on = (code: string, type: string): void => {
+      if (type === '주식체결') codes.add(code);
+    };
+    expect(await api.SetRealReg('3002', '035720', '10', '0')).toBe(0);
+    expect(await api.SetRealReg('3002', '005380', '10', '0')).toBe(0);
+    expect(await api.SetRealReg('3002', '035420', '10', '1')).toBe(0);
+    await sleep(50);
+    api.on('OnReceiveRealData', on);
+    await sleep(400);
+    api.off('OnReceiveRealData', on);
+    expect(codes.has('005380')).toBe(true);
+    expect(codes.has('035420')).toBe(true);
+    expect(codes.has('035720')).toBe(false);
+    expect(await api.DisconnectRealData('3002')).toBe(0);
+    codes.clear();
+    api.on('OnReceiveRealData', on);
+    await sleep(300);
+    api.off('OnReceiveRealData', on);
+    expect(codes.has('005380') || codes.has('035420')).toBe(false);
+  });
+
+  test('market-wide registration ("", "215;20;214") delivers 장시작시간 and nothing else', async () => {
+    const { api } = b;
+    const types = new Set<string>();
+    api.on('OnReceiveRealData', (code, type) => {
+      if (code === '') types.add(type);
+    });
+    expect(await api.SetRealReg('3003', '', '215;20;214', '0')).toBe(0);
+    expect(await api.SetRealRemove('ALL', 'ALL')).toBe(0);
+    expect([...types].every((t) => t === '장시작시간')).toBe(true);
+  });
+
+  test('conditions: load, name list, one-shot search, the once-a-minute rule, real-time search and stop', async () => {
+    const { api } = b;
+    const ver = nextEvent<[number, string]>(api, 'OnReceiveConditionVer');
+    expect(await api.GetConditionLoad()).toBe(1);
+    expect((await ver)[0]).toBe(1);
+    const list = api.GetConditionNameList();
+    expect(list).toMatch(/^(\d{3}\^[^;^]+;)+$/);
+    const entries = list.split(';').filter(Boolean).map((e) => e.split('^') as [string, string]);
+    const [i0, n0] = entries[0] ?? ['', ''];
+    const hits = nextEvent<[string, string, string, number, number]>(api, 'OnReceiveTrCondition');
+    expect(await api.SendCondition('4000', n0, Number(i0), 0)).toBe(1);
+    const [screen, codeList, condName, condIndex, next] = await hits;
+    expect([screen, condName, condIndex, next]).toEqual(['4000', n0, Number(i0), 0]);
+    expect(codeList).toMatch(/^(\d{6};)*$/);
+    // The OCX allows one request per condition per minute: refused with 0, nothing sent.
+    expect(await api.SendCondition('4000', n0, Number(i0), 0)).toBe(0);
+    const [i1, n1] = entries[1] ?? ['', ''];
+    expect(await api.SendCondition('4001', n1, Number(i1), 1)).toBe(1);
+    expect(await api.SendConditionStop('4001', n1, Number(i1))).toBe(0);
+  });
+
+  test('master: GetCodeListByMarket and GetMasterCodeName from ka10099', async () => {
+    const { api } = b;
+    const kospi = await api.GetCodeListByMarket('0');
+    expect(kospi).toMatch(/^(\w{6};)+$/);
+    expect(kospi.split(';')).toContain('005930');
+    const kosdaq = await api.GetCodeListByMarket('10');
+    expect(kosdaq.split(';')).not.toContain('005930');
+    expect(await api.GetMasterCodeName('005930')).toBe('삼성전자');
+    expect(await api.GetMasterCodeName('999999')).toBe('');
+    // Cached for the day: asking again sends nothing.
+    const before = b.emu.requestLog().length;
+    await api.GetCodeListByMarket('0');
+    expect(b.emu.requestLog().length).toBe(before);
+  });
+});
