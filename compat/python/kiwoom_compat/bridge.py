@@ -202,4 +202,5 @@ class Bridge(object):
         self._reader.join(timeout)
         if threading.current_thread() is not self._dispatcher:
             self._dispatcher.join(timeout)
+        self.proc.stdout.close()
         return self.proc.returncode
