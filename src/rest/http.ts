@@ -60,6 +60,10 @@ export class HttpTransport {
 
   /** POST and read the whole body. Throws TimeoutError, OrderUnknownError or NetworkError. */
   async post(request: HttpRequest): Promise<HttpResponse> {
+    if (request.signal?.aborted === true) {
+      // Nothing has left yet: a plain abort, even for an order.
+      throw new TimeoutError(`${request.apiId}: request aborted`, { apiId: request.apiId, phase: 'abort' });
+    }
     const deadline = AbortSignal.timeout(this.options.totalMs);
     const signal = request.signal === undefined ? deadline : AbortSignal.any([deadline, request.signal]);
     const doFetch = this.options.fetch ?? globalThis.fetch;

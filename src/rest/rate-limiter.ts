@@ -112,6 +112,7 @@ export class RateLimiter {
    * Rejects with QueueFullError when the bound is reached, TimeoutError when `signal` aborts.
    */
   acquire(apiId: string, category: LimitedCategory, signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted === true) return Promise.reject(abortError(apiId));
     const buckets = this.bucketsFor(apiId, category);
     const now = this.now();
     if (this.queue.length === 0 && buckets.every((b) => b.waitMs(now) === 0)) {
@@ -126,7 +127,6 @@ export class RateLimiter {
         }),
       );
     }
-    if (signal?.aborted === true) return Promise.reject(abortError(apiId));
     return new Promise<number>((resolve, reject) => {
       const onAbort = () => {
         const index = this.queue.indexOf(waiter);

@@ -114,6 +114,14 @@ describe('transport failures', () => {
     expect((error as TimeoutError).phase).toBe('abort');
   });
 
+  it('an order whose signal is already aborted is a plain abort and is not sent', async () => {
+    const rest = client();
+    const error = await failure(rest.call('kt10000', BUY, { signal: AbortSignal.abort() }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).not.toBeInstanceOf(OrderUnknownError);
+    expect(fake.calls('kt10000')).toHaveLength(0);
+  });
+
   it('a dropped connection is retried for a query', async () => {
     fake.on('ka10001', (_req, count) => (count === 1 ? HttpResponse.error() : ok({ stk_nm: '삼성전자' })));
     const rest = client();
