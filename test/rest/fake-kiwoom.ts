@@ -21,6 +21,7 @@ export interface SeenRequest {
   contYn: string | null;
   nextKey: string | null;
   contentType: string | null;
+  userAgent: string | null;
   body: unknown;
 }
 
@@ -86,6 +87,7 @@ export function startFakeKiwoom(): FakeKiwoom {
       contYn: request.headers.get('cont-yn'),
       nextKey: request.headers.get('next-key'),
       contentType: request.headers.get('content-type'),
+      userAgent: request.headers.get('user-agent'),
       body,
     };
     fake.seen.push(seen);

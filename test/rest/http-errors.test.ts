@@ -57,6 +57,8 @@ describe('request shape', () => {
     expect(sent.contYn).toBe('Y');
     expect(sent.nextKey).toBe('K1');
     expect(sent.contentType).toBe('application/json;charset=UTF-8');
+    // Kiwoom's WAF blocks some library default User-Agents; ours names the package.
+    expect(sent.userAgent).toMatch(/^kiwoom-compat\//);
     expect(sent.body).toEqual({ stk_cd: '005930', base_dt: '20250101', upd_stkpc_tp: '1' });
   });
 

@@ -65,6 +65,17 @@ describe('token issue', () => {
     expect(fake.tokensIssued).toBe(2);
   });
 
+  it('a short-lived token (emulator, tests) is reused for half its life instead of re-issued on every call', async () => {
+    fake.lifetimeSec = 120;
+    let now = Date.now();
+    const rest = client({ now: () => now });
+    const first = await rest.token();
+    now += 50_000;
+    expect(await rest.token()).toBe(first);
+    now += 15_000;
+    expect(await rest.token()).not.toBe(first);
+  });
+
   it('on a token rejection re-issues once and retries the query once', async () => {
     const rest = client();
     await rest.call('ka10001', { stk_cd: '005930' });
