@@ -3,7 +3,7 @@
  * for GetCommData / GetRepeatCnt inside OnReceiveTrData. Continuation (prevNext 2) reuses the
  * next-key of the last answer on the same screen and TR.
  */
-import { getLegacyOnlyTr, getTrMapping, type TrMapping } from '../compat/tr-map.js';
+import { getLegacyOnlyTr, getTrMapping, trCodesForApi, type TrMapping } from '../compat/tr-map.js';
 import { allApis, getApi } from '../registry/index.js';
 import type { APIServerEvents } from './events.js';
 import type { RestPort } from './ports.js';
@@ -19,6 +19,11 @@ function unmappedTr(trcode: string): Refusal {
   const legacyOnly = getLegacyOnlyTr(trcode);
   if (legacyOnly !== undefined) {
     return refuse('OP_ERR_RQ_STRUCT_FAIL', `TR ${trcode} (${legacyOnly.name}) has no Kiwoom REST equivalent`);
+  }
+  const rest = getApi(trcode);
+  if (rest !== undefined) {
+    const legacy = trCodesForApi(rest.id);
+    return refuse('OP_ERR_RQ_STRUCT_FAIL', `${trcode} is a Kiwoom REST api-id (${rest.name}), not a legacy TR code: ${legacy.length > 0 ? `use CommRqData with ${legacy.join(' or ')}, or ` : ''}call KiwoomRest.call('${rest.id}', ...)`);
   }
   const upper = trcode.toUpperCase();
   const api = allApis().find((a) => a.legacy.includes(upper));
