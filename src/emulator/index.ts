@@ -114,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     orderLedger: () => state.orders.ledger.map((o) => ({ ...o })),
     fillLedger: () => state.orders.fills.map((f) => ({ ...f })),
     setRate: (fps) => ws.setRate(fps),
+    wsHeld: () => ws.held(),
     close,
   };
 }

@@ -62,6 +62,15 @@ export interface RequestLogEntry {
   returnCode: number | undefined;
 }
 
+/** What one logged-in WebSocket session holds, for "exactly the desired subscriptions" checks (no app key). */
+export interface WsSessionHeld {
+  account: string;
+  /** grp_no → the group's registrations as `type|item`, sorted. */
+  groups: Record<string, string[]>;
+  /** Condition seqs running in real time, sorted. */
+  realtimeConditions: string[];
+}
+
 /** Fault injection controls. */
 export interface EmulatorFaults {
   /** Every token issued so far becomes expired. */
@@ -109,6 +118,8 @@ export interface Emulator {
   fillLedger(): readonly FillRecord[];
   /** REAL push rate over all subscriptions, frames per second. */
   setRate(framesPerSecond: number): void;
+  /** What each logged-in WebSocket session holds now (read-only snapshot). */
+  wsHeld(): WsSessionHeld[];
   close(): Promise<void>;
 }
 

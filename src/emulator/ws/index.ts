@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { EmulatorContext } from '../context.js';
-import type { OrderEvent, PositionSnapshot } from '../types.js';
+import type { OrderEvent, PositionSnapshot, WsSessionHeld } from '../types.js';
 import { ConditionEngine } from './conditions.js';
 import { RealFrames } from './frames.js';
 import { MarketView } from './market-view.js';
@@ -26,6 +26,8 @@ export interface WsSide {
   kickAll(): void;
   /** REAL frames per second over all subscriptions. */
   setRate(framesPerSecond: number): void;
+  /** What each logged-in session holds now. */
+  held(): WsSessionHeld[];
   close(): Promise<void>;
 }
 
@@ -125,6 +127,12 @@ class WsHub implements SessionHost, WsSide {
 
   setRate(framesPerSecond: number): void {
     this.scheduler.setRate(framesPerSecond);
+  }
+
+  held(): WsSessionHeld[] {
+    return [...this.sessions]
+      .filter((s) => s.isLoggedIn)
+      .map((s) => ({ account: s.account, groups: s.subs.snapshot(), realtimeConditions: [...s.realtime.keys()].sort() }));
   }
 
   async close(): Promise<void> {

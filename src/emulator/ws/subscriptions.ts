@@ -130,6 +130,13 @@ export class Subscriptions {
     return false;
   }
 
+  /** grp_no → `type|item` keys, sorted (a read-only snapshot for tests). */
+  snapshot(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [grp, group] of this.groups) out[grp] = [...group.keys()].sort();
+    return out;
+  }
+
   /** Every distinct registration over all groups. */
   all(): Registration[] {
     const seen = new Map<string, Registration>();
