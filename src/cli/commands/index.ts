@@ -5,5 +5,6 @@ import { emulator } from './emulator.js';
 import { call } from './call.js';
 import { migrate } from './migrate.js';
 import { bridge } from './bridge.js';
+import { serve } from './serve.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve };

@@ -1,0 +1,84 @@
+/** `kiwoom-compat serve --http`: the local control API (quote, order, balance, open orders) over one logged-in APIServer. */
+import { parseArgs } from 'node:util';
+import { APIServer } from '../../facade/index.js';
+import { startServe } from '../../serve/http.js';
+import type { Command } from './command.js';
+
+const help = `usage: kiwoom-compat serve --http [options]
+
+A small HTTP API in front of one logged-in APIServer, protected by a bearer token printed at
+start:
+  GET  /price/:code   quote (opt10001 → ka10001)
+  POST /orders        {"side":"buy","code":"005930","qty":1,"price":0,"hoga":"03"} (SendOrder's checks)
+  GET  /balance       holdings and totals (opw00018 → kt00018)
+  GET  /orders        open orders (opt10075 → ka10075)
+Tokens with Kiwoom are refreshed automatically before they expire; no daily restart is needed.
+
+  --port N          default 8719 (0: any free port)
+  --host H          default 127.0.0.1; anything but loopback needs --allow-remote
+  --allow-remote    allow a non-loopback bind (orders can be placed by whoever holds the token)
+  --sim-no N        0 production, 1..3 paper trading (default 1)
+  --use-rest        talk to Kiwoom (default: the built-in emulator, sim-no 1..3)
+  --endpoint URL    REST base URL override; --ws-endpoint URL for the WebSocket
+  --appkey K / --secretkey S   or KIWOOM_APPKEY / KIWOOM_SECRETKEY
+  --allow-prod-orders          required with --use-rest --sim-no 0
+  --token T         use this bearer token instead of a random one`;
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      http: { type: 'boolean', default: false },
+      port: { type: 'string', default: '8719' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'allow-remote': { type: 'boolean', default: false },
+      'sim-no': { type: 'string', default: '1' },
+      'use-rest': { type: 'boolean', default: false },
+      endpoint: { type: 'string' },
+      'ws-endpoint': { type: 'string' },
+      appkey: { type: 'string' },
+      secretkey: { type: 'string' },
+      'allow-prod-orders': { type: 'boolean', default: false },
+      token: { type: 'string' },
+    },
+  });
+  if (!values.http) throw new Error('only the HTTP transport exists: run `kiwoom-compat serve --http`');
+  const simNo = Number(values['sim-no']);
+  if (values['use-rest'] && simNo === 0 && !values['allow-prod-orders']) {
+    throw new Error('--sim-no 0 is production and the control API places orders: pass --allow-prod-orders');
+  }
+  const api = new APIServer();
+  const appkey = values.appkey ?? process.env.KIWOOM_APPKEY;
+  const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY;
+  const endpoints = { ...(values.endpoint === undefined ? {} : { rest: values.endpoint }), ...(values['ws-endpoint'] === undefined ? {} : { ws: values['ws-endpoint'] }) };
+  await api.api_init({ sim_no: simNo, use_rest: values['use-rest'], ...(appkey === undefined ? {} : { appkey }), ...(secretkey === undefined ? {} : { secretkey }), endpoints });
+  const ret = await api.CommConnect(true);
+  if (ret !== 0) {
+    await api.cleanup();
+    throw new Error(`login failed: ${ret} ${api.GetLastError()?.message ?? ''}`);
+  }
+  const domain = api.domain ?? 'unknown';
+  const server = await startServe({
+    api,
+    domain,
+    host: values.host,
+    port: Number(values.port),
+    allowRemote: values['allow-remote'],
+    ...(values.token === undefined ? {} : { token: values.token }),
+  }).catch(async (err: unknown) => {
+    await api.cleanup();
+    throw err;
+  });
+  console.log(`kiwoom-compat serve: ${server.url} (orders go to: ${domain}, account ${api.GetLoginInfo('ACCNO').split(';')[0] ?? ''})`);
+  console.log(`token: ${server.token}`);
+  console.log(`try:   curl -H "Authorization: Bearer ${server.token}" ${server.url}/price/005930`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await api.cleanup();
+  return 0;
+}
+
+export const serve: Command = { summary: 'local HTTP control API: quote, order, balance, open orders (serve --http)', help, run };

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { APIServer } from '../../src/facade/index.js';
+import { startServe, type ServeHandle } from '../../src/serve/http.js';
+import { ValidationError } from '../../src/errors.js';
+
+let api: APIServer;
+let server: ServeHandle;
+const auth = () => ({ authorization: `Bearer ${server.token}` });
+const get = (path: string, headers: Record<string, string> = auth()) => fetch(`${server.url}${path}`, { headers });
+const post = (body: unknown) => fetch(`${server.url}/orders`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const ordersSent = () => api.emulator?.orderLedger().length ?? NaN;
+
+beforeAll(async () => {
+  api = new APIServer();
+  await api.api_init({ sim_no: 1, use_rest: false, log_level: 'silent' });
+  expect(await api.CommConnect(true)).toBe(0);
+  server = await startServe({ api, domain: api.domain ?? '' });
+});
+afterAll(async () => {
+  await server?.close();
+  await api?.cleanup();
+});
+
+describe('serve --http (control API)', () => {
+  it('refuses requests without the bearer token, or with a wrong one', async () => {
+    const none = await get('/price/005930', {});
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await get('/price/005930', { authorization: `Bearer ${'0'.repeat(64)}` })).status).toBe(401);
+    expect((await fetch(`${server.url}/orders`, { method: 'POST', body: '{"side":"buy","code":"005930","qty":1}' })).status).toBe(401);
+    expect(ordersSent()).toBe(0);
+  });
+
+  it('gives a quote with the token', async () => {
+    const res = await get('/price/005930');
+    expect(res.status).toBe(200);
+    const q = (await res.json()) as { code: string; name: string; price: number };
+    expect(q.code).toBe('005930');
+    expect(q.name).toBe('삼성전자');
+    expect(q.price).toBeGreaterThan(0);
+    expect((await get('/price/59')).status).toBe(400);
+  });
+
+  it('places an order with the token and names the domain', async () => {
+    const before = ordersSent();
+    const res = await post({ side: 'buy', code: '005930', qty: 1 });
+    const body = (await res.json()) as { ret: number; orderNo: string; domain: string };
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body.ret).toBe(0);
+    expect(body.orderNo).toMatch(/^\d+$/);
+    expect(body.domain).toBe('emulator');
+    expect(ordersSent()).toBe(before + 1);
+  });
+
+  it('refuses a bad order with SendOrder\'s code and message, and sends nothing', async () => {
+    const before = ordersSent();
+    const zero = await post({ side: 'buy', code: '005930', qty: 0 });
+    expect(zero.status).toBe(400);
+    const body = (await zero.json()) as { ret: number; error: string };
+    expect(body.ret).toBeLessThan(0);
+    expect(body.error).toMatch(/qty/);
+    const badJson = await post('{"side":');
+    expect(badJson.status).toBe(400);
+    expect(((await badJson.json()) as { field: string }).field).toBe('body');
+    const noSide = await post({ code: '005930', qty: 1 });
+    expect(((await noSide.json()) as { field: string }).field).toBe('side');
+    expect(ordersSent()).toBe(before);
+  });
+
+  it('shows the balance and the open orders', async () => {
+    const bal = (await (await get('/balance')).json()) as { holdings: { code: string; qty: number }[] };
+    expect(bal.holdings.find((h) => h.code === '005930')?.qty).toBeGreaterThan(0);
+    const q = (await (await get('/price/005930')).json()) as { price: number };
+    const low = Math.floor((q.price * 0.8) / 100) * 100;
+    const placed = (await (await post({ side: 'buy', code: '005930', qty: 1, price: low, hoga: '00' })).json()) as { orderNo: string };
+    const open = (await (await get('/orders')).json()) as { orders: { orderNo: string; openQty: number }[] };
+    expect(open.orders.find((o) => Number(o.orderNo) === Number(placed.orderNo))?.openQty).toBe(1);
+    expect((await get('/nowhere')).status).toBe(404);
+  });
+
+  it('refuses to bind beyond loopback without allowRemote', async () => {
+    await expect(startServe({ api, domain: 'emulator', host: '0.0.0.0' })).rejects.toThrow(ValidationError);
+    await expect(startServe({ api, domain: 'emulator', host: '0.0.0.0' })).rejects.toThrow(/--allow-remote/);
+    const remote = await startServe({ api, domain: 'emulator', host: '0.0.0.0', allowRemote: true });
+    await remote.close();
+  });
+
+  it('runs as `kiwoom-compat serve --http`, printing the URL and token, until SIGINT', async () => {
+    expect(existsSync('dist/cli/main.js'), 'run `npm run build` first').toBe(true);
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const lines = createInterface({ input: child.stdout });
+      let url = '';
+      let token = '';
+      for await (const line of lines) {
+        url ||= /serve: (http:\S+)/.exec(line)?.[1] ?? '';
+        token ||= /^token: (\w+)/.exec(line)?.[1] ?? '';
+        if (url !== '' && token !== '') break;
+      }
+      expect((await fetch(`${url}/price/005930`)).status).toBe(401);
+      const res = await fetch(`${url}/price/005930`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
