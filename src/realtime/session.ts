@@ -55,7 +55,8 @@ const MAX_CONDITION_PAGES = 1_000;
  *   difference from what the server acknowledged is sent.
  * - After `authFailureLimit` consecutive login rejections the session stops with a
  *   {@link SessionError} (`code: 'auth-circuit-open'`) that says what to check.
- * - Listeners run synchronously on the frame; an exception in one is caught and counted.
+ * - Listeners run synchronously on the frame; an exception in one is caught and counted, and
+ *   the other listeners still get the event.
  *
  * ```ts
  * const rt = new RealtimeSession({ rest });
@@ -327,19 +328,15 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   }
 
   readonly #deliver = (entry: RealEvent): void => {
-    try {
-      if (entry.type === '02') this.#deliverCondition(entry);
-      else this.emit('real', entry);
-    } catch (error) {
-      this.#listenerFailed(error);
-    }
+    if (entry.type === '02') this.#deliverCondition(entry);
+    else this.#emitSafe('real', entry);
   };
 
   #deliverCondition(entry: RealEvent): void {
     const event = conditionEventOf(entry);
     if (!event) return this.#bad.count('bad-condition', JSON.stringify(entry.values));
     this.#conds.track(event);
-    this.emit('condition', event);
+    this.#emitSafe('condition', event);
   }
 
   #listenerFailed(error: unknown): void {
@@ -348,12 +345,26 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     }
   }
 
-  /** Emit a lifecycle event without letting a listener's exception escape. */
+  /**
+   * Emit without letting a listener's exception escape. With several listeners each runs in
+   * its own try, so one that throws does not starve the others; a single listener takes the
+   * plain emit (the hot path allocates nothing).
+   */
   #emitSafe<K extends keyof RealtimeEvents>(event: K, ...args: RealtimeEvents[K]): void {
-    try {
-      (this.emit as (e: K, ...a: RealtimeEvents[K]) => boolean)(event, ...args);
-    } catch (error) {
-      this.#listenerFailed(error);
+    if (this.listenerCount(event) <= 1) {
+      try {
+        (this.emit as (e: K, ...a: RealtimeEvents[K]) => boolean)(event, ...args);
+      } catch (error) {
+        this.#listenerFailed(error);
+      }
+      return;
+    }
+    for (const listener of this.listeners(event)) {
+      try {
+        (listener as (...a: RealtimeEvents[K]) => void).apply(this, args);
+      } catch (error) {
+        this.#listenerFailed(error);
+      }
     }
   }
 

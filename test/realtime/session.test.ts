@@ -166,6 +166,20 @@ describe('REAL dispatch', () => {
     expect(rt?.stats()).toMatchObject({ framesIn: 2, dispatched: 2 });
   });
 
+  it('a listener that throws does not starve the others', async () => {
+    const seen: string[] = [];
+    session().on('real', () => {
+      throw new Error('consumer bug');
+    });
+    rt?.on('real', (e) => seen.push(e.values['10'] ?? ''));
+    await rt?.connect();
+    fake.push(REAL_0B('005930', '100'));
+    fake.push(REAL_0B('005930', '200'));
+    await fake.waitFor(() => seen.length === 2);
+    expect(seen).toEqual(['100', '200']);
+    expect(rt?.stats().listenerErrors).toBe(2);
+  });
+
   it('goes on after a listener throws, counting the exceptions', async () => {
     const seen: string[] = [];
     session().on('real', () => {
