@@ -182,3 +182,40 @@ describe('order rejects', () => {
     expect(emu.orderLedger()).toHaveLength(1);
   });
 });
+
+describe('realised profit and orderable amounts', () => {
+  test('a sell books realised profit against the average cost in ka10077, ka10074 and ka10085', async () => {
+    const { emu, token } = await started({ clock: () => Date.UTC(2026, 10, 25, 1, 0, 0) });
+    const q = emu.state.quote('005930');
+    if (!q) throw new Error('no quote');
+    const bid = q.bidPrices[0] as number;
+    const qty = Math.min(10, q.bidQtys[0] as number);
+    await call(emu, token, 'kt10001', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: String(qty), ord_uv: '', trde_tp: '3' });
+    const amount = bid * qty;
+    const fee = Math.floor(amount * 0.00015);
+    const tax = Math.floor(amount * 0.0018);
+    const pl = amount - 68000 * qty - fee - tax;
+
+    const detail = await call(emu, token, 'ka10077', { stk_cd: '005930' });
+    expect(detail.body.tdy_rlzt_pl).toBe(String(pl));
+    expect(detail.body.tdy_rlzt_pl_dtl).toEqual([expect.objectContaining({ cntr_qty: String(qty), buy_uv: '68000', cntr_pric: String(bid), tdy_trde_tax: String(tax) })]);
+
+    const daily = await call(emu, token, 'ka10074', { strt_dt: '20261125', end_dt: '20261125' });
+    expect(daily.body).toMatchObject({ tot_sell_amt: String(amount), rlzt_pl: String(pl), trde_tax: String(tax), tot_buy_amt: '0' });
+    const before = await call(emu, token, 'ka10074', { strt_dt: '20200101', end_dt: '20200102' });
+    expect(before.body).toMatchObject({ tot_sell_amt: '0', dt_rlzt_pl: [] });
+
+    const rt = (await call(emu, token, 'ka10085', { stex_tp: '0' })).body.acnt_prft_rt as Record<string, string>[];
+    expect(rt.find((r) => r.stk_cd === '005930')).toMatchObject({ rmnd_qty: String(100 - qty), tdy_sel_pl: String(pl) });
+  });
+
+  test('kt00005 and kt00010 agree with the cash and holdings', async () => {
+    const { emu, token } = await started();
+    const bal = await call(emu, token, 'kt00005', { dmst_stex_tp: 'KRX' });
+    expect(Number(bal.body.entr)).toBe(100_000_000);
+    const rows = bal.body.stk_cntr_remn as Record<string, string>[];
+    expect(rows.map((r) => [r.stk_cd, Number(r.cur_qty)])).toEqual([['A000660', 20], ['A005930', 100], ['A035720', 50], ['A069500', 200]]);
+    const able = await call(emu, token, 'kt00010', { stk_cd: '005930', trde_tp: '2', uv: '70000' });
+    expect(Number(able.body.profa_100ord_alowq)).toBe(Math.floor(100_000_000 / (70000 * 1.00015)));
+  });
+});

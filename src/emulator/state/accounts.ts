@@ -17,6 +17,33 @@ export interface Position {
   prevQty: number;
   todayBuyQty: number;
   todaySellQty: number;
+  /** Today's traded amounts, realised profit (sells against the average cost, net of fees) and fees, in won. */
+  todayBuyAmount: number;
+  todaySellAmount: number;
+  realizedPl: number;
+  todayFee: number;
+  todayTax: number;
+}
+
+function emptyPosition(code: string, name: string): Position {
+  return {
+    code, name, qty: 0, avgPrice: 0, buyAmount: 0, prevQty: 0, todayBuyQty: 0, todaySellQty: 0,
+    todayBuyAmount: 0, todaySellAmount: 0, realizedPl: 0, todayFee: 0, todayTax: 0,
+  };
+}
+
+/** One sell fill's realised result, for the realised-profit TRs. */
+export interface RealizedSell {
+  code: string;
+  name: string;
+  price: number;
+  qty: number;
+  /** Average cost per share at the time of the sell. */
+  avgCost: number;
+  fee: number;
+  tax: number;
+  /** (price − avgCost) × qty − fee − tax */
+  pl: number;
 }
 
 /** Fee rates applied to fills. */
@@ -32,6 +59,8 @@ export class Account {
   /** Cash the day started with. */
   readonly startCash: number;
   readonly positions = new Map<string, Position>();
+  /** Today's sells, oldest first. */
+  readonly realized: RealizedSell[] = [];
   /** Commission and tax paid today, in won. */
   commissionPaid = 0;
   taxPaid = 0;
@@ -57,9 +86,7 @@ export class Account {
 
   /** Seeds a holding the account starts the day with. */
   hold(code: string, name: string, qty: number, avgPrice: number): void {
-    this.positions.set(code, {
-      code, name, qty, avgPrice, buyAmount: qty * avgPrice, prevQty: qty, todayBuyQty: 0, todaySellQty: 0,
-    });
+    this.positions.set(code, { ...emptyPosition(code, name), qty, avgPrice, buyAmount: qty * avgPrice, prevQty: qty });
   }
 
   /** Books a buy fill: cash out (with commission), shares in at a new average price. */
@@ -68,13 +95,13 @@ export class Account {
     const fee = this.commission(amount);
     this.cash -= amount + fee;
     this.commissionPaid += fee;
-    const p = this.positions.get(code) ?? {
-      code, name, qty: 0, avgPrice: 0, buyAmount: 0, prevQty: 0, todayBuyQty: 0, todaySellQty: 0,
-    };
+    const p = this.positions.get(code) ?? emptyPosition(code, name);
     p.qty += qty;
     p.buyAmount += amount;
     p.avgPrice = Math.round(p.buyAmount / p.qty);
     p.todayBuyQty += qty;
+    p.todayBuyAmount += amount;
+    p.todayFee += fee;
     this.positions.set(code, p);
     return p;
   }
@@ -89,9 +116,15 @@ export class Account {
     this.cash += amount - fee - tax;
     this.commissionPaid += fee;
     this.taxPaid += tax;
+    const pl = amount - p.avgPrice * qty - fee - tax;
+    p.realizedPl += pl;
+    this.realized.push({ code, name: p.name, price, qty, avgCost: p.avgPrice, fee, tax, pl });
     p.buyAmount = p.qty === qty ? 0 : p.buyAmount - p.avgPrice * qty;
     p.qty -= qty;
     p.todaySellQty += qty;
+    p.todaySellAmount += amount;
+    p.todayFee += fee;
+    p.todayTax += tax;
     return p;
   }
 

@@ -5,7 +5,7 @@ import type { ApiSpec } from '../../../registry/index.js';
 import type { Quote, StockInfo } from '../../types.js';
 import type { EmulatorStateImpl } from '../../state/index.js';
 import { ApiReject } from '../envelope.js';
-import { sampleResponse } from '../values.js';
+import { sampleRecord, sampleResponse } from '../values.js';
 
 /** One TR request after the server's checks (api-id, token, budget, required fields). */
 export interface TrContext {
@@ -69,4 +69,11 @@ export function page<T>(ctx: TrContext, rows: readonly T[], size: number): { row
   const slice = rows.slice(offset, offset + size);
   const end = offset + slice.length;
   return end < rows.length ? { rows: slice, nextKey: String(end) } : { rows: slice };
+}
+
+/** A list record with the list's documented keys: live values where given, example values elsewhere. */
+export function record(ctx: TrContext, list: string, live: Record<string, string>): Record<string, string> {
+  const out = sampleRecord(ctx.api, list, ctx.state.nowMs());
+  for (const k of Object.keys(out)) if (k in live) out[k] = live[k] as string;
+  return out;
 }

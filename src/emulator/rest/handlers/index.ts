@@ -8,6 +8,9 @@ import { chartHandlers } from './chart.js';
 import { masterHandlers } from './master.js';
 import { orderHandlers } from './orders.js';
 import { accountHandlers } from './account.js';
+import { balanceHandlers } from './balance.js';
+import { pnlHandlers } from './pnl.js';
+import { orderableHandlers } from './orderable.js';
 import { tickHandlers } from './ticks.js';
 import { dailyHandlers } from './daily.js';
 import { base, str } from './common.js';
@@ -21,6 +24,9 @@ export const STATEFUL_HANDLERS: Readonly<Record<string, TrHandler>> = {
   ...masterHandlers,
   ...orderHandlers,
   ...accountHandlers,
+  ...balanceHandlers,
+  ...pnlHandlers,
+  ...orderableHandlers,
   ...tickHandlers,
   ...dailyHandlers,
 };
