@@ -204,3 +204,30 @@ describe('unanswered requests', () => {
     expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B'] } });
   });
 });
+
+describe('reconnect off', () => {
+  it('goes idle on a drop; what is registered meanwhile is sent by the next connect()', async () => {
+    session({ reconnect: false });
+    await rt.connect();
+    await rt.register('1', ['005930'], ['0B']);
+    const down = once<[DisconnectInfo]>('disconnected');
+    fake.drop();
+    expect((await down)[0].willReconnect).toBe(false);
+    expect(rt.state).toBe('idle');
+    await rt.register('2', ['000660'], ['0D']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.conns).toHaveLength(1);
+    await rt.connect();
+    expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B'] }, '2': { '000660': ['0D'] } });
+  });
+
+  it('close() while a request waits rejects it with a SessionError', async () => {
+    session();
+    await rt.connect();
+    fake.swallow('REG', 1);
+    const outcome = rt.register('1', ['005930'], ['0B']).catch((e: unknown) => e);
+    await fake.waitFor(() => fake.receivedOf('REG').length === 1);
+    await rt.close();
+    expect(await outcome).toMatchObject({ name: 'SessionError', code: 'closed' });
+  });
+});
