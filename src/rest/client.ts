@@ -4,7 +4,16 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
-import { KiwoomError, NetworkError, RateLimitError, TimeoutError, ValidationError, type ApiError } from '../errors.js';
+import {
+  HttpError,
+  KiwoomError,
+  NetworkError,
+  OrderUnknownError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+  type ApiError,
+} from '../errors.js';
 import { componentLogger, secretScrubber, silentLogger } from '../log.js';
 import type { ApiSpec } from '../registry/index.js';
 import { runBatch, type BatchItem } from './batch.js';
@@ -180,7 +189,9 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   /**
    * Send one TR. Input is checked against the registry first (ValidationError naming the
    * field; nothing is sent). Queries are retried after rate limits, 5xx and dropped
-   * connections; orders are sent once, except after a token rejection (see `send`).
+   * connections. Orders are sent once, except after a token rejection (see `send`): a timeout,
+   * a lost connection, a 5xx or an unreadable answer is an OrderUnknownError, to be settled by
+   * querying open orders and fills; a rate limit is a RateLimitError.
    */
   async call(apiId: string, body: JsonBody, options: CallOptions = {}): Promise<CallResult> {
     const { spec, body: checked } = checkRequest(apiId, body);
@@ -311,6 +322,14 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
         return { body: outcome.body, contYn: outcome.contYn, nextKey: outcome.nextKey };
       }
       const { error } = outcome;
+      if (isOrder && error instanceof HttpError && (error.status >= 500 || (error.status >= 200 && error.status < 300))) {
+        // A 5xx (a gateway may have passed the order on) or an unreadable 2xx: the order may
+        // exist. Reported as unknown, to be settled by querying, never resent.
+        throw new OrderUnknownError(
+          `${apiId}: order answered HTTP ${error.status} without a readable result; it may or may not have been accepted and is not resent: check open orders and fills`,
+          { apiId, phase: 'body', cause: error },
+        );
+      }
       if (outcome.reissueToken && !tokenRetried) {
         // A token rejection means Kiwoom refused the request before looking at it, so even an
         // order was not accepted: re-issuing and sending it once more cannot duplicate it.

@@ -175,13 +175,24 @@ describe('HTTP answers the protocol does not explain', () => {
     expect(fake.calls('ka10001')).toHaveLength(3);
   });
 
-  it('a 5xx after an order is an HttpError and the order is not resent', async () => {
+  it('a 5xx after an order is an OrderUnknownError (the gateway may have passed it on), and it is not resent', async () => {
     fake.on('kt10000', () => new HttpResponse('oops', { status: 503 }));
     const rest = client();
     const error = await failure(rest.call('kt10000', BUY));
-    expect(error).toBeInstanceOf(HttpError);
-    expect((error as HttpError).status).toBe(503);
+    expect(error).toBeInstanceOf(OrderUnknownError);
+    expect(error.cause).toBeInstanceOf(HttpError);
+    expect((error.cause as HttpError).status).toBe(503);
     expect(fake.calls('kt10000')).toHaveLength(1);
+  });
+
+  it('an unreadable 200 after an order is an OrderUnknownError; a WAF 400 page is not (the order was blocked)', async () => {
+    fake.on('kt10000', () => new HttpResponse('{"ord_no":"00', { status: 200 }));
+    const rest = client();
+    expect(await failure(rest.call('kt10000', BUY))).toBeInstanceOf(OrderUnknownError);
+    fake.on('kt10001', () => new HttpResponse('<html><title>Request Blocked</title></html>', { status: 400 }));
+    const blocked = await failure(rest.call('kt10001', BUY));
+    expect(blocked).toBeInstanceOf(HttpError);
+    expect(blocked).not.toBeInstanceOf(OrderUnknownError);
   });
 
   it('malformed JSON with status 200 is an HttpError quoting the body', async () => {
