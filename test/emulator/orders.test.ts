@@ -93,6 +93,30 @@ describe('order matching', () => {
   });
 });
 
+describe('time in force', () => {
+  test('IOC (trde_tp 10) fills what the book offers at once and cancels the rest; FOK (20) fills all or nothing', async () => {
+    const { emu, token, orders } = await started();
+    const q = emu.state.quote('005930');
+    if (!q) throw new Error('no quote');
+    const [ask, size] = [q.askPrices[0] as number, q.askQtys[0] as number];
+    const ioc = await call(emu, token, 'kt10000', buy('005930', size + 5, ask, '10'));
+    const iocNo = ioc.body.ord_no as string;
+    expect(emu.fillLedger().map((f) => [f.ordNo, f.qty])).toEqual([[iocNo, size]]);
+    expect(emu.orderLedger()[0]).toMatchObject({ ordNo: iocNo, filledQty: size, openQty: 0 });
+    expect(orders.map((e) => e.kind)).toEqual(['accepted', 'fill', 'cancelled']);
+
+    const other = emu.state.quote('000660');
+    const fok = await call(emu, token, 'kt10000', buy('000660', (other?.askQtys[0] as number) + 1, other?.askPrices[0] as number, '20'));
+    expect(fok.body.return_code).toBe(0);
+    expect(emu.fillLedger()).toHaveLength(1);
+    expect(emu.orderLedger()[1]).toMatchObject({ ordNo: fok.body.ord_no, filledQty: 0, openQty: 0, status: '취소' });
+    expect((await call(emu, token, 'ka10075', { all_stk_tp: '0', trde_tp: '0', stex_tp: '0' })).body.oso).toEqual([]);
+    // The same FOK for exactly what the level offers fills.
+    const fits = await call(emu, token, 'kt10000', buy('000660', other?.askQtys[0] as number, other?.askPrices[0] as number, '20'));
+    expect(emu.orderLedger()[2]).toMatchObject({ ordNo: fits.body.ord_no, openQty: 0, status: '체결' });
+  });
+});
+
 describe('modify and cancel', () => {
   test('정정 moves the open quantity to a new price under a new order number and it fills there', async () => {
     const { emu, token, orders } = await started();

@@ -16,6 +16,8 @@ import { loadEmulatorData } from '../data.js';
 
 interface OrderRules {
   tradeTypes: Record<string, 'limit' | 'market'>;
+  /** IOC: what does not fill at once is cancelled; FOK: all at once or nothing. */
+  timeInForce: Record<string, 'IOC' | 'FOK'>;
   marketHours: { open: string; close: string };
 }
 const rules = loadEmulatorData<OrderRules>('rules');
@@ -115,7 +117,13 @@ export class OrderEngine {
     });
     const order = this.record(draft);
     this.emitOrder('accepted', order);
-    this.match(order);
+    const tif = rules.timeInForce[req.trdeTp];
+    if (tif !== 'FOK' || this.fillable(order) >= order.qty) this.match(order);
+    if (tif !== undefined && order.openQty > 0) {
+      order.openQty = 0;
+      if (order.filledQty === 0) order.status = '취소';
+      this.emitOrder('cancelled', order);
+    }
     return order;
   }
 
@@ -176,6 +184,22 @@ export class OrderEngine {
   /** Matches every working order on `code` against the current book (after a market tick). */
   matchResting(code: string): void {
     for (const o of this.ledger) if (o.code === code && o.openQty > 0) this.match(o);
+  }
+
+  /** Shares the visible book could fill for `order` right now. */
+  private fillable(order: OrderRecord): number {
+    const quote = this.deps.market.quote(order.code);
+    if (!quote) return 0;
+    const buy = order.side === 'buy';
+    const prices = buy ? quote.askPrices : quote.bidPrices;
+    const qtys = buy ? quote.askQtys : quote.bidQtys;
+    let n = 0;
+    for (let k = 0; k < prices.length; k++) {
+      const p = prices[k] ?? 0;
+      if (p === 0 || (order.price !== 0 && (buy ? p > order.price : p < order.price))) break;
+      n += qtys[k] ?? 0;
+    }
+    return n;
   }
 
   private match(order: OrderRecord): void {
