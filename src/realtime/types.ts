@@ -33,9 +33,9 @@ export interface ReconnectOptions {
 /**
  * Slow-consumer buffer. When listeners keep up, frames are dispatched the moment they are
  * parsed and nothing is buffered. The buffer only fills while dispatch is paused
- * ({@link RealtimeSession.pause}) or after listeners have used `dispatchBudgetMs` of one
- * event-loop turn; it drains on the next turns, so PING echoes and control replies never
- * wait behind a slow listener.
+ * ({@link RealtimeSession.pause}) or after listeners have spent `dispatchBudgetMs` of their
+ * own time (parsing does not count) in one event-loop turn; it drains on the next turns, so
+ * PING echoes and control replies never wait behind a slow listener.
  *
  * Policy, in this order, for each frame entering a non-empty buffer:
  * 1. Coalesce: once more than `coalesceAbove` entries wait, an entry of a snapshot type
@@ -51,7 +51,7 @@ export interface BufferOptions {
   coalesceAbove?: number;
   /** Hard cap of waiting entries (default 20 000). */
   maxBuffered?: number;
-  /** Listener time per event-loop turn after which dispatch is deferred (default 50 ms). */
+  /** Listener time in one event-loop turn after which dispatch is deferred (default 50 ms). */
   dispatchBudgetMs?: number;
 }
 
