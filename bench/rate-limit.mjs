@@ -49,14 +49,25 @@ const scenarios = [
     // queries 5/s + orders 5/s, under the global cap
     budgetPerSec: (l) => Math.min(l.query + l.order, l.global),
   },
+  {
+    name: 'mock domain: 10 queries over 5 api-ids',
+    mock: true,
+    jobs: () => Array.from({ length: 10 }, (_, i) => {
+      const ids = Object.keys(QUERY_BODIES);
+      const id = ids[i % ids.length];
+      return [id, QUERY_BODIES[id]('005930')];
+    }),
+    // the mock domain's 1 query per second
+    budgetPerSec: (l) => l.mockQuery,
+  },
 ];
 
 const emu = await startEmulator({ seed: 1 });
 const rows = [];
 try {
   for (const scenario of scenarios) {
-    const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
-    const limits = { perApiId: 5, query: 5, order: 5, global: 10 }; // the defaults (compat/rest-defaults.json)
+    const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl, mock: scenario.mock === true });
+    const limits = { perApiId: 5, query: 5, order: 5, global: 10, mockQuery: 1 }; // the defaults (compat/rest-defaults.json)
     await rest.token();
     let throttled = 0;
     let rateLimitedEvents = 0;
