@@ -74,6 +74,8 @@ export function chejanCode(code: string): string {
 /** Order state machine and chejan gate. */
 export class ChejanBook {
   private readonly orders = new Map<string, OrderTrack>();
+  /** Order numbers an order answer gave back (ours for sure). */
+  private readonly claimed = new Set<string>();
   private holds = 0;
   private readonly queue: Pending[] = [];
 
@@ -109,21 +111,18 @@ export class ChejanBook {
 
   /**
    * Deliver at once what the REST snapshots show and the consumer has not seen, oldest first;
-   * returns the snapshots of orders unknown before. The caller holds the gate while it queried,
+   * returns the snapshots of orders no order answer has claimed (candidates for an order whose
+   * answer was lost). The caller holds the gate while it queried,
    * so frames that arrived meanwhile are processed after this, against the settled quantities.
    */
   reconcile(snapshots: OrderSnapshot[]): OrderSnapshot[] {
     return this.applyReconcile(snapshots);
   }
 
-  /** Marks an order number as ours (SendOrder got it back), before its frames arrive. */
+  /** Marks an order number as claimed (an order answer gave it back). */
   expect(ordNo: string): void {
+    this.claimed.add(ordNo);
     this.track(ordNo);
-  }
-
-  /** True when this order number has been seen (sent by us, or delivered). */
-  knows(ordNo: string): boolean {
-    return this.orders.has(ordNo);
   }
 
   /** Cumulative filled quantity delivered for an order. */
@@ -187,7 +186,7 @@ export class ChejanBook {
     const fresh: OrderSnapshot[] = [];
     const ordered = [...snapshots].sort((a, b) => a.time.localeCompare(b.time) || a.ordNo.localeCompare(b.ordNo));
     for (const s of ordered) {
-      if (!this.orders.has(s.ordNo)) fresh.push(s);
+      if (!this.claimed.has(s.ordNo)) fresh.push(s);
       const t = this.track(s.ordNo);
       if (!t.accepted) {
         t.accepted = true;

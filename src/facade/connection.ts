@@ -9,7 +9,10 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/
 import { ValidationError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.js';
-import { KiwoomRest, type RateLimitOptions } from '../rest/index.js';
+import { KiwoomRest, type KiwoomRestOptions } from '../rest/index.js';
+
+/** The KiwoomRest options api_init passes through. */
+export type RestTuning = Pick<KiwoomRestOptions, 'limits' | 'timeouts' | 'cache' | 'tokenCachePath' | 'tokenRefreshMarginMs'>;
 
 /** Log levels api_init accepts. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -29,8 +32,11 @@ export interface ApiInitOptions {
   endpoints?: Endpoints;
   /** A pino logger to use instead of the default stderr one. */
   logger?: Logger;
-  /** Advanced: REST rate budgets (e.g. a faster mockQuery budget when `endpoints` point at an emulator). */
-  limits?: RateLimitOptions;
+  /**
+   * Advanced: KiwoomRest options (rate budgets, e.g. a faster `limits.mockQuery` when `endpoints`
+   * point at an emulator; timeouts; the token cache file).
+   */
+  rest?: RestTuning;
   /** Advanced: options of the in-process emulator (seed, realRate, ...). */
   emulator?: EmulatorOptions;
   /** Advanced: options of the WebSocket session (reconnect backoff, timeouts). */
@@ -65,17 +71,17 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     // The local simulation plays paper trading: the mock domain's rules, its demo credentials.
     const emulator = await startEmulator({ mode: 'mock', ...options.emulator });
     // Its budgets are the emulator's own, not the mock domain's 1/s for queries.
-    const rest = new KiwoomRest({ appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger, ...(options.limits ? { limits: options.limits } : {}) });
+    const rest = new KiwoomRest({ ...options.rest, appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger });
     const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: emulator.wsUrl, logger });
     return { domain: 'emulator', rest, rt, emulator, logger };
   }
   const rest = new KiwoomRest({
+    ...options.rest,
     appkey: credential(options.appkey, 'appkey'),
     secretkey: credential(options.secretkey, 'secretkey'),
     simNo: options.sim_no,
     baseUrl: backend.restUrl,
     logger,
-    ...(options.limits ? { limits: options.limits } : {}),
   });
   const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: backend.wsUrl, logger });
   return { domain: backend.domain, rest, rt, emulator: undefined, logger };

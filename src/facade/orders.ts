@@ -99,7 +99,8 @@ export class Orders {
     try {
       const fresh = await this.ctx.reconcile();
       const side = plan.spec.side === 'buy' ? '2' : '1';
-      found = fresh.find((s) => s.code === args.code && s.side === side && (plan.spec.action === 'new' ? s.orderQty === args.qty : s.origOrdNo === args.orgOrderNo));
+      found = fresh.findLast((s) => s.code === args.code && s.side === side && (plan.spec.action === 'new' ? s.orderQty === args.qty : s.origOrdNo === args.orgOrderNo));
+      if (found !== undefined) this.chejan.expect(found.ordNo);
       note = found === undefined ? '주문 결과 확인: 주문이 접수되지 않았습니다 (재전송하지 않음)' : `주문 결과 확인: 주문번호 ${found.ordNo}로 접수되었습니다`;
     } catch (err) {
       note = `주문 결과 확인 실패: ${err instanceof Error ? err.message : String(err)} — 미체결/체결 조회로 확인하세요`;

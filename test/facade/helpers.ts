@@ -33,9 +33,9 @@ export async function openBackend(name: BackendName, extra: Partial<ApiInitOptio
     secretkey: emu.secretkey,
     endpoints: { rest: emu.restUrl, ws: emu.wsUrl },
     // The stand-in serves 5/s per api-id; the real mock domain's 1/s would only slow the tests.
-    limits: { mockQuery: 5 },
     ...COMMON,
     ...extra,
+    rest: { ...extra.rest, limits: { mockQuery: 5, ...extra.rest?.limits } },
   });
   return {
     name,
