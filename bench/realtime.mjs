@@ -88,7 +88,10 @@ async function main() {
   const session = best(runs.session, 'cpuUsPerFrame');
   const ratio = session.cpuUsPerFrame / bare.cpuUsPerFrame;
   console.log(`(a) bare ws + JSON.parse + emit : ${fmt(bare.framesPerSec)} frames/s, ${bare.cpuUsPerFrame.toFixed(2)} CPU µs/frame`);
-  console.log(`(b) RealtimeSession             : ${fmt(session.framesPerSec)} frames/s, ${session.cpuUsPerFrame.toFixed(2)} CPU µs/frame`);
+  console.log(
+    `(b) RealtimeSession             : ${fmt(session.framesPerSec)} frames/s, ${session.cpuUsPerFrame.toFixed(2)} CPU µs/frame` +
+      ` (delivered ${fmt(session.frames)}, coalesced ${session.coalesced}, dropped ${session.dropped})`,
+  );
   console.log(`ratio (b)/(a) CPU per frame     : ${ratio.toFixed(3)} (goal <= 1.3)`);
 
   const reconnect = await benchReconnect(RealtimeSession, startEmulator, KiwoomRest);
@@ -194,8 +197,9 @@ async function runSession(RealtimeSession, url) {
   });
   await connected;
   const r = await done;
+  const { coalesced, dropped, badFrames } = rt.stats();
   await rt.close();
-  return r;
+  return { ...r, coalesced, dropped, badFrames };
 }
 
 async function benchReconnect(RealtimeSession, startEmulator, KiwoomRest) {
