@@ -62,13 +62,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const ws = attachWebSocket(server, ctx);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // A port in use must leave neither the server handle nor the WebSocket side's timers behind.
+    server.close();
+    await ws.close();
+    throw err;
+  }
   const stopTicker = startTicker(state, options.marketTicksPerSecond ?? 4);
   const { port } = server.address() as AddressInfo;
 

@@ -93,6 +93,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     const json = { 'content-type': 'application/json;charset=UTF-8' };
     if (path === '/oauth2/token' || path === '/oauth2/revoke') {
       const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      const apiId = path === '/oauth2/token' ? 'au10001' : 'au10002';
+      deps.stats.byApiId[apiId] = (deps.stats.byApiId[apiId] ?? 0) + 1;
       try {
         return { envelope: path === '/oauth2/token' ? issueToken(authDeps, b) : revokeToken(authDeps, b), headers: json };
       } catch (err) {

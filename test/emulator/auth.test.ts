@@ -20,6 +20,7 @@ describe('/oauth2/token', () => {
     expect(a.body).toMatchObject({ return_code: 0, token_type: 'Bearer', expires_dt: '20261125110000' });
     expect(a.body.token).toMatch(/^[A-Za-z0-9_-]{80,}$/);
     expect(emu.stats().tokensIssued).toBe(1);
+    expect(emu.stats().byApiId.au10001).toBe(1);
 
     const token = a.body.token as string;
     expect((await call(emu, token, 'ka10001', { stk_cd: '005930' })).body.return_code).toBe(0);

@@ -28,3 +28,14 @@ test('starting and closing 50 emulators, each served a keep-alive request, leaks
   expect(after.Timeout ?? 0).toBeLessThanOrEqual((before.Timeout ?? 0) + 1);
   expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(before.TCPSocketWrap ?? 0);
 });
+
+test('a port already in use rejects startEmulator and leaves nothing running', async () => {
+  const first = await startEmulator({ marketTicksPerSecond: 0 });
+  const port = Number(new URL(first.restUrl).port);
+  const before = counted();
+  await expect(startEmulator({ port, marketTicksPerSecond: 0 })).rejects.toThrow(/EADDRINUSE/);
+  // Node releases a failed listener's handle a moment after the error.
+  for (let i = 0; i < 100 && (counted().TCPServerWrap ?? 0) > (before.TCPServerWrap ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(counted()).toEqual(before);
+  await first.close();
+});

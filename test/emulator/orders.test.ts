@@ -203,6 +203,9 @@ describe('order rejects', () => {
     expect((await call(emu, token, 'kt10000', buy('005930', 1, '', '3'))).body.return_code).toBe(0);
     now = Date.UTC(2026, 10, 25, 6, 45, 0); // 15:45 KST
     expect((await call(emu, token, 'kt10000', buy('005930', 1, '', '3'))).body.return_msg).toBe('[2000](RC4058:모의투자 장종료)');
+    now = Date.UTC(2026, 10, 28, 1, 0, 0); // Saturday 10:00 KST
+    const weekend = await issueToken(emu);
+    expect((await call(emu, weekend, 'kt10000', buy('005930', 1, '', '3'))).body.return_msg).toBe('[2000](RC4058:모의투자 장종료)');
     expect(emu.orderLedger()).toHaveLength(1);
   });
 });

@@ -11,7 +11,7 @@ import { Market } from './market.js';
 import { History } from './history.js';
 import { Account, demoAccount, type FeeRates } from './accounts.js';
 import { OrderEngine } from './orders.js';
-import { kstTime } from './clock.js';
+import { isWeekday, kstDate, kstTime } from './clock.js';
 
 /** What the state needs from the emulator's options. */
 export interface StateOptions {
@@ -53,6 +53,7 @@ export class EmulatorStateImpl extends EventEmitter<EmulatorStateEvents> impleme
       stock: (c) => this.stock(c),
       account: (n) => this.account(n),
       now: () => this.now(),
+      tradingDay: () => isWeekday(kstDate(this.nowMs())),
       marketHours: options.marketHours,
     });
   }

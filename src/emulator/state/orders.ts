@@ -56,6 +56,8 @@ interface EngineDeps {
   account: (number: string) => Account;
   /** Korea-time HHMMSS. */
   now: () => string;
+  /** False on weekends (holidays are not modelled). */
+  tradingDay: () => boolean;
   marketHours: 'always-open' | 'krx';
 }
 
@@ -256,6 +258,7 @@ export class OrderEngine {
 
   private checkHours(): void {
     if (this.deps.marketHours !== 'krx') return;
+    if (!this.deps.tradingDay()) throw new BusinessReject('afterClose');
     const now = this.deps.now();
     if (now < rules.marketHours.open) throw new BusinessReject('beforeOpen');
     if (now >= rules.marketHours.close) throw new BusinessReject('afterClose');
