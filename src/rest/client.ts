@@ -17,7 +17,7 @@ import {
 import { componentLogger, secretScrubber, silentLogger } from '../log.js';
 import type { ApiSpec } from '../registry/index.js';
 import { runBatch, type BatchItem } from './batch.js';
-import { HttpTransport } from './http.js';
+import { HttpTransport, JSON_CONTENT_TYPE } from './http.js';
 import { resolveOptions, type KiwoomRestOptions, type ResolvedOptions } from './options.js';
 import { RateLimiter, type LimitedCategory, type ThrottleInfo } from './rate-limiter.js';
 import { readResponse, type JsonBody, type ResponseOutcome } from './response.js';
@@ -26,7 +26,6 @@ import { TokenManager, type TokenInfo } from './token-manager.js';
 import { UnknownFieldReporter } from './unknown-fields.js';
 import { checkRequest } from './validate.js';
 
-const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const DEFAULT_MAX_PAGES = 100;
 const DEFAULT_BATCH_CONCURRENCY = 4;
 

@@ -33,6 +33,9 @@ export interface HttpTransportOptions {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
+/** Kiwoom's content type for every request. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
 /** The User-Agent sent: Kiwoom's WAF blocks some library defaults with an HTML 400 page. */
 export const USER_AGENT = 'kiwoom-compat/0.1 (+node)';
 

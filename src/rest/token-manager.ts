@@ -6,12 +6,11 @@
 import type { Logger } from 'pino';
 import { HttpError } from '../errors.js';
 import { secretScrubber } from '../log.js';
-import type { HttpTransport } from './http.js';
+import { JSON_CONTENT_TYPE, type HttpTransport } from './http.js';
 import { parseKstTimestamp } from './kst.js';
 import { readResponse } from './response.js';
 import { TokenCacheFile, tokenCacheKey, type StoredToken } from './token-cache.js';
 
-const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 /** Used when a token looks expired on arrival (clock skew): use it briefly instead of re-issuing in a loop. */
 const SKEWED_TOKEN_LIFETIME_MS = 60_000;
