@@ -1,0 +1,106 @@
+/**
+ * Shared means of the fault suite: a debug-level log capture, a record of every token issued
+ * in this process (for the secret scan), the soak switch, polling, and the summary file that
+ * the issue note quotes (bench/results/faults.json, summed over every test file).
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../../src/log.js';
+
+/** `FAULTS_LONG=1` (or `npm run test:faults -- --long` through the script) runs the soak form. */
+export const LONG = process.env['FAULTS_LONG'] === '1';
+
+/** Every log line a logger wrote, as text. */
+export interface LogCapture {
+  logger: Logger;
+  lines: string[];
+}
+
+/** A debug-level logger (the library's own, with redaction) whose lines are kept in memory. */
+export function captureLogs(): LogCapture {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(line);
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), lines };
+}
+
+const issuedTokens = new Set<string>();
+let fetchWrapped = false;
+
+/**
+ * From now on, remember every access token an `/oauth2/token` answer in this process carries.
+ * KiwoomRest looks `fetch` up at call time, so wrapping the global sees each issue.
+ */
+export function recordIssuedTokens(): ReadonlySet<string> {
+  if (fetchWrapped) return issuedTokens;
+  fetchWrapped = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const response = await original(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url.includes('/oauth2/token')) {
+      try {
+        const body = (await response.clone().json()) as { token?: unknown };
+        if (typeof body.token === 'string' && body.token !== '') issuedTokens.add(body.token);
+      } catch {
+        // Not JSON: no token to remember.
+      }
+    }
+    return response;
+  };
+  return issuedTokens;
+}
+
+/** How many times any of `secrets` appears in `lines` (secrets shorter than 6 characters are ignored). */
+export function countSecrets(lines: readonly string[], secrets: Iterable<string>): number {
+  const list = [...secrets].filter((s) => s.length >= 6);
+  let found = 0;
+  for (const line of lines) for (const s of list) if (line.includes(s)) found++;
+  return found;
+}
+
+/** Polls `check` every 10 ms until it holds; throws naming `what` after `ms`. */
+export async function waitUntil(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Figures of one test file for bench/results/faults.json; numbers are summed over files. */
+export type FaultFigures = Record<string, number>;
+
+const RESULTS = new URL('../../bench/results/', import.meta.url);
+const PARTS = new URL('faults/', RESULTS);
+
+/**
+ * Writes this file's figures and re-sums every file's into bench/results/faults.json. Each
+ * file writes its own part first, so whichever file finishes last sums all of them.
+ */
+export function recordFigures(file: string, figures: FaultFigures): void {
+  mkdirSync(PARTS, { recursive: true });
+  writeAtomic(new URL(`${file}.json`, PARTS), { at: new Date().toISOString(), long: LONG, figures });
+  const total: FaultFigures = {};
+  const files: string[] = [];
+  for (const name of readdirSync(PARTS).filter((n) => n.endsWith('.json')).sort()) {
+    const part = JSON.parse(readFileSync(new URL(name, PARTS), 'utf8')) as { figures: FaultFigures };
+    files.push(name.replace(/\.json$/, ''));
+    for (const [key, value] of Object.entries(part.figures)) total[key] = (total[key] ?? 0) + value;
+  }
+  writeAtomic(new URL('faults.json', RESULTS), { at: new Date().toISOString(), long: LONG, files, ...total });
+}
+
+function writeAtomic(url: URL, value: unknown): void {
+  const tmp = new URL(`${url.href}.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, url);
+}
