@@ -6,5 +6,6 @@ import { call } from './call.js';
 import { migrate } from './migrate.js';
 import { bridge } from './bridge.js';
 import { serve } from './serve.js';
+import { compare } from './compare.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare };
