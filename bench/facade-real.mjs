@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+/**
+ * APIServer real-data benchmark (a script, not a test: it prints figures and asserts nothing).
+ *
+ * A stream of REAL frames recorded from the emulator (0B-heavy) is replayed as fast as the
+ * socket takes it by a ws server in a child process, into
+ *   (a) a bare `ws` client doing JSON.parse + one emit per REAL item, and
+ *   (b) APIServer: RealtimeSession → facade → OnReceiveRealData(code, realType, fids), with
+ *       one listener that reads GetCommRealData(code, 10) as legacy handlers do.
+ * Figures: items/s and client CPU µs per item (process.cpuUsage; the server's CPU is in the
+ * other process), best of N runs, and the ratio (b)/(a) (goal ≤ 1.5).
+ *
+ * Usage: npm run build && node bench/facade-real.mjs [--frames 200000] [--runs 3]
+ * Writes bench/results/facade-real.json.
+ */
+import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import { EventEmitter } from 'eventemitter3';
+import WebSocket, { WebSocketServer } from 'ws';
+import { parseArgs, writeResult } from './lib/results.mjs';
+
+const args = parseArgs();
+const TOTAL_FRAMES = Number(args.get('--frames') ?? 200_000);
+const RUNS = Number(args.get('--runs') ?? 3);
+const END = '{"trnm":"REAL","data":[{"type":"0s","name":"장시작시간","item":"END","values":{}}]}';
+
+if (process.argv.includes('--replay-server')) await replayServer();
+else await main();
+
+// ---------------------------------------------------------------- child: replay server
+
+/**
+ * Acknowledges LOGIN and REG like Kiwoom; the first REG of a stock type (the consumer's
+ * SetRealReg, not the account-level 00/04 one) starts the replay.
+ */
+async function replayServer() {
+  const frames = await new Promise((resolve) => process.once('message', resolve));
+  const server = createServer();
+  const wss = new WebSocketServer({ server, path: '/api/dostk/websocket', perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    ws.on('message', async (data) => {
+      const msg = JSON.parse(String(data));
+      if (msg.trnm === 'LOGIN') return ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' }));
+      if (msg.trnm !== 'REG') return;
+      ws.send(JSON.stringify({ trnm: 'REG', return_code: 0, return_msg: '' }));
+      const types = (msg.data ?? []).flatMap((d) => d.type);
+      if (types.every((t) => t === '00' || t === '04')) return;
+      for (let sent = 0; sent < TOTAL_FRAMES; sent++) {
+        ws.send(frames[sent % frames.length]);
+        if (ws.bufferedAmount > 8 * 1024 * 1024) {
+          await new Promise((r) => setImmediate(r));
+          while (ws.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+      ws.send(END);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  process.send({ port: server.address().port });
+}
+
+// ---------------------------------------------------------------- parent
+
+async function main() {
+  const { APIServer, KiwoomRest } = await import('../dist/index.js');
+  const { startEmulator } = await import('../dist/emulator/index.js');
+
+  const recorded = await recordStream(startEmulator, KiwoomRest);
+  const items = recorded.reduce((n, f) => n + JSON.parse(f).data.length, 0);
+  const bytes = recorded.reduce((n, f) => n + Buffer.byteLength(f), 0);
+  console.log(`recorded ${recorded.length} frames (${items} items), mean ${Math.round(bytes / recorded.length)} bytes`);
+
+  const child = fork(new URL(import.meta.url).pathname, ['--replay-server', '--frames', String(TOTAL_FRAMES)], { stdio: 'inherit' });
+  child.send(recorded);
+  const { port } = await new Promise((resolve) => child.once('message', resolve));
+  const wsUrl = `ws://127.0.0.1:${port}`;
+  // REST (token, account list) from an emulator; the WebSocket from the replay server.
+  const emu = await startEmulator({ seed: 3, realRate: 1 });
+
+  const runs = { bare: [], facade: [] };
+  for (let i = 0; i < RUNS; i++) {
+    runs.bare.push(await runBare(wsUrl));
+    runs.facade.push(await runFacade(APIServer, emu, wsUrl));
+  }
+  child.kill();
+  await emu.close();
+  const best = (list) => list.reduce((a, b) => (b.cpuUsPerItem < a.cpuUsPerItem ? b : a));
+  const bare = best(runs.bare);
+  const facade = best(runs.facade);
+  const ratio = facade.cpuUsPerItem / bare.cpuUsPerItem;
+  console.log(`(a) bare ws + JSON.parse + emit     : ${fmt(bare.itemsPerSec)} items/s, ${bare.cpuUsPerItem.toFixed(2)} CPU µs/item`);
+  console.log(`(b) APIServer OnReceiveRealData     : ${fmt(facade.itemsPerSec)} items/s, ${facade.cpuUsPerItem.toFixed(2)} CPU µs/item (delivered ${fmt(facade.items)})`);
+  console.log(`ratio (b)/(a) CPU per item          : ${ratio.toFixed(3)} (goal <= 1.5)`);
+  writeResult('facade-real', {
+    stream: { recordedFrames: recorded.length, replayedFrames: TOTAL_FRAMES, meanBytes: Math.round(bytes / recorded.length) },
+    runs,
+    best: { bare, facade },
+    ratioCpuPerFrame: Number(ratio.toFixed(3)),
+    goal: 1.5,
+    goalMet: ratio <= 1.5,
+  });
+  process.exit(0);
+}
+
+/** REAL frames as the emulator sends them: 0B for 30 stocks, 0D for 6, 0C/0H for 4. */
+async function recordStream(startEmulator, KiwoomRest) {
+  const emu = await startEmulator({ seed: 11, realRate: 50_000, pingIntervalMs: 60_000 });
+  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
+  const token = await rest.token();
+  const stocks = emu.state.master.filter((s) => /^\d{6}$/.test(s.code)).map((s) => s.code);
+  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
+  const frames = [];
+  await new Promise((r) => ws.once('open', r));
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (text.startsWith('{"trnm":"REAL"')) frames.push(text);
+  });
+  ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
+  const reg = (grp, item, type) => ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item, type }] }));
+  reg('1', stocks.slice(0, 30), ['0B']);
+  reg('2', stocks.slice(0, 6), ['0D']);
+  reg('3', stocks.slice(30, 34), ['0C', '0H']);
+  while (frames.length < 20_000) await new Promise((r) => setTimeout(r, 20));
+  ws.terminate();
+  await rest.close();
+  await emu.close();
+  return frames.slice(0, 20_000);
+}
+
+function measure(start, cpu0, items) {
+  const wallS = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { items, itemsPerSec: Math.round(items / wallS), cpuUsPerItem: (cpu.user + cpu.system) / items };
+}
+
+/** (a) the floor: parse each frame, emit each REAL item once. */
+async function runBare(url) {
+  const bus = new EventEmitter();
+  let n = 0;
+  bus.on('real', () => n++);
+  const ws = new WebSocket(`${url}/api/dostk/websocket`);
+  await new Promise((r) => ws.once('open', r));
+  let start = 0;
+  let cpu0;
+  const done = new Promise((resolve) => {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.trnm === 'LOGIN') {
+        ws.send(JSON.stringify({ trnm: 'REG', grp_no: '1', refresh: '0', data: [{ item: ['005930'], type: ['0B'] }] }));
+        return;
+      }
+      if (msg.trnm === 'REG') {
+        start = performance.now();
+        cpu0 = process.cpuUsage();
+        return;
+      }
+      for (const d of msg.data) {
+        if (d.item === 'END') return resolve(measure(start, cpu0, n));
+        bus.emit('real', d.item, d.type, d.values);
+      }
+    });
+  });
+  ws.send(JSON.stringify({ trnm: 'LOGIN', token: 'bench' }));
+  const r = await done;
+  ws.terminate();
+  return r;
+}
+
+/** (b) the same stream through APIServer, with a legacy-style handler. */
+async function runFacade(APIServer, emu, wsUrl) {
+  const api = new APIServer();
+  await api.api_init({
+    sim_no: 1,
+    use_rest: true,
+    appkey: emu.appkey,
+    secretkey: emu.secretkey,
+    endpoints: { rest: emu.restUrl, ws: wsUrl },
+    log_level: 'silent',
+    rest: { limits: { mockQuery: 5 } },
+    realtime: { reconnect: false },
+  });
+  if ((await api.CommConnect()) !== 0) throw new Error(`CommConnect failed: ${api.GetLastError()?.message}`);
+  let n = 0;
+  let last = '';
+  let start = 0;
+  let cpu0;
+  const done = new Promise((resolve) => {
+    api.on('OnReceiveRealData', (code) => {
+      if (code === 'END') return resolve(measure(start, cpu0, n));
+      last = api.GetCommRealData(code, 10);
+      n++;
+    });
+  });
+  start = performance.now();
+  cpu0 = process.cpuUsage();
+  await api.SetRealReg('1000', '005930', '10', '0');
+  const r = await done;
+  await api.cleanup();
+  return { ...r, lastPrice: last };
+}
+
+function fmt(n) {
+  return n.toLocaleString('en-US');
+}
