@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { getRealType } from '../../src/compat/real-types.js';
+import { COALESCIBLE } from '../../src/realtime/catalog.js';
 import { Dispatcher } from '../../src/realtime/dispatcher.js';
 import { RealtimeSession, type RealEvent } from '../../src/realtime/index.js';
 import { fakeTokens, startFake, type FakeKiwoom } from './fake-kiwoom.js';
@@ -8,6 +10,14 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const settle = async (d: Dispatcher): Promise<void> => {
   while (d.buffered > 0) await turn();
 };
+
+describe('coalesce policy (compat/realtime.json)', () => {
+  it('lists only known snapshot types, never orders, balances, condition hits, market phase or VI', () => {
+    for (const code of COALESCIBLE) expect(getRealType(code)?.event).toBe('OnReceiveRealData');
+    for (const event of ['00', '04', '02', '0s', '1h']) expect(COALESCIBLE.has(event)).toBe(false);
+    expect(COALESCIBLE.has('0B')).toBe(true);
+  });
+});
 
 describe('Dispatcher', () => {
   it('delivers at once, with nothing buffered, while listeners keep up', () => {
