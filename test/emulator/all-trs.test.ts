@@ -55,3 +55,15 @@ test.each(trs.map((a) => [a.id, a] as const))('%s answers with exactly its docum
     }
   }
 });
+
+test('TRs answered from examples still print the requested stock and its live price', async () => {
+  const q = emu.state.quote('000660');
+  const a = await call(emu, token, 'ka10002', { stk_cd: '000660' });
+  expect(a.body).toMatchObject({ stk_cd: '000660', stk_nm: 'SK하이닉스' });
+  expect(String(a.body.cur_prc).replace(/^[+-]/, '')).toBe(String(q?.price));
+  // Example rows naming a listed stock carry that stock's live price too.
+  const samsung = emu.state.quote('005930');
+  const rows = (await call(emu, token, 'ka10016', await requestFor(trs.find((t) => t.id === 'ka10016') as ApiSpec))).body.ntl_pric as Record<string, string>[];
+  expect(rows.some((x) => x.stk_cd === '005930')).toBe(true);
+  for (const r of rows.filter((x) => x.stk_cd === '005930')) expect(r.cur_prc?.replace(/^[+-]/, '')).toBe(String(samsung?.price));
+});
