@@ -130,7 +130,7 @@ const balance: Handler = async (_req, _p, { api, screen, accno }) => {
 };
 
 const openOrders: Handler = async (_req, _p, { api, screen, accno }) => {
-  const inputs = { 계좌번호: accno(), 전체종목구분: '0', 매매구분: '0', 종목코드: '', 체결구분: '1' };
+  const inputs = { 계좌번호: accno(), 전체종목구분: '0', 매매구분: '0', 종목코드: '' };
   const orders = await query(api, 'opt10075', inputs, screen, (rq) =>
     Array.from({ length: api.GetRepeatCnt('opt10075', rq) }, (_v, i) => {
       const get = (item: string): string => api.GetCommData('opt10075', rq, i, item).trim();

@@ -7,5 +7,6 @@ import { migrate } from './migrate.js';
 import { bridge } from './bridge.js';
 import { serve } from './serve.js';
 import { compare } from './compare.js';
+import { watch } from './watch.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare, watch };
