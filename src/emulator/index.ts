@@ -52,6 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state, tokens, stats, log, faults: httpFaults, appkey, secretkey,
     perApiId: options.rateLimits?.perApiId ?? 5,
     global: options.rateLimits?.global ?? 100,
+    logLimit: options.requestLogLimit ?? 100_000,
   });
   const ctx: EmulatorContext = {
     state,

@@ -36,6 +36,8 @@ export interface HttpDeps {
   secretkey: string;
   perApiId: number;
   global: number;
+  /** Entries the request log keeps. */
+  logLimit: number;
 }
 
 function redact(body: unknown): unknown {
@@ -131,6 +133,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       status: 0, returnCode: undefined,
     };
     deps.log.push(entry);
+    if (deps.log.length > deps.logLimit) deps.log.splice(0, deps.log.length - deps.logLimit);
     if (deps.faults.dropNext > 0) {
       deps.faults.dropNext--;
       req.socket.destroy();

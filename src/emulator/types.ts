@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   secretkey?: string;
   /** Simulated trades per second of the market clock over the most active stocks (default 4; 0 stops the clock, so only `state.tick` moves the market). */
   marketTicksPerSecond?: number;
+  /** Most entries `requestLog()` keeps; the oldest go first beyond it, so a long-running emulator stays small (default 100_000). */
+  requestLogLimit?: number;
   /** The emulator's clock in epoch ms (default Date.now): lets a test pin the Korea time of day for market hours, charts and token expiry. */
   clock?: () => number;
 }

@@ -165,3 +165,10 @@ describe('HTTP faults', () => {
     expect((await call(emu, token, 'ka10001', { stk_cd: '005930' })).body.return_code).toBe(0);
   });
 });
+
+test('the request log keeps the newest requestLogLimit entries', async () => {
+  const { emu, token } = await started({ requestLogLimit: 3 });
+  for (const code of ['005930', '000660', '035720', '035420']) await call(emu, token, 'ka10001', { stk_cd: code });
+  expect(emu.requestLog().map((e) => (e.body as { stk_cd?: string }).stk_cd)).toEqual(['000660', '035720', '035420']);
+  expect(emu.stats().requests).toBe(5);
+});
