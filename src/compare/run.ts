@@ -15,9 +15,11 @@ export interface BackendSpec {
  * Runs `scenario` on `a`, then on `b` (one after the other: two sessions on one app key would
  * end each other), and diffs the normalised event streams and the stable facts.
  */
-export async function compareBackends(scenario: Scenario, a: BackendSpec, b: BackendSpec): Promise<Comparison> {
+export async function compareBackends(scenario: Scenario, a: BackendSpec, b: BackendSpec, onSide?: (side: Side) => void): Promise<Comparison> {
   const sa = await runOn(scenario, a);
+  onSide?.(sa);
   const sb = await runOn(scenario, b);
+  onSide?.(sb);
   const diff = diffStreams(sa.events, sb.events);
   const facts: Comparison['facts'] = {};
   for (const k of new Set([...Object.keys(sa.facts), ...Object.keys(sb.facts)])) {

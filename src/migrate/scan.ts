@@ -25,12 +25,14 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__
 /**
  * Scans every source file under `root` (or the one file `root` names).
  * @param tables lookups over the compat tables (see ./compat-tables.ts for the shipped ones).
+ * @param onProgress called every 250 files on large code bases.
  */
-export function scanProject(root: string, tables: ScanTables): ScanResult {
+export function scanProject(root: string, tables: ScanTables, onProgress?: (filesRead: number, total: number) => void): ScanResult {
   const paths = statSync(root).isFile() ? [root] : walk(root);
   const methods = new Set(Object.keys(OCX_METHODS));
   const events = new Set(Object.keys(OCX_EVENTS));
-  const files = paths.map((p) => {
+  const files = paths.map((p, i) => {
+    if (i % 250 === 249) onProgress?.(i + 1, paths.length);
     const text = readFileSync(p, 'utf8');
     const file = (relative(root, p) || p.split(sep).at(-1) || p).split(sep).join('/');
     return { file, text, sites: extractSites(text, methods, events) };

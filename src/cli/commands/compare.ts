@@ -68,7 +68,7 @@ async function run(args: string[]): Promise<number> {
   const a = backend('a');
   const b = backend('b');
   console.error(`compare ${scenario.name}: a = ${a.label}, b = ${b.label}${[a, b].some((s) => s.init.use_rest) ? ' (the scenario places one market order on each)' : ''}`);
-  const result = await compareBackends(scenario, a, b);
+  const result = await compareBackends(scenario, a, b, (s) => console.error(`  ${s.label}: ${s.error === undefined ? `${s.events.length} events` : `failed: ${s.error}`} in ${s.ms} ms`));
   console.log(toText(result));
   if (values.report !== undefined) {
     writeFileSync(values.report, toHtml(result));

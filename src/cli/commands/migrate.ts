@@ -31,7 +31,7 @@ async function run(args: string[]): Promise<number> {
   if (sub !== 'scan') throw new Error(`unknown migrate sub-command "${sub ?? ''}": use \`kiwoom-compat migrate scan <dir>\``);
   if (dir === undefined) throw new Error('a directory or file to scan is required: `kiwoom-compat migrate scan <dir>`');
   if (values.format !== 'md' && values.format !== 'json') throw new Error(`--format must be md or json, got "${values.format}"`);
-  const result = scanProject(dir, compatTables());
+  const result = scanProject(dir, compatTables(), (n, total) => console.error(`scanning: ${n}/${total} files`));
   const text = values.format === 'json' ? toJson(result) : toMarkdown(result);
   if (values.out === undefined) process.stdout.write(text);
   else writeFileSync(values.out, text);
