@@ -44,6 +44,8 @@ describe('WebSocket side inside startEmulator', () => {
     expect(Number(e.values['10']!.replace(/^[+-]/, ''))).toBeGreaterThan(0);
     expect(e.values['10']!.startsWith(q.price > q.prevClose ? '+' : q.price < q.prevClose ? '-' : '')).toBe(true);
     expect(emu.stats().realFrames).toBeGreaterThan(0);
+    // Kiwoom sends text frames; a client that only handles text must see every one.
+    expect(c.binaryFrames).toBe(0);
     c.close();
   });
 

@@ -145,13 +145,16 @@ export type Frame = Record<string, unknown> & { trnm?: string };
 export class Client {
   readonly frames: Frame[] = [];
   readonly raw: string[] = [];
+  /** Frames that arrived as binary WebSocket messages (Kiwoom sends text only). */
+  binaryFrames = 0;
   private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   readonly closed: Promise<{ code: number }>;
   autoPong = true;
 
   private constructor(readonly ws: WebSocket) {
     this.closed = new Promise((resolve) => ws.on('close', (code) => resolve({ code })));
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.binaryFrames++;
       const text = data.toString();
       this.raw.push(text);
       let f: Frame;

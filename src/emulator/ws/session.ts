@@ -110,10 +110,11 @@ export class Session {
     }
     if (faults.garbleFrames > 0) {
       faults.garbleFrames--;
-      this.ws.send(garble(frame, faults.garbleFrames));
+      this.ws.send(garble(frame, faults.garbleFrames), { binary: false });
       return true;
     }
-    this.ws.send(frame);
+    // Kiwoom sends text frames; cached frames are Buffers, so say text explicitly.
+    this.ws.send(frame, { binary: false });
     return true;
   }
 
