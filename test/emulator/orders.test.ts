@@ -187,10 +187,12 @@ describe('order rejects', () => {
     expect(emu.orderLedger()).toHaveLength(0);
   });
 
-  test('unknown codes are 1902 and a zero quantity is 1517', async () => {
+  test('unknown codes are 1902; a zero quantity, an undocumented trde_tp or a limit without price is 1517 naming the field', async () => {
     const { emu, token } = await started();
     expect((await call(emu, token, 'kt10000', buy('999990', 1, '', '3'))).body.return_msg).toContain('[1902:');
     expect((await call(emu, token, 'kt10000', buy('005930', 0, '', '3'))).body.return_msg).toContain('[1517:');
+    expect((await call(emu, token, 'kt10000', buy('005930', 1, 70000, '99'))).body.return_msg).toContain('파라미터=trde_tp');
+    expect((await call(emu, token, 'kt10000', buy('005930', 1, ''))).body.return_msg).toContain('파라미터=ord_uv');
     expect(emu.orderLedger()).toHaveLength(0);
   });
 

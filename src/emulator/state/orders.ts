@@ -22,9 +22,9 @@ interface OrderRules {
 }
 const rules = loadEmulatorData<OrderRules>('rules');
 
-/** How `trde_tp` behaves: limit-like or market-like; unknown codes are limit orders. */
-export function orderKind(trdeTp: string): 'limit' | 'market' {
-  return rules.tradeTypes[trdeTp] ?? 'limit';
+/** How `trde_tp` behaves: limit-like or market-like; undefined for a code Kiwoom does not document. */
+export function orderKind(trdeTp: string): 'limit' | 'market' | undefined {
+  return rules.tradeTypes[trdeTp];
 }
 
 /** A new order as the REST side parsed it. */

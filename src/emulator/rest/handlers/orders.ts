@@ -36,8 +36,10 @@ function newOrder(side: OrderSide): TrHandler {
     const ex = exchange(ctx);
     const { stock } = stockOf(ctx);
     const trdeTp = str(ctx, 'trde_tp');
+    const kind = orderKind(trdeTp);
+    if (kind === undefined) throw new ApiReject('1517', ['trde_tp', trdeTp]);
     const qty = count(ctx, 'ord_qty');
-    const price = orderKind(trdeTp) === 'market' ? 0 : count(ctx, 'ord_uv');
+    const price = kind === 'market' ? 0 : count(ctx, 'ord_uv');
     const order = ctx.state.orders.place(ctx.account, {
       apiId: ctx.api.id, side, code: stock.code, qty, price, trdeTp, exchange: ex,
     });
