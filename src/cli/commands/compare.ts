@@ -14,7 +14,8 @@ Runs one consumer scenario on two backends and prints a diff of the normalised e
 they diverge (or a side fails).
 
   scenario          a name in fixtures/scenarios/ (default legacy-consumer), a .json file
-                    {"consumer":"legacy","options":{...}}, or a module exporting run(api)
+                    {"consumer":"legacy","options":{...}}, or a module exporting run(api),
+                    called after api_init, resolving to {events, facts?}
   --a B, --b B      backends: local (the built-in emulator), mock (Kiwoom paper trading),
                     prod (Kiwoom production). Default: --a local --b mock
   --a-rest URL, --a-ws URL, --b-rest URL, --b-ws URL   endpoint overrides (a proxy, an emulator)
