@@ -81,19 +81,18 @@ class Bridge(object):
         self._done_seq = 0  # last event seq whose handlers have returned
         self._done_cond = threading.Condition()
         self.info = None
-        self.proc = subprocess.Popen(
-            command or bridge_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-        )
+        command = command or bridge_command()
+        try:
+            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+        except OSError as err:
+            raise BridgeClosed("could not start the bridge (%s): %s" % (" ".join(command), err))
         self._reader = threading.Thread(target=self._read, name="kiwoom-compat-reader", daemon=True)
         self._dispatcher = threading.Thread(target=self._dispatch, name="kiwoom-compat-events", daemon=True)
         self._reader.start()
         self._dispatcher.start()
         if not self._ready.wait(ready_timeout) or self.info is None:
             self.close()
-            raise BridgeClosed("the bridge did not start (command: %s)" % " ".join(command or bridge_command()))
+            raise BridgeClosed("the bridge did not start (command: %s)" % " ".join(command))
         if self.info.get("protocol") != PROTOCOL:
             self.close()
             raise BridgeClosed("bridge protocol %r, this package speaks %d" % (self.info.get("protocol"), PROTOCOL))

@@ -15,6 +15,7 @@ Legacy code keeps its method calls and handlers::
 Handlers are methods named after the OCX events (override them) or functions registered with
 ``api.on("OnReceiveRealData", fn)``; they run on one event thread, in order.
 """
+import os
 import threading
 
 from .bridge import Bridge, KiwoomCompatError
@@ -56,6 +57,9 @@ class APIServer(object):
             if self._bridge is None:
                 self._bridge = Bridge(self._deliver, command=self._bridge_command, stderr=self._stderr)
         options = {"sim_no": sim_no, "use_rest": bool(use_rest), "log_level": log_level}
+        if use_rest:
+            appkey = appkey if appkey is not None else os.environ.get("KIWOOM_APPKEY")
+            secretkey = secretkey if secretkey is not None else os.environ.get("KIWOOM_SECRETKEY")
         if appkey is not None:
             options["appkey"] = appkey
         if secretkey is not None:

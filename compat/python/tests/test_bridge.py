@@ -155,6 +155,22 @@ class Lifecycle(unittest.TestCase):
         with self.assertRaises(KiwoomCompatError):
             api.GetLoginInfo("ACCNO")
 
+    def test_use_rest_without_keys_is_refused_naming_the_field(self):
+        saved = {k: os.environ.pop(k) for k in ("KIWOOM_APPKEY", "KIWOOM_SECRETKEY") if k in os.environ}
+        api = APIServer()
+        try:
+            with self.assertRaises(KiwoomCompatError) as refused:
+                api.api_init(sim_no=1, use_rest=True)
+            self.assertEqual(refused.exception.field, "appkey")
+        finally:
+            api.cleanup()
+            os.environ.update(saved)
+
+    def test_a_missing_bridge_command_is_a_clear_error(self):
+        with self.assertRaises(KiwoomCompatError) as failed:
+            APIServer(bridge_command=["/nonexistent/kiwoom-compat", "bridge", "--stdio"]).api_init(sim_no=1)
+        self.assertIn("could not start the bridge", str(failed.exception))
+
     def test_every_event_has_a_handler_method(self):
         for name in EVENTS:
             self.assertTrue(callable(getattr(APIServer, name)))
