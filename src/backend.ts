@@ -3,6 +3,7 @@
  * facade and the CLI so that both read the flags the same way.
  */
 import { ValidationError } from './errors.js';
+import { KIWOOM_HOSTS, domainOf } from './hosts.js';
 
 /** Base URLs that override the defaults (tests, a proxy, an emulator playing the mock domain). */
 export interface Endpoints {
@@ -14,10 +15,6 @@ export type Backend =
   | { kind: 'kiwoom'; domain: 'production' | 'mock'; restUrl: string; wsUrl: string }
   | { kind: 'emulator'; domain: 'emulator' };
 
-const HOSTS = {
-  production: { restUrl: 'https://api.kiwoom.com', wsUrl: 'wss://api.kiwoom.com:10000' },
-  mock: { restUrl: 'https://mockapi.kiwoom.com', wsUrl: 'wss://mockapi.kiwoom.com:10000' },
-} as const;
 
 /**
  * Resolves the backend for a `sim_no` / `use_rest` pair.
@@ -37,11 +34,11 @@ export function resolveBackend(simNo: number, useRest: boolean, endpoints: Endpo
     }
     return { kind: 'emulator', domain: 'emulator' };
   }
-  const domain = simNo === 0 ? 'production' : 'mock';
+  const hosts = KIWOOM_HOSTS[domainOf(simNo)];
   return {
     kind: 'kiwoom',
-    domain,
-    restUrl: endpoints.rest ?? HOSTS[domain].restUrl,
-    wsUrl: endpoints.ws ?? HOSTS[domain].wsUrl,
+    domain: simNo === 0 ? 'production' : 'mock',
+    restUrl: endpoints.rest ?? hosts.rest,
+    wsUrl: endpoints.ws ?? hosts.ws,
   };
 }

@@ -1,5 +1,6 @@
 /** kiwoom-compat: the Kiwoom OpenAPI+ programming surface on Kiwoom's REST + WebSocket API. */
 export * from './errors.js';
+export { KIWOOM_HOSTS } from './hosts.js';
 export * from './rest/index.js';
 export { createLogger, componentLogger, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type Logger } from './log.js';
 export {

@@ -1,14 +1,10 @@
 /** Where the WebSocket lives for a given REST client and options. */
+import { KIWOOM_HOSTS, domainOf, isKiwoomHost } from '../hosts.js';
 import type { TokenSource } from './types.js';
 
 /** Path of every Kiwoom WebSocket item. */
 export const WS_PATH = '/api/dostk/websocket';
 
-const KIWOOM_WS: Readonly<Record<'prod' | 'mock', string>> = {
-  prod: 'wss://api.kiwoom.com:10000',
-  mock: 'wss://mockapi.kiwoom.com:10000',
-};
-const KIWOOM_REST_HOSTS = new Set(['api.kiwoom.com', 'mockapi.kiwoom.com']);
 
 /**
  * The full WebSocket URL. An explicit `wsUrl` wins; a REST base URL that is not Kiwoom's
@@ -19,9 +15,9 @@ export function resolveWsUrl(rest: Pick<TokenSource, 'simNo' | 'baseUrl'>, wsUrl
   let base = wsUrl;
   if (base === undefined && rest.baseUrl !== undefined) {
     const u = new URL(rest.baseUrl);
-    if (!KIWOOM_REST_HOSTS.has(u.hostname)) base = `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`;
+    if (!isKiwoomHost(u.hostname)) base = `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`;
   }
-  base ??= rest.simNo === 0 ? KIWOOM_WS.prod : KIWOOM_WS.mock;
+  base ??= KIWOOM_HOSTS[domainOf(rest.simNo)].ws;
   const trimmed = base.replace(/\/+$/, '');
   return trimmed.endsWith(WS_PATH) ? trimmed : trimmed + WS_PATH;
 }

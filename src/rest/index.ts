@@ -10,7 +10,7 @@ export {
   type RateLimitedInfo,
 } from './client.js';
 export type { BatchItem } from './batch.js';
-export { KIWOOM_HOSTS, type CacheOptions, type KiwoomRestOptions, type RateLimitOptions, type TimeoutOptions } from './options.js';
+export { type CacheOptions, type KiwoomRestOptions, type RateLimitOptions, type TimeoutOptions } from './options.js';
 export type { ThrottleInfo } from './rate-limiter.js';
 export type { JsonBody } from './response.js';
 export type { TokenInfo } from './token-manager.js';

@@ -2,6 +2,7 @@
  * Options of {@link KiwoomRest} and their resolution against the defaults in
  * `compat/rest-defaults.json`.
  */
+import { KIWOOM_HOSTS, domainOf } from '../hosts.js';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ValidationError } from '../errors.js';
@@ -94,7 +95,6 @@ export const REST_DEFAULTS = JSON.parse(
 ) as RestDefaults;
 
 /** Production and mock hosts. */
-export const KIWOOM_HOSTS = { prod: 'https://api.kiwoom.com', mock: 'https://mockapi.kiwoom.com' } as const;
 
 /** Limits with every default filled in. */
 export type ResolvedLimits = RestDefaults['limits'] & Pick<RateLimitOptions, 'perApiIdOverrides' | 'maxQueue'>;
@@ -129,7 +129,7 @@ export function resolveOptions(options: KiwoomRestOptions): ResolvedOptions {
       field: 'simNo',
     });
   }
-  const baseUrl = (options.baseUrl ?? (simNo === 0 ? KIWOOM_HOSTS.prod : KIWOOM_HOSTS.mock)).replace(/\/+$/, '');
+  const baseUrl = (options.baseUrl ?? KIWOOM_HOSTS[domainOf(simNo)].rest).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
     throw new ValidationError(`KiwoomRest option 'baseUrl' must be an http(s) URL, got '${baseUrl}'`, { field: 'baseUrl' });
   }
