@@ -9,14 +9,14 @@ import { getChejan } from '../compat/chejan.js';
 import { opErrorFor } from '../compat/op-errors.js';
 import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
-import { ChejanBook, type OrderSnapshot } from './chejan.js';
+import { ChejanBook } from './chejan.js';
 import { Conditions } from './conditions.js';
 import { openConnection, type ApiInitOptions, type Connection } from './connection.js';
 import type { APIServerEvents, FidValues } from './events.js';
 import { Master } from './master.js';
 import { Orders } from './orders.js';
 import { CHEJAN_GROUP, RealData } from './real-data.js';
-import { fetchOrderSnapshots } from './reconcile.js';
+import { Reconciler } from './reconcile.js';
 import { isRefusal, refuse, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
 import { TrQueries } from './tr-query.js';
@@ -37,9 +37,10 @@ interface Session {
   master: Master;
   trq: TrQueries;
   orders: Orders;
+  reconciler: Reconciler;
+  /** Filled in place by CommConnect (the order checks read the same array). */
   accounts: string[];
   connected: boolean;
-  reconciling: Promise<unknown>;
 }
 
 const EMPTY: FidValues = Object.freeze({});
@@ -297,6 +298,14 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const emit = this.emit.bind(this) as <K extends keyof APIServerEvents>(event: K, ...args: APIServerEvents[K]) => boolean;
     const trq = new TrQueries(conn.rest, emit, warn);
     const master = new Master(conn.rest);
+    const accounts: string[] = [];
+    const reconciler = new Reconciler(conn.rest, chejan, () => accounts[0] ?? '', conn.logger);
+    const orders = new Orders(conn.rest, chejan, trq, master, {
+      accounts: () => accounts,
+      isMock: () => conn.domain !== 'production',
+      reconcile: () => reconciler.run(),
+      msg: (screen, rqname, trcode, msg) => this.emit('OnReceiveMsg', screen, rqname, trcode, msg),
+    });
     const s: Session = {
       conn,
       real: new RealData(conn.rt, warn),
@@ -304,23 +313,17 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       conditions: new Conditions(conn.rt, emit),
       master,
       trq,
-      orders: undefined as unknown as Orders,
-      accounts: [],
+      orders,
+      reconciler,
+      accounts,
       connected: false,
-      reconciling: Promise.resolve(),
     };
-    s.orders = new Orders(conn.rest, chejan, trq, master, {
-      accounts: () => s.accounts,
-      isMock: () => conn.domain !== 'production',
-      reconcile: () => this.reconcile(s),
-      msg: (screen, rqname, trcode, msg) => this.emit('OnReceiveMsg', screen, rqname, trcode, msg),
-    });
     const onReal = (ev: RealEvent): void => this.onReal(s, ev);
     conn.rt.on('real', onReal);
     conn.rt.on('condition', (ev) => s.conditions.onCondition(ev));
     conn.rt.on('reconnected', (gapMs) => {
       conn.logger.info({ gapMs }, 'WebSocket back after a gap: reconciling orders and fills');
-      void this.reconcile(s);
+      void reconciler.run();
     });
     conn.rt.on('error', (err) => conn.logger.error({ err: err.message }, 'real-time session error'));
     return s;
@@ -342,7 +345,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       await s.conn.rt.register(CHEJAN_GROUP, [''], ['00', '04'], true);
       const { body } = await s.conn.rest.call('ka00001', {});
       const acct = String(body['acctNo'] ?? '').trim();
-      s.accounts = acct === '' ? [] : [acct];
+      s.accounts.splice(0, s.accounts.length, ...(acct === '' ? [] : [acct]));
       s.connected = true;
       this.emit('OnEventConnect', 0);
       return 0;
@@ -353,24 +356,6 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       this.emit('OnEventConnect', code);
       return code;
     }
-  }
-
-  /** One reconciliation at a time; chejan frames wait while it queries. */
-  private reconcile(s: Session): Promise<OrderSnapshot[]> {
-    const run = s.reconciling.then(async () => {
-      s.chejan.hold();
-      try {
-        const snaps = await fetchOrderSnapshots(s.conn.rest, s.accounts[0] ?? '');
-        return s.chejan.reconcile(snaps);
-      } catch (err) {
-        s.conn.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'order reconciliation failed: query open orders and fills (opt10075/opt10076) to check');
-        return [];
-      } finally {
-        s.chejan.release();
-      }
-    });
-    s.reconciling = run.catch(() => undefined);
-    return run;
   }
 
   private ready(method: string): Session | Refusal {

@@ -78,12 +78,11 @@ export class Conditions {
   }
 
   /** SendConditionStop(screen, name, index). */
-  async stop(screen: string, name: string, index: number): Promise<Refusal | undefined> {
+  async stop(_screen: string, name: string, index: number): Promise<Refusal | undefined> {
     const found = this.find(name, index);
     if (isRefusal(found)) return found;
     if (!this.running.delete(found.seq)) return undefined;
     await this.rt.stopSearch(found.seq);
-    void screen;
     return undefined;
   }
 

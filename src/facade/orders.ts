@@ -66,7 +66,9 @@ export class Orders {
 
   /** SendOrder / SendOrderCredit. Resolves after OnReceiveTrData and OnReceiveMsg. */
   async send(args: OrderArgs): Promise<Refusal | undefined> {
-    const plan = await this.plan(args);
+    // The plan's one wire call is the master lookup (a query): if it fails (a 429 storm outlasting
+    // its retries), the order is refused before anything is sent rather than SendOrder rejecting.
+    const plan = await this.plan(args).catch((err: unknown) => failed(err, 'query'));
     if (isRefusal(plan)) return plan;
     this.chejan.hold();
     try {

@@ -3,7 +3,8 @@
  * open orders (ka10075) and orders with fills (ka10076), every page, merged by 주문번호.
  * REST reports fills per order (cumulative quantity and average price), not per 체결번호.
  */
-import type { OrderSnapshot } from './chejan.js';
+import type { Logger } from '../log.js';
+import type { ChejanBook, OrderSnapshot } from './chejan.js';
 import type { RestPort } from './ports.js';
 import { FACADE } from './tables.js';
 
@@ -60,4 +61,36 @@ export async function fetchOrderSnapshots(rest: RestPort, account: string): Prom
     merged.set(snap.ordNo, prev !== undefined && prev.filledQty > snap.filledQty ? { ...snap, filledQty: prev.filledQty, fillPrice: prev.fillPrice } : snap);
   }
   return [...merged.values()].filter((s) => s.ordNo !== '');
+}
+
+/**
+ * Runs reconciliations one at a time: holds the chejan gate while it queries, so frames that
+ * arrive meanwhile are judged against the settled quantities, then delivers what was missed.
+ */
+export class Reconciler {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly rest: RestPort,
+    private readonly chejan: ChejanBook,
+    private readonly account: () => string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves with the snapshots no order answer claimed (see {@link ChejanBook.reconcile}). */
+  run(): Promise<OrderSnapshot[]> {
+    const next = this.chain.then(async () => {
+      this.chejan.hold();
+      try {
+        return this.chejan.reconcile(await fetchOrderSnapshots(this.rest, this.account()));
+      } catch (err) {
+        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'order reconciliation failed: query open orders and fills (opt10075/opt10076) to check');
+        return [];
+      } finally {
+        this.chejan.release();
+      }
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
 }
