@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ValidationError } from '../errors.js';
+import { opErrorForCategory } from '../compat/op-errors.js';
 import { OcxCallError, order, query, type ServeApi } from './ocx.js';
 
 /** Options of {@link startServe}. */
@@ -43,6 +44,9 @@ interface Ctx {
   accno: () => string;
 }
 
+/** The OCX codes a refusal of the caller's input becomes, for queries and for orders. */
+const INPUT_CODES = new Set([opErrorForCategory('input', 'query'), opErrorForCategory('input', 'order')]);
+
 /** Whether an address only accepts connections from this machine. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -72,8 +76,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     for (const [method, pattern, handler] of ROUTES) {
       const m = pattern.exec(path);
       if (m !== null && req.method === method) {
-        const [status, body] = await handler(req, m.slice(1).map(decodeURIComponent), ctx);
-        send(res, status, body);
+        try {
+          const [status, body] = await handler(req, m.slice(1).map(decodeURIComponent), ctx);
+          send(res, status, body);
+        } catch (err) {
+          if (!(err instanceof OcxCallError)) throw err;
+          // Refused as given (bad code, bad input): 400; anything else the backend did: 502.
+          send(res, INPUT_CODES.has(err.code) ? 400 : 502, { ret: err.code, error: err.message });
+        }
         return;
       }
     }

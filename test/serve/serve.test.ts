@@ -42,6 +42,9 @@ describe('serve --http (control API)', () => {
     expect(q.name).toBe('삼성전자');
     expect(q.price).toBeGreaterThan(0);
     expect((await get('/price/59')).status).toBe(400);
+    const unknown = await get('/price/999999');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { ret: number }).ret).toBeLessThan(0);
   });
 
   it('places an order with the token and names the domain', async () => {
