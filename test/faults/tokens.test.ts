@@ -24,7 +24,7 @@ beforeAll(async () => {
     use_rest: false,
     logger: logs.logger,
     realtime: { reconnect: { initialDelayMs: 10, maxDelayMs: 80 } },
-    limits: { perApiId: 20, query: 20, global: 40 },
+    rest: { limits: { perApiId: 20, query: 20, global: 40 } },
     emulator: { seed: 4, realRate: 200, rateLimits: { perApiId: 50, global: 200 } },
   });
   emu = api.emulator!;
