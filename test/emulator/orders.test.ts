@@ -248,3 +248,22 @@ describe('realised profit and orderable amounts', () => {
     expect(Number(able.body.profa_100ord_alowq)).toBe(Math.floor(100_000_000 / (70000 * 1.00015)));
   });
 });
+
+describe('paging of the order lists', () => {
+  test('ka10075 and kt00007 page a long ledger with cont-yn/next-key, each order once', async () => {
+    const { emu, token } = await started({ rateLimits: { perApiId: 1000, global: 10_000 } });
+    const low = emu.state.quote('005930')?.lowerLimit as number;
+    for (let i = 0; i < 150; i++) await call(emu, token, 'kt10000', buy('005930', 1, low));
+    for (const [apiId, body, list] of [
+      ['ka10075', { all_stk_tp: '0', trde_tp: '0', stex_tp: '0' }, 'oso'],
+      ['kt00007', { qry_tp: '1', stk_bond_tp: '0', sell_tp: '0', dmst_stex_tp: '%' }, 'acnt_ord_cntr_prps_dtl'],
+    ] as const) {
+      const first = await call(emu, token, apiId, body);
+      expect(first.headers.get('cont-yn')).toBe('Y');
+      const second = await call(emu, token, apiId, body, { 'cont-yn': 'Y', 'next-key': first.headers.get('next-key') ?? '' });
+      expect(second.headers.get('cont-yn')).toBe('N');
+      const ids = [...(first.body[list] as Record<string, string>[]), ...(second.body[list] as Record<string, string>[])].map((r) => r.ord_no);
+      expect(ids).toEqual(emu.orderLedger().map((o) => o.ordNo));
+    }
+  });
+});

@@ -64,10 +64,16 @@ interface EngineDeps {
 export class OrderEngine {
   readonly ledger: OrderRecord[] = [];
   readonly fills: FillRecord[] = [];
+  private readonly fillsByOrder = new Map<string, FillRecord[]>();
   private lastOrdNo = 0;
   private lastFillNo = 0;
 
   constructor(private readonly deps: EngineDeps) {}
+
+  /** The fills of one order, oldest first. */
+  fillsOf(ordNo: string): readonly FillRecord[] {
+    return this.fillsByOrder.get(ordNo) ?? [];
+  }
 
   /** Orders still working (open quantity > 0), oldest first. */
   openOrders(account?: string): OrderRecord[] {
@@ -234,6 +240,9 @@ export class OrderEngine {
       code: order.code, side: order.side, price, qty, time: this.deps.now(),
     };
     this.fills.push(fill);
+    const own = this.fillsByOrder.get(order.ordNo) ?? [];
+    own.push(fill);
+    this.fillsByOrder.set(order.ordNo, own);
     const position = order.side === 'buy'
       ? acct.bookBuy(order.code, order.name, price, qty)
       : acct.bookSell(order.code, price, qty);
