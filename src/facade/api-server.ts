@@ -321,9 +321,13 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const onReal = (ev: RealEvent): void => this.onReal(s, ev);
     conn.rt.on('real', onReal);
     conn.rt.on('condition', (ev) => s.conditions.onCondition(ev));
+    conn.rt.on('disconnected', (info) => {
+      if (info.willReconnect) reconciler.onDisconnected();
+      else reconciler.endGap();
+    });
     conn.rt.on('reconnected', (gapMs) => {
       conn.logger.info({ gapMs }, 'WebSocket back after a gap: reconciling orders and fills');
-      void reconciler.run();
+      void reconciler.onReconnected();
     });
     conn.rt.on('error', (err) => conn.logger.error({ err: err.message }, 'real-time session error'));
     return s;

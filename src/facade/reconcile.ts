@@ -69,6 +69,7 @@ export async function fetchOrderSnapshots(rest: RestPort, account: string): Prom
  */
 export class Reconciler {
   private chain: Promise<unknown> = Promise.resolve();
+  private gapHeld = false;
 
   constructor(
     private readonly rest: RestPort,
@@ -76,6 +77,29 @@ export class Reconciler {
     private readonly account: () => string,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * The socket dropped: hold chejan delivery until the reconciliation after the reconnect, so
+   * that no fill pushed while subscriptions are being restored overtakes the ones missed.
+   */
+  onDisconnected(): void {
+    if (this.gapHeld) return;
+    this.gapHeld = true;
+    this.chejan.hold();
+  }
+
+  /** The socket is back: reconcile, then let the frames that waited through. */
+  async onReconnected(): Promise<void> {
+    await this.run();
+    this.endGap();
+  }
+
+  /** Releases a gap hold (the session ended for good, or cleanup). */
+  endGap(): void {
+    if (!this.gapHeld) return;
+    this.gapHeld = false;
+    this.chejan.release();
+  }
 
   /** Resolves with the snapshots no order answer claimed (see {@link ChejanBook.reconcile}). */
   run(): Promise<OrderSnapshot[]> {

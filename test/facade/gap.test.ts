@@ -4,13 +4,13 @@
  */
 import { expect, test } from 'vitest';
 import type { FidValues } from '../../src/facade/index.js';
-import { nextEvent, openBackend } from './helpers.js';
+import { BACKENDS, nextEvent, openBackend } from './helpers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('fills during a WebSocket gap reach the consumer exactly once, in order', async () => {
+test.each(BACKENDS)('%s: fills during a WebSocket gap reach the consumer exactly once, in order', async (name) => {
   // A slow first reconnect attempt leaves room to trade while the socket is down.
-  const b = await openBackend('emulator', { realtime: { reconnect: { initialDelayMs: 1200, maxDelayMs: 1500, jitter: 0 } } });
+  const b = await openBackend(name, { realtime: { reconnect: { initialDelayMs: 1200, maxDelayMs: 1500, jitter: 0 } } });
   const { api, emu } = b;
   try {
     expect(await api.CommConnect()).toBe(0);
