@@ -33,6 +33,7 @@ export function renderTables() {
   const opName = (n) => (n === undefined ? '' : `${n} ${opErrors.codes[String(n)]?.name ?? ''}`.trim());
 
   const methods = Object.entries(surface.methods).map(([name, m]) => [code(name), m.facade === null ? 'not provided' : code(m.facade), m.wire, m.change]);
+  const koa = Object.entries(surface.koaFunctions).map(([name, k]) => [code(name), k.severity === 'ok' ? 'replaced' : 'not provided', k.change]);
   const events = Object.entries(surface.events).map(([name, e]) => [code(name), e.source, e.change]);
 
   const trs = Object.entries(trMap.trs)
@@ -85,6 +86,10 @@ export function renderTables() {
     '### OCX method → APIServer → REST / WebSocket',
     '',
     table(['OCX method', 'APIServer', 'REST / WebSocket', 'what to change'], methods),
+    '',
+    '### KOA_Functions sub-commands',
+    '',
+    table(['sub-command', 'status', 'what to do'], koa),
     '',
     '### OCX event → where it comes from now',
     '',

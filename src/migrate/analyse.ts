@@ -6,7 +6,7 @@
  */
 import type { Arg, Site } from './extract.js';
 import type { ScanTables, TrRow } from './tables.js';
-import { OCX_EVENTS, OCX_METHODS } from './surface.js';
+import { KOA_FUNCTIONS, OCX_EVENTS, OCX_METHODS } from './surface.js';
 
 /** How much a site needs attention: `unsupported` cannot work as written, `check` may not. */
 export type Severity = 'ok' | 'check' | 'unsupported';
@@ -112,6 +112,19 @@ const RULES: Readonly<Record<string, Rule>> = {
   GetChejanData: (f, s, { t }) => {
     const fid = num(s.args[0]);
     if (fid !== undefined && t.undeliveredChejan([fid]).length > 0) note(f, 'check', `REST 00/04 do not deliver chejan FID ${named(fid, t)}: GetChejanData returns ""`);
+  },
+  KOA_Functions: (f, s) => {
+    const sub = str(s.args[0]);
+    const row = sub === undefined || !Object.hasOwn(KOA_FUNCTIONS, sub) ? undefined : KOA_FUNCTIONS[sub];
+    if (row === undefined) {
+      f.notes = [`KOA_Functions("${sub ?? s.args[0]?.text ?? ''}") is not a known sub-command`];
+      return;
+    }
+    f.notes = [];
+    f.maps = `KOA_Functions("${sub ?? ''}")`;
+    f.severity = row.severity;
+    f.change = row.change;
+    if (row.severity === 'ok') f.notes.push(row.change);
   },
   SendCondition: (f, s) => {
     const search = num(s.args[3]);

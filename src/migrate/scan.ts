@@ -19,7 +19,7 @@ export interface ScanResult {
 }
 
 /** Source files the scanner reads. */
-export const SOURCE_EXTENSIONS: readonly string[] = ['.py', '.pyw', '.cs', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.vb'];
+export const SOURCE_EXTENSIONS: readonly string[] = ['.py', '.pyw', '.cs', '.ts', '.tsx', '.js', '.mjs', '.cjs'];
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'build', 'bin', 'obj', '.idea', '.vs']);
 
 /**

@@ -21,8 +21,15 @@ export interface EventRow {
   change: string;
 }
 
+/** What a KOA_Functions sub-command becomes. */
+export interface KoaFunctionRow {
+  severity: 'ok' | 'unsupported';
+  change: string;
+}
+
 interface SurfaceFile {
   methods: Record<string, MethodRow>;
+  koaFunctions: Record<string, KoaFunctionRow>;
   events: Record<string, EventRow>;
 }
 
@@ -30,5 +37,7 @@ const file = JSON.parse(readFileSync(new URL('../../compat/migrate/ocx-surface.j
 
 /** Every OCX method by name. */
 export const OCX_METHODS: Readonly<Record<string, MethodRow>> = file.methods;
+/** KOA_Functions sub-commands by name. */
+export const KOA_FUNCTIONS: Readonly<Record<string, KoaFunctionRow>> = file.koaFunctions;
 /** Every OCX event by name. */
 export const OCX_EVENTS: Readonly<Record<string, EventRow>> = file.events;

@@ -37,6 +37,7 @@ describe('migrate scan on the fixture legacy project', () => {
   it('marks what cannot work: a TR without a REST twin, an unknown Korean name, a method APIServer lacks', () => {
     const unsupported = result.findings.filter((f) => f.severity === 'unsupported').map((f) => `${f.file}:${f.line}`);
     expect(unsupported).toEqual([
+      `api_server.py:${lineOf('api_server.py', '"GetStockMarketKind"')}`,
       `api_server.py:${lineOf('api_server.py', '"opt10071", 0')}`,
       `api_server.py:${lineOf('api_server.py', '"매입메모"')}`,
       `strategy.py:${lineOf('strategy.py', 'CommKwRqData')}`,
@@ -61,6 +62,13 @@ describe('migrate scan on the fixture legacy project', () => {
     expect(at(result, 'api_server.py', lineOf('api_server.py', '"", "215;20;214"')).maps).toBe('WebSocket REG 0s (장시작시간)');
     expect(at(result, 'api_server.py', lineOf('api_server.py', 'GetChejanData(int)", 25')).notes.join()).toContain('FID 25');
     expect(at(result, 'api_server.py', lineOf('api_server.py', 'GetChejanData(int)", 9203')).severity).toBe('ok');
+  });
+
+  it('reads KOA_Functions sub-commands: replaceable ones pass, the rest say what to use', () => {
+    const gubun = at(result, 'api_server.py', lineOf('api_server.py', '"GetServerGubun", ""'));
+    expect(gubun.severity).toBe('ok');
+    expect(gubun.change).toContain('GetLoginInfo');
+    expect(at(result, 'api_server.py', lineOf('api_server.py', '"GetStockMarketKind"')).change).toContain('ka10100');
   });
 
   it('reports event handlers with their new source', () => {
