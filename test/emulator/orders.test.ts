@@ -158,6 +158,18 @@ describe('modify and cancel', () => {
     expect(hist.map((h) => [h.ord_no, h.ori_ord, h.mdfy_cncl])).toEqual([[orig, '0000000', ''], [part.body.ord_no, orig, '취소'], [rest.body.ord_no, orig, '취소']]);
   });
 
+  test('정정 of more than the open quantity or to an off-tick price is refused and changes nothing', async () => {
+    const { emu, token } = await started();
+    const low = emu.state.quote('005930')?.lowerLimit as number;
+    const orig = (await call(emu, token, 'kt10000', buy('005930', 5, low))).body.ord_no as string;
+    const modify = (qty: string, price: number) =>
+      call(emu, token, 'kt10002', { dmst_stex_tp: 'KRX', orig_ord_no: orig, stk_cd: '005930', mdfy_qty: qty, mdfy_uv: String(price) });
+    expect((await modify('6', low)).body.return_code).toBe(20);
+    expect((await modify('5', low + 50)).body.return_msg).toBe('[2000](RC4003:모의투자 호가단위 오류입니다.)');
+    expect(emu.orderLedger()).toHaveLength(1);
+    expect(emu.orderLedger()[0]?.openQty).toBe(5);
+  });
+
   test('cancelling an order that does not exist is a business reject', async () => {
     const { emu, token } = await started();
     const a = await call(emu, token, 'kt10003', { dmst_stex_tp: 'KRX', orig_ord_no: '0099999', stk_cd: '005930', cncl_qty: '0' });

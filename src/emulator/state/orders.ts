@@ -10,7 +10,7 @@ import type {
 } from '../types.js';
 import type { Account } from './accounts.js';
 import type { Market } from './market.js';
-import { BusinessReject, type RejectName } from './reject.js';
+import { BusinessReject } from './reject.js';
 import { onTick } from './pricing.js';
 import { loadEmulatorData } from '../data.js';
 
@@ -137,28 +137,18 @@ export class OrderEngine {
 
   /** 정정: moves part or all of an open order to a new price under a new order number. */
   modify(account: string, req: AmendOrder): OrderRecord {
-    const orig = this.ledger.find((o) => o.ordNo === req.origOrdNo && o.account === account && o.code === req.code);
-    const stock = this.mustStock(req.code);
-    const qty = req.qty === 0 ? (orig?.openQty ?? 0) : req.qty;
     const price = req.price ?? 0;
-    const draft: OrderRecord = {
-      ordNo: '', origOrdNo: req.origOrdNo, account, apiId: req.apiId, code: req.code, name: stock.name,
-      side: orig?.side ?? 'buy', trdeTp: orig?.trdeTp ?? '0', qty, price, filledQty: 0, openQty: qty,
-      status: '확인', time: this.deps.now(), exchange: orig?.exchange ?? 'KRX',
-    };
+    const { orig, draft } = this.amendDraft(account, req, price);
+    draft.openQty = draft.qty;
     this.check(draft, () => {
-      this.checkHours();
-      if (!orig || orig.openQty === 0) throw new BusinessReject('noOrder');
-      if (qty > orig.openQty) throw new BusinessReject('qty');
+      const target = this.checkAmend(orig, draft.qty);
       const quote = this.deps.market.quote(req.code);
-      if (quote) this.checkPrice(price, stock.market, quote.upperLimit, quote.lowerLimit);
-      if (orig.side === 'buy') {
-        const extra = (price - orig.price) * qty;
-        if (extra > 0 && extra > this.orderableCash(account)) throw new BusinessReject('cash');
-      }
+      if (quote) this.checkPrice(price, this.mustStock(req.code).market, quote.upperLimit, quote.lowerLimit);
+      const extra = (price - target.price) * draft.qty;
+      if (target.side === 'buy' && extra > 0 && extra > this.orderableCash(account)) throw new BusinessReject('cash');
     });
     const target = orig as OrderRecord;
-    target.openQty -= qty;
+    target.openQty -= draft.qty;
     if (target.openQty === 0 && target.filledQty === 0) target.status = '확인';
     const order = this.record(draft);
     this.emitOrder('modified', order);
@@ -168,25 +158,35 @@ export class OrderEngine {
 
   /** 취소: takes part or all of an open order off the book. */
   cancel(account: string, req: AmendOrder): OrderRecord {
+    const { orig, draft } = this.amendDraft(account, req, undefined);
+    this.check(draft, () => this.checkAmend(orig, draft.qty));
+    const target = orig as OrderRecord;
+    target.openQty -= draft.qty;
+    if (target.openQty === 0) target.status = '취소';
+    const order = this.record(draft);
+    this.emitOrder('cancelled', order);
+    return order;
+  }
+
+  /** The original order a 정정/취소 names, and the draft of the new record (quantity 0 = all that is open). */
+  private amendDraft(account: string, req: AmendOrder, price: number | undefined): { orig: OrderRecord | undefined; draft: OrderRecord } {
     const orig = this.ledger.find((o) => o.ordNo === req.origOrdNo && o.account === account && o.code === req.code);
     const stock = this.mustStock(req.code);
     const qty = req.qty === 0 ? (orig?.openQty ?? 0) : req.qty;
     const draft: OrderRecord = {
       ordNo: '', origOrdNo: req.origOrdNo, account, apiId: req.apiId, code: req.code, name: stock.name,
-      side: orig?.side ?? 'buy', trdeTp: orig?.trdeTp ?? '0', qty, price: orig?.price ?? 0, filledQty: 0, openQty: 0,
+      side: orig?.side ?? 'buy', trdeTp: orig?.trdeTp ?? '0', qty, price: price ?? orig?.price ?? 0, filledQty: 0, openQty: 0,
       status: '확인', time: this.deps.now(), exchange: orig?.exchange ?? 'KRX',
     };
-    this.check(draft, () => {
-      this.checkHours();
-      if (!orig || orig.openQty === 0) throw new BusinessReject('noOrder');
-      if (qty > orig.openQty) throw new BusinessReject('qty');
-    });
-    const target = orig as OrderRecord;
-    target.openQty -= qty;
-    if (target.openQty === 0) target.status = '취소';
-    const order = this.record(draft);
-    this.emitOrder('cancelled', order);
-    return order;
+    return { orig, draft };
+  }
+
+  /** Hours, an original still open, and no more than its open quantity. */
+  private checkAmend(orig: OrderRecord | undefined, qty: number): OrderRecord {
+    this.checkHours();
+    if (!orig || orig.openQty === 0) throw new BusinessReject('noOrder');
+    if (qty > orig.openQty) throw new BusinessReject('qty');
+    return orig;
   }
 
   /** Matches every working order on `code` against the current book (after a market tick). */
@@ -275,7 +275,7 @@ export class OrderEngine {
 
   private checkPrice(price: number, market: string, upper: number, lower: number): void {
     if (!onTick(price, market)) throw new BusinessReject('tick');
-    if (price > upper || price < lower) throw new BusinessReject('priceLimit' satisfies RejectName);
+    if (price > upper || price < lower) throw new BusinessReject('priceLimit');
   }
 
   private record(draft: OrderRecord): OrderRecord {
