@@ -165,7 +165,7 @@ describe('modify and cancel', () => {
     const modify = (qty: string, price: number) =>
       call(emu, token, 'kt10002', { dmst_stex_tp: 'KRX', orig_ord_no: orig, stk_cd: '005930', mdfy_qty: qty, mdfy_uv: String(price) });
     expect((await modify('6', low)).body.return_code).toBe(20);
-    expect((await modify('5', low + 50)).body.return_msg).toBe('[2000](RC4003:모의투자 호가단위 오류입니다.)');
+    expect((await modify('5', low + 1)).body.return_msg).toBe('[2000](RC4003:모의투자 호가단위 오류입니다.)');
     expect(emu.orderLedger()).toHaveLength(1);
     expect(emu.orderLedger()[0]?.openQty).toBe(5);
   });
