@@ -1,0 +1,107 @@
+/**
+ * SYSTEM R10001 (another login with the same app key took the WebSocket session): the adapter
+ * stops and says why, and does not reconnect, which would only take the session back from the
+ * other program and start a storm. Connection attempts are counted by a TCP relay in front of
+ * the emulator's WebSocket.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { APIServer } from '../../src/facade/index.js';
+import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil } from './harness.js';
+
+const logs = captureLogs();
+const tokens = recordIssuedTokens();
+const QUIET_MS = LONG ? 10_000 : 1_500;
+
+/** A TCP relay to `port` that counts the connections made through it. */
+async function relay(port: number): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    connections++;
+    const upstream = connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: relayPort } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${relayPort}`,
+    connections: () => connections,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+let emu: Emulator;
+let api: APIServer;
+let ws: Awaited<ReturnType<typeof relay>>;
+
+beforeAll(async () => {
+  emu = await startEmulator({ mode: 'mock', seed: 12, realRate: 100 });
+  ws = await relay(Number(new URL(emu.wsUrl).port));
+  api = new APIServer();
+  await api.api_init({
+    sim_no: 1,
+    use_rest: true,
+    appkey: emu.appkey,
+    secretkey: emu.secretkey,
+    endpoints: { rest: emu.restUrl, ws: ws.url },
+    logger: logs.logger,
+    rest: { limits: { mockQuery: 5 } },
+    realtime: { reconnect: { initialDelayMs: 10, maxDelayMs: 50 } },
+  });
+  expect(await api.CommConnect()).toBe(0);
+});
+
+afterAll(async () => {
+  await api?.cleanup();
+  await ws?.close();
+  await emu?.close();
+});
+
+describe('SYSTEM R10001 mid-session', () => {
+  test('the adapter stops, says why, and makes no further connection attempt', async () => {
+    let realData = 0;
+    api.on('OnReceiveRealData', () => realData++);
+    expect(await api.SetRealReg('1000', '005930;000660', '10;15;20', '0')).toBe(0);
+    await waitUntil(() => realData > 0, 'real data before the takeover');
+    const attemptsBefore = ws.connections();
+    expect(attemptsBefore).toBe(1);
+
+    emu.faults.kickSession();
+    await waitUntil(() => logs.lines.some((l) => l.includes('R10001') && l.includes('"level":50')), 'an error line naming R10001');
+    await sleep(QUIET_MS);
+
+    // No reconnect storm: not a single new connection, and the emulator holds no session.
+    expect(ws.connections()).toBe(attemptsBefore);
+    expect(emu.wsHeld()).toEqual([]);
+    // It says why, in words a user can act on.
+    const why = logs.lines.filter((l) => l.includes('R10001')).map((l) => JSON.parse(l) as { msg: string; err?: string });
+    expect(why.some((l) => /another login/i.test(`${l.msg} ${l.err ?? ''}`))).toBe(true);
+    // Real-time calls now fail with an OCX code (-106 socket closed) instead of hanging or reconnecting.
+    expect(await api.SetRealReg('1001', '035720', '10', '0')).toBeLessThan(0);
+    expect(ws.connections()).toBe(attemptsBefore);
+    recordFigures('session-takeover', {
+      takeovers: 1,
+      connectionAttemptsAfterTakeover: ws.connections() - attemptsBefore,
+      logLinesScanned: logs.lines.length,
+      tokensIssued: tokens.size,
+      secretsFound: countSecrets(logs.lines, [emu.appkey, emu.secretkey, ...tokens]),
+    });
+  });
+
+  test('no app key, secret key or token in any log line of this file', () => {
+    expect(countSecrets(logs.lines, [emu.appkey, emu.secretkey, ...tokens])).toBe(0);
+  });
+});
