@@ -132,8 +132,7 @@ describe('mock mode', () => {
     const nxCode = await call(emu, token, 'ka10001', { stk_cd: '005930_NX' });
     expect(nxCode.body.return_code).toBe(20);
     const krx = await call(emu, token, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' });
-    expect(krx.body).toMatchObject({ return_code: 0, dmst_stex_tp: 'KRX' });
-    expect(krx.body.return_msg).toContain('모의투자');
+    expect(krx.body).toMatchObject({ return_code: 0, dmst_stex_tp: 'KRX', return_msg: '모의투자 매수주문완료' });
     expect(emu.orderLedger()).toHaveLength(1);
   });
 

@@ -126,7 +126,9 @@ describe('modify and cancel', () => {
     const orig = (await call(emu, token, 'kt10000', buy('005380', 3, low))).body.ord_no as string;
     const ask = q.askPrices[0] as number;
     const m = await call(emu, token, 'kt10002', { dmst_stex_tp: 'KRX', orig_ord_no: orig, stk_cd: '005380', mdfy_qty: '0', mdfy_uv: String(ask) });
-    expect(m.body).toMatchObject({ return_code: 0, base_orig_ord_no: orig, mdfy_qty: '000000000003', dmst_stex_tp: 'KRX' });
+    expect(m.body).toMatchObject({
+      return_code: 0, return_msg: '매수정정 주문입력이 완료되었습니다', base_orig_ord_no: orig, mdfy_qty: '000000000003', dmst_stex_tp: 'KRX',
+    });
     const newNo = m.body.ord_no as string;
     expect(newNo).not.toBe(orig);
     expect(orders.map((e) => e.kind).slice(0, 2)).toEqual(['accepted', 'modified']);

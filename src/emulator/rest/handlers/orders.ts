@@ -8,7 +8,8 @@ import { orderKind } from '../../state/orders.js';
 import { ApiReject } from '../envelope.js';
 import { stockOf, str, type TrContext, type TrHandler } from './common.js';
 
-const messages = loadEmulatorData<{ orderMessages: Record<string, string> }>('rules').orderMessages;
+type Action = 'new' | 'modify' | 'cancel';
+const messages = loadEmulatorData<{ orderMessages: Record<'prod' | 'mock', Record<Action, string>> }>('rules').orderMessages;
 
 const EXCHANGES = new Set<OrderRecord['exchange']>(['KRX', 'NXT', 'SOR']);
 
@@ -26,9 +27,9 @@ function exchange(ctx: TrContext): OrderRecord['exchange'] {
   return raw;
 }
 
-function message(ctx: TrContext): string {
-  const text = messages[ctx.api.id] ?? '주문이 완료되었습니다';
-  return ctx.state.mode === 'mock' ? `모의투자 ${text}` : text;
+/** Kiwoom's success text for the action on an order of this side, in the emulator's mode. */
+function message(ctx: TrContext, action: Action, order: OrderRecord): string {
+  return messages[ctx.state.mode][action].replace('{side}', order.side === 'buy' ? '매수' : '매도');
 }
 
 function newOrder(side: OrderSide): TrHandler {
@@ -43,7 +44,7 @@ function newOrder(side: OrderSide): TrHandler {
     const order = ctx.state.orders.place(ctx.account, {
       apiId: ctx.api.id, side, code: stock.code, qty, price, trdeTp, exchange: ex,
     });
-    return { fields: { ord_no: order.ordNo, dmst_stex_tp: ex }, message: message(ctx) };
+    return { fields: { ord_no: order.ordNo, dmst_stex_tp: ex }, message: message(ctx, 'new', order) };
   };
 }
 
@@ -64,7 +65,7 @@ const modify: TrHandler = (ctx) => {
       mdfy_qty: String(order.qty).padStart(12, '0'),
       dmst_stex_tp: ex,
     },
-    message: message(ctx),
+    message: message(ctx, 'modify', order),
   };
 };
 
@@ -79,7 +80,7 @@ const cancel: TrHandler = (ctx) => {
   });
   return {
     fields: { ord_no: order.ordNo, base_orig_ord_no: order.origOrdNo, cncl_qty: String(order.qty).padStart(12, '0') },
-    message: message(ctx),
+    message: message(ctx, 'cancel', order),
   };
 };
 
