@@ -5,7 +5,7 @@ import type { Quote, StockInfo } from '../../types.js';
 import { changeSign, signed, signedDiff, signedRate } from '../../state/pricing.js';
 import { kstDate } from '../../state/clock.js';
 import { ApiReject } from '../envelope.js';
-import { base, documented, stockOf, str, type TrContext, type TrHandler } from './common.js';
+import { base, documented, stockOf, str, suffixOf, type TrContext, type TrHandler } from './common.js';
 import { sampleRecord } from '../values.js';
 
 /** ka10095 accepts at most this many codes; more is Kiwoom's 1634. */
@@ -49,15 +49,15 @@ const ka10001: TrHandler = (ctx) => {
   return {
     fields: documented(ctx, {
       ...base(ctx),
-      ...priceFields(stock, quote, /_(NX|AL)$/.exec(str(ctx, 'stk_cd'))?.[0] ?? ''),
+      ...priceFields(stock, quote, suffixOf(ctx)),
       fav: String(stock.faceValue),
       fav_unit: stock.faceValue ? '원' : '',
       cap: String(Math.round((stock.faceValue * stock.listed) / 100_000_000)),
       flo_stk: String(Math.round(stock.listed / 1000)),
       dstr_stk: String(Math.round(stock.listed / 1000)),
       mac: String(mac),
-      '250hgst': signed(hi.high, quote.price),
-      '250lwst': signed(lo.low, quote.price),
+      '250hgst': signed(hi.high, quote.prevClose),
+      '250lwst': signed(lo.low, quote.prevClose),
       '250hgst_pric_dt': hi.dt,
       '250lwst_pric_dt': lo.dt,
       '250hgst_pric_pre_rt': signedRate(quote.price, hi.high),
