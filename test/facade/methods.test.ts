@@ -114,6 +114,7 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     expect(order.slice(0, 2)).toEqual([`tr:${ordNo}`, 'msg']);
     expect(chejan.map((c) => [c.gubun, c.status])).toEqual([['0', '접수'], ['0', '체결'], ['1', '']]);
     expect(chejan[0]).toMatchObject({ code: 'A005930', ordNo });
+    expect(chejan[0]?.fids['9201']).toBe(accno);
     expect(chejan[1]?.fids['911']).toBe('2');
     expect(chejan[2]?.fids['930']).toMatch(/^\d+$/);
   });

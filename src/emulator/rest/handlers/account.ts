@@ -147,4 +147,7 @@ const kt00009: TrHandler = (ctx) => {
   };
 };
 
-export const accountHandlers: Record<string, TrHandler> = { ka10075, ka10076, kt00007, kt00009 };
+/** ka00001 계좌번호조회: the token's account, so that GetLoginInfo("ACCNO") matches chejan 9201. */
+const ka00001: TrHandler = (ctx) => ({ fields: { acctNo: ctx.account.slice(0, 10) }, message: '정상적으로 처리되었습니다' });
+
+export const accountHandlers: Record<string, TrHandler> = { ka00001, ka10075, ka10076, kt00007, kt00009 };
