@@ -7,6 +7,18 @@
  * // point a client at emu.restUrl / emu.wsUrl with emu.appkey / emu.secretkey
  * await emu.close();
  * ```
+ *
+ * What it enforces: tokens (issue, revoke, expiry: 8005), api-id against path (1504/1505),
+ * required fields (1511), per-api-id and global budgets (HTTP 429, 1700/1701), and in
+ * `mode: 'mock'` the mock domain's rules (8104/RC9000, KRX only).
+ *
+ * What it answers from live state: quotes and book (ka10001, ka10004, ka10007, ka10095),
+ * trade tape (ka10003, ka10079), charts paged backwards (ka10080..ka10083, ka10086, ka10005),
+ * the stock master (ka10099, ka10100), rankings (ka10027, ka10030, ka10032), orders
+ * (kt10000..kt10003, kt10006..kt10009, matched against the book with partial fills) and the
+ * account (ka10075, ka10076, ka10074, ka10077, ka10085, kt00001, kt00004, kt00005, kt00007,
+ * kt00009, kt00010, kt00011, kt00018). Every other documented TR answers its documented keys
+ * with values from the official examples.
  */
 import type { AddressInfo } from 'node:net';
 import type {
