@@ -6,7 +6,6 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { getChejan } from '../compat/chejan.js';
-import { opErrorFor } from '../compat/op-errors.js';
 import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
 import { ChejanBook } from './chejan.js';
@@ -17,7 +16,7 @@ import { Master } from './master.js';
 import { Orders } from './orders.js';
 import { CHEJAN_GROUP, RealData } from './real-data.js';
 import { Reconciler } from './reconcile.js';
-import { isRefusal, refuse, type Refusal } from './refusal.js';
+import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
 import { TrQueries } from './tr-query.js';
 
@@ -67,6 +66,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   /** Chooses the backend (DESIGN.md table) and builds the clients; nothing is sent yet. */
   async api_init(options: ApiInitOptions): Promise<void> {
     if (this.session !== undefined) await this.cleanup();
+    this.session = undefined;
     this.cleaning = undefined;
     const conn = await openConnection(options);
     this.session = this.build(conn);
@@ -246,19 +246,19 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   // ------------------------------------------------------------------ master
 
-  /** GetMasterCodeName(code): "" for an unknown code. */
+  /** GetMasterCodeName(code): "" for an unknown code. Async: the master is REST's ka10099, cached for the day. */
   async GetMasterCodeName(code: string): Promise<string> {
     const s = this.ready('GetMasterCodeName');
     if (isRefusal(s)) return '';
     try {
       return await s.master.name(code);
     } catch (err) {
-      this.fail('GetMasterCodeName', { refused: true, code: opErrorFor(err, 'query'), message: String(err instanceof Error ? err.message : err) });
+      this.fail('GetMasterCodeName', failed(err, 'query'));
       return '';
     }
   }
 
-  /** GetCodeListByMarket(market): `"005930;000660;"` ("0" KOSPI, "10" KOSDAQ, "8" ETF, "" all). */
+  /** GetCodeListByMarket(market): `"005930;000660;"` ("0" KOSPI, "10" KOSDAQ, "8" ETF, "" all). Async like GetMasterCodeName. */
   async GetCodeListByMarket(market: string): Promise<string> {
     const s = this.ready('GetCodeListByMarket');
     if (isRefusal(s)) return '';
@@ -270,7 +270,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       }
       return r;
     } catch (err) {
-      this.fail('GetCodeListByMarket', { refused: true, code: opErrorFor(err, 'query'), message: String(err instanceof Error ? err.message : err) });
+      this.fail('GetCodeListByMarket', failed(err, 'query'));
       return '';
     }
   }
@@ -354,11 +354,11 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       this.emit('OnEventConnect', 0);
       return 0;
     } catch (err) {
-      const code = opErrorFor(err, 'login');
-      s.conn.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'CommConnect failed');
-      this.lastErr = { method: 'CommConnect', code, message: err instanceof Error ? err.message : String(err) };
-      this.emit('OnEventConnect', code);
-      return code;
+      const refusal = failed(err, 'login');
+      s.conn.logger.error({ err: refusal.message }, 'CommConnect failed');
+      this.lastErr = { method: 'CommConnect', code: refusal.code, message: refusal.message };
+      this.emit('OnEventConnect', refusal.code);
+      return refusal.code;
     }
   }
 
@@ -374,7 +374,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     try {
       return this.outcome(method, await step(), screen);
     } catch (err) {
-      return this.fail(method, { refused: true, code: opErrorFor(err, context), message: err instanceof Error ? err.message : String(err) }, screen);
+      return this.fail(method, failed(err, context), screen);
     }
   }
 
