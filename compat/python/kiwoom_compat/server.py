@@ -19,6 +19,7 @@ import os
 import threading
 
 from .bridge import Bridge, KiwoomCompatError
+from .legacy import KOA_FUNCTIONS, Event, BoundEvent, adapt, capacity, dynamic_call
 
 #: The OCX events the bridge forwards, with the handler arguments.
 EVENTS = (
@@ -43,6 +44,7 @@ class APIServer(object):
         self._handlers = {name: [] for name in EVENTS}
         self._chejan = {}
         self._real = {}
+        self._method_caps = {}
         self._lock = threading.Lock()
 
     # -- life cycle ------------------------------------------------------------------------
@@ -92,8 +94,12 @@ class APIServer(object):
         """Registers ``handler`` for an OCX event (in addition to an overriding method)."""
         if event not in self._handlers:
             raise ValueError("unknown event %r: one of %s" % (event, ", ".join(EVENTS)))
-        self._handlers[event].append(handler)
+        self._handlers[event].append((handler, capacity(handler)))
         return handler
+
+    def off(self, event, handler):
+        """Removes a handler registered with ``on`` (or ``connect``)."""
+        self._handlers[event] = [h for h in self._handlers.get(event, []) if h[0] is not handler]
 
     def _deliver(self, event, args):
         # Values the OCX read inside handlers are kept here, so the getters need no round trip.
@@ -102,34 +108,33 @@ class APIServer(object):
         elif event == "OnReceiveRealData" and len(args) > 2:
             self._real.setdefault(args[0], {}).update(args[2])
         method = getattr(self, event, None)
-        if method is not None:
-            method(*args)
-        for handler in list(self._handlers.get(event, ())):
-            handler(*args)
+        if method is not None and not isinstance(method, BoundEvent):
+            if event not in self._method_caps:
+                self._method_caps[event] = capacity(method)
+            method(*adapt(event, args, self._method_caps[event]))
+        for handler, cap in list(self._handlers.get(event, ())):
+            handler(*adapt(event, args, cap))
 
-    def OnEventConnect(self, err_code):
-        pass
+    # Override these in a subclass, or connect slots: api.OnReceiveRealData.connect(slot).
+    OnEventConnect = Event("OnEventConnect")  # (err_code)
+    OnReceiveTrData = Event("OnReceiveTrData")  # (screen, rqname, trcode, record_name, prev_next)
+    OnReceiveRealData = Event("OnReceiveRealData")  # (code, rtype, dictFID)
+    OnReceiveChejanData = Event("OnReceiveChejanData")  # (gubun, dictFID)
+    OnReceiveMsg = Event("OnReceiveMsg")  # (screen, rqname, trcode, msg)
+    OnReceiveConditionVer = Event("OnReceiveConditionVer")  # (ret, msg)
+    OnReceiveTrCondition = Event("OnReceiveTrCondition")  # (screen, code_list, cond_name, cond_index, next)
+    OnReceiveRealCondition = Event("OnReceiveRealCondition")  # (code, type, cond_name, cond_index)
 
-    def OnReceiveTrData(self, screen, rqname, trcode, record_name, prev_next):
-        pass
+    def dynamicCall(self, signature, *args):
+        """PyQt's ``dynamicCall("Method(QString, int)", ...)``, so OCX call sites can stay as they are."""
+        return dynamic_call(self, OCX_METHODS, signature, args)
 
-    def OnReceiveRealData(self, code, rtype, dictFID):
-        pass
-
-    def OnReceiveChejanData(self, gubun, dictFID):
-        pass
-
-    def OnReceiveMsg(self, screen, rqname, trcode, msg):
-        pass
-
-    def OnReceiveConditionVer(self, ret, msg):
-        pass
-
-    def OnReceiveTrCondition(self, screen, code_list, cond_name, cond_index, next_):
-        pass
-
-    def OnReceiveRealCondition(self, code, type_, cond_name, cond_index):
-        pass
+    def KOA_Functions(self, name, param=""):
+        """``GetServerGubun`` and ``ShowAccountWindow``; other sub-commands raise, naming what to use."""
+        fn = KOA_FUNCTIONS.get(name)
+        if fn is None:
+            raise KiwoomCompatError("NotSupported", "KOA_Functions(%r) is not provided: see MIGRATION.md (KOA_Functions sub-commands)" % name, field="sFunctionName")
+        return fn(self, param)
 
     # -- OCX methods -----------------------------------------------------------------------
     def _call(self, method, *args):
@@ -201,3 +206,11 @@ class APIServer(object):
 
     def GetCodeListByMarket(self, market):
         return self._call("GetCodeListByMarket", str(market))
+
+
+#: The OCX methods dynamicCall reaches.
+OCX_METHODS = frozenset(
+    name
+    for name in dir(APIServer)
+    if name[:1].isupper() and not name.startswith("On") and callable(getattr(APIServer, name))
+)

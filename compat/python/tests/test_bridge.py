@@ -171,9 +171,67 @@ class Lifecycle(unittest.TestCase):
             APIServer(bridge_command=["/nonexistent/kiwoom-compat", "bridge", "--stdio"]).api_init(sim_no=1)
         self.assertIn("could not start the bridge", str(failed.exception))
 
-    def test_every_event_has_a_handler_method(self):
+    def test_every_event_can_be_overridden_or_connected(self):
+        api = APIServer()
         for name in EVENTS:
-            self.assertTrue(callable(getattr(APIServer, name)))
+            self.assertTrue(callable(getattr(api, name).connect))
+
+
+class OcxStyleCode(unittest.TestCase):
+    """Code written for QAxWidget: dynamicCall strings, connected slots with the OCX's arities."""
+
+    def test_dynamicCall_and_connected_slots_with_ocx_arity(self):
+        ocx = APIServer()
+        seen = {"login": [], "tr": [], "chejan": []}
+        done = threading.Event()
+
+        def on_login(err_code):
+            seen["login"].append(err_code)
+
+        def on_tr(screen, rqname, trcode, record, prev_next, data_len, err_code, msg, splm_msg):
+            if rqname == "quote":
+                name = ocx.dynamicCall("GetCommData(QString, QString, int, QString)", trcode, rqname, 0, "종목명")
+                seen["tr"].append((prev_next, data_len, name.strip()))
+
+        def on_chejan(gubun, item_cnt, fid_list):
+            order_no = ocx.dynamicCall("GetChejanData(int)", 9203)
+            seen["chejan"].append((gubun, item_cnt, fid_list, order_no))
+            if gubun == "1":
+                done.set()
+
+        def on_msg(screen, rqname):  # fewer parameters than the event has: tolerated
+            pass
+
+        ocx.OnEventConnect.connect(on_login)
+        ocx.OnReceiveTrData.connect(on_tr)
+        ocx.OnReceiveChejanData.connect(on_chejan)
+        ocx.OnReceiveMsg.connect(on_msg)
+        ocx.api_init(sim_no=1, use_rest=False, log_level="warn")
+        try:
+            self.assertEqual(ocx.dynamicCall("CommConnect()"), 0)
+            self.assertEqual(seen["login"], [0])
+            self.assertEqual(ocx.dynamicCall("KOA_Functions(QString, QString)", "GetServerGubun", ""), "1")
+            accno = ocx.dynamicCall("GetLoginInfo(QString)", "ACCNO").split(";")[0]
+            ocx.dynamicCall("SetInputValue(QString, QString)", "종목코드", "005930")
+            self.assertEqual(ocx.dynamicCall("CommRqData(QString, QString, int, QString)", "quote", "opt10001", 0, "0101"), 0)
+            self.assertEqual(seen["tr"], [("0", 0, "삼성전자")])
+            ret = ocx.dynamicCall(
+                "SendOrder(QString, QString, QString, int, QString, int, int, QString, QString)",
+                ["buy", "2000", accno, 1, "005930", 1, 0, "03", ""],
+            )
+            self.assertEqual(ret, 0)
+            self.assertTrue(done.wait(WAIT), "no 잔고 chejan")
+            gubun, item_cnt, fid_list, order_no = seen["chejan"][0]
+            self.assertEqual(gubun, "0")
+            self.assertEqual(item_cnt, len(fid_list.split(";")))
+            self.assertIn("9203", fid_list.split(";"))
+            self.assertRegex(order_no.strip(), r"^\d+$")
+            with self.assertRaises(KiwoomCompatError):
+                ocx.dynamicCall("SendOrderFO(QString)", [])
+            with self.assertRaises(KiwoomCompatError):
+                ocx.dynamicCall("KOA_Functions(QString, QString)", "GetUpjongCode", "0")
+        finally:
+            ocx.cleanup()
 
 
 if __name__ == "__main__":
