@@ -14,4 +14,16 @@ describe('kiwoom-compat demo (npm start)', () => {
     expect(order).not.toBeNull();
     expect(out).toMatch(new RegExp(`^cancel +\\[emulator\\] order ${order?.[1]} cancelled → order \\d{7}, quantity 1$`, 'm'));
   });
+
+  it('then runs a legacy consumer through APIServer, printing the OCX events as they arrive', async () => {
+    const { out } = await capture(() => demo.run([]));
+    const events = out.split('\n').filter((l) => l.startsWith('event')).map((l) => l.replace(/^event +/, ''));
+    expect(events[0]).toBe('OnEventConnect(0) logged in');
+    expect(events.some((e) => /^OnReceiveRealData\(005930, 주식체결\) 현재가 [+-]?\d+/.test(e))).toBe(true);
+    const chejan = events.filter((e) => e.startsWith('OnReceiveChejanData(0'));
+    expect(chejan.map((e) => e.split(' ')[3])).toEqual(['접수', '체결']);
+    expect(events.some((e) => /^OnReceiveTrCondition\(screen 3000, .+\) \d+ codes$/.test(e))).toBe(true);
+    expect(events).toContain('OnReceiveTrData(screen 0101, opt10081_req, opt10081, prevNext 2)');
+    expect(out).toMatch(/^result +order \d{7}: 접수 → 체결;/m);
+  });
 });

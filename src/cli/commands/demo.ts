@@ -3,7 +3,8 @@
  * credentials and no network. What `npm start` runs.
  */
 import { KiwoomRest } from '../../rest/index.js';
-import { startEmulator } from '../../emulator/index.js';
+import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { APIServer, EVENT_NAMES, runLegacyConsumer, type APIServerEvents } from '../../facade/index.js';
 import { tickSize } from '../../compat/orders.js';
 import { line, won, signedWon, unsigned } from '../format.js';
 import type { Command } from './command.js';
@@ -14,9 +15,23 @@ const rows = (body: Row, key: string): Row[] => (Array.isArray(body[key]) ? (bod
 async function run(): Promise<number> {
   const started = performance.now();
   const emu = await startEmulator();
+  try {
+    console.log(`kiwoom-compat demo: built-in emulator at ${emu.restUrl} (no credentials, no network)`);
+    console.log('\n1. The REST client (KiwoomRest) on the wire API\n');
+    await restTour(emu);
+  } finally {
+    await emu.close();
+  }
+  console.log('\n2. A legacy OCX-style consumer through APIServer (use_rest: false, sim_no: 1)\n');
+  await legacyConsumer();
+  console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return 0;
+}
+
+/** Quote, paged chart, balance, a buy and its cancel, straight through KiwoomRest. */
+async function restTour(emu: Emulator): Promise<void> {
   const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
   try {
-    console.log(`kiwoom-compat demo: built-in emulator at ${emu.restUrl} (no credentials, no network)\n`);
 
     const { body: q } = await rest.call('ka10001', { stk_cd: '005930' });
     console.log(line('quote', `${q.stk_cd} ${q.stk_nm}  현재가 ${won(q.cur_prc)}  등락율 ${q.flu_rt}%  거래량 ${won(q.trde_qty)}`));
@@ -47,12 +62,41 @@ async function run(): Promise<number> {
     const { body: cancel } = await rest.call('kt10003', { dmst_stex_tp: 'KRX', orig_ord_no: String(buy.ord_no), stk_cd: '005930', cncl_qty: '0' });
     console.log(line('cancel', `[emulator] order ${String(buy.ord_no)} cancelled → order ${String(cancel.ord_no)}, quantity ${unsigned(cancel.cncl_qty)}`));
 
-    console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(2)} s: ${emu.stats().requests} requests served`);
-    return 0;
+    console.log(line('served', `${emu.stats().requests} REST requests`));
   } finally {
     await rest.close();
-    await emu.close();
   }
+}
+
+/** How each OCX event reads on the terminal; real data is shown for the first few items only. */
+const SHOW: { [K in keyof APIServerEvents]: (...args: APIServerEvents[K]) => string } = {
+  OnEventConnect: (err) => `OnEventConnect(${err})${err === 0 ? ' logged in' : ''}`,
+  OnReceiveTrData: (screen, rqname, trcode, _record, prevNext) => `OnReceiveTrData(screen ${screen}, ${rqname}, ${trcode}, prevNext ${prevNext})`,
+  OnReceiveRealData: (code, realType, fids) => `OnReceiveRealData(${code}, ${realType}) 현재가 ${fids['10'] ?? '-'} 체결시간 ${fids['20'] ?? '-'}`,
+  OnReceiveChejanData: (gubun, fids) =>
+    gubun === '0'
+      ? `OnReceiveChejanData(0 주문체결) ${fids['9203'] ?? ''} ${fids['913'] ?? ''} ${fids['9001'] ?? ''} ${fids['905'] ?? ''} 수량 ${fids['900'] ?? ''} 체결량 ${fids['911'] ?? ''}`
+      : `OnReceiveChejanData(${gubun} 잔고) ${fids['9001'] ?? ''} 보유수량 ${fids['930'] ?? ''}`,
+  OnReceiveMsg: (screen, rqname, trcode, msg) => `OnReceiveMsg(screen ${screen}, ${rqname}, ${trcode}) ${msg}`,
+  OnReceiveConditionVer: (ret, msg) => `OnReceiveConditionVer(${ret}) ${msg}`,
+  OnReceiveTrCondition: (screen, codes, name, index) => `OnReceiveTrCondition(screen ${screen}, ${name} #${index}) ${codes.split(';').filter(Boolean).length} codes`,
+  OnReceiveRealCondition: (code, type, name) => `OnReceiveRealCondition(${code} ${type === 'I' ? '편입' : '이탈'}, ${name})`,
+};
+const REAL_LINES = 5;
+
+/** The same consumer the tests and `compare` run, with every event printed as it arrives. */
+async function legacyConsumer(): Promise<void> {
+  const api = new APIServer();
+  let realLines = 0;
+  for (const name of EVENT_NAMES) {
+    api.on(name, ((...args: never[]) => {
+      if (name === 'OnReceiveRealData' && ++realLines > REAL_LINES) return;
+      console.log(line('event', (SHOW[name] as (...a: never[]) => string)(...args)));
+    }) as never);
+  }
+  await api.api_init({ sim_no: 1, use_rest: false });
+  const { facts } = await runLegacyConsumer(api);
+  console.log(line('result', `order ${facts.orderNo}: ${facts.chejanStatuses.join(' → ')}; ${facts.chartRows} chart rows over ${facts.chartPages} pages; ${realLines} real-time items`));
 }
 
 export const demo: Command = {
