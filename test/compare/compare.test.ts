@@ -54,6 +54,14 @@ describe('kiwoom-compat compare', () => {
     expect(html).toMatch(/<tr class="a"><td>OnReceiveChejanData\(&#34;1&#34;/);
   }, 60_000);
 
+  it('runs a scenario module (fixtures/scenarios/*.mjs) and compares its own events and facts', async () => {
+    expect(await compare.run(['fixtures/scenarios/quote-and-balance.mjs', '--b', 'local'])).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/^scenario quote-and-balance$/m);
+    expect(text).toMatch(/^--- a: local \(2 events/m);
+    expect(text).toContain('same: the consumer saw the same normalised stream');
+  }, 60_000);
+
   it('refuses production without --allow-prod-orders and unknown scenarios', async () => {
     await expect(compare.run(['--b', 'prod'])).rejects.toThrow(/--allow-prod-orders/);
     await expect(compare.run(['no-such-scenario'])).rejects.toThrow(/not found/);
