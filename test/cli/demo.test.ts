@@ -1,10 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../../src/cli/commands/demo.js';
 import { capture } from './capture.js';
 
 describe('kiwoom-compat demo (npm start)', () => {
-  it('walks a quote, a paged chart, the balance, a buy and its cancel against the built-in emulator, exiting 0', async () => {
-    const { result, out } = await capture(() => demo.run([]));
+  let result: number;
+  let out: string;
+  beforeAll(async () => {
+    ({ result, out } = await capture(() => demo.run([])));
+  });
+
+  it('walks a quote, a paged chart, the balance, a buy and its cancel against the built-in emulator, exiting 0', () => {
     expect(result).toBe(0);
     expect(out).toMatch(/^quote +005930 삼성전자 +현재가 [\d,]+/m);
     // More than one page proves cont-yn/next-key paging happened.
@@ -15,8 +20,7 @@ describe('kiwoom-compat demo (npm start)', () => {
     expect(out).toMatch(new RegExp(`^cancel +\\[emulator\\] order ${order?.[1]} cancelled → order \\d{7}, quantity 1$`, 'm'));
   });
 
-  it('then runs a legacy consumer through APIServer, printing the OCX events as they arrive', async () => {
-    const { out } = await capture(() => demo.run([]));
+  it('then runs a legacy consumer through APIServer, printing the OCX events as they arrive', () => {
     const events = out.split('\n').filter((l) => l.startsWith('event')).map((l) => l.replace(/^event +/, ''));
     expect(events[0]).toBe('OnEventConnect(0) logged in');
     expect(events.some((e) => /^OnReceiveRealData\(005930, 주식체결\) 현재가 [+-]?\d+/.test(e))).toBe(true);
