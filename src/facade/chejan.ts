@@ -40,6 +40,14 @@ export interface OrderSnapshot {
   time: string;
 }
 
+/** What a reconciliation found. */
+export interface ReconcileOutcome {
+  /** Snapshots of orders no order answer claimed (candidates for an order whose answer was lost). */
+  unclaimed: OrderSnapshot[];
+  /** Plain codes of the stocks whose fills were settled from the snapshots. */
+  filledCodes: string[];
+}
+
 /** Receives each chejan event; the object is fresh and owned by the receiver. */
 export type ChejanSink = (gubun: '0' | '1', fids: FidValues) => void;
 
@@ -115,8 +123,13 @@ export class ChejanBook {
    * answer was lost). The caller holds the gate while it queried,
    * so frames that arrived meanwhile are processed after this, against the settled quantities.
    */
-  reconcile(snapshots: OrderSnapshot[]): OrderSnapshot[] {
+  reconcile(snapshots: OrderSnapshot[]): ReconcileOutcome {
     return this.applyReconcile(snapshots);
+  }
+
+  /** Delivers a rebuilt 잔고 event at once (the reconciliation holds the gate). */
+  balance(fids: FidValues): void {
+    this.sink('1', { ...fids, '9001': chejanCode(fids['9001'] ?? '') });
   }
 
   /** Marks an order number as claimed (an order answer gave it back). */
@@ -182,8 +195,9 @@ export class ChejanBook {
     this.sink('0', fids);
   }
 
-  private applyReconcile(snapshots: OrderSnapshot[]): OrderSnapshot[] {
+  private applyReconcile(snapshots: OrderSnapshot[]): ReconcileOutcome {
     const fresh: OrderSnapshot[] = [];
+    const filledCodes = new Set<string>();
     const ordered = [...snapshots].sort((a, b) => a.time.localeCompare(b.time) || a.ordNo.localeCompare(b.ordNo));
     for (const s of ordered) {
       if (!this.claimed.has(s.ordNo)) fresh.push(s);
@@ -195,6 +209,7 @@ export class ChejanBook {
       if (s.filledQty > t.filled) {
         const unit = s.filledQty - t.filled;
         t.filled = s.filledQty;
+        filledCodes.add(s.code);
         this.sink('0', this.synth(s, '체결', {
           '902': String(s.openQty),
           '903': String(s.fillPrice * s.filledQty),
@@ -209,7 +224,7 @@ export class ChejanBook {
         this.sink('0', this.synth(s, s.status, { '902': String(s.openQty) }));
       }
     }
-    return fresh;
+    return { unclaimed: fresh, filledCodes: [...filledCodes] };
   }
 
   /** A gubun-0 event built from a REST snapshot; 909 (체결번호) is empty because REST does not report it. */

@@ -4,7 +4,7 @@
  * REST reports fills per order (cumulative quantity and average price), not per 체결번호.
  */
 import type { Logger } from '../log.js';
-import type { ChejanBook, OrderSnapshot } from './chejan.js';
+import type { ChejanBook, OrderSnapshot, ReconcileOutcome } from './chejan.js';
 import type { RestPort } from './ports.js';
 import { FACADE } from './tables.js';
 
@@ -63,9 +63,34 @@ export async function fetchOrderSnapshots(rest: RestPort, account: string): Prom
   return [...merged.values()].filter((s) => s.ordNo !== '');
 }
 
+/** `000000000100` → `100`, `-00070000` → `-70000`: numbers as the WebSocket writes them. */
+function unpadded(v: string): string {
+  const m = /^([+-]?)0*(\d+)$/.exec(v);
+  return m ? `${m[1] ?? ''}${m[2] ?? ''}` : v;
+}
+
+/**
+ * 잔고 (gubun 1) events for these stocks, rebuilt from kt00018: the balance frames lost in a gap.
+ * A stock no longer held gets 보유수량 0.
+ */
+export async function fetchBalances(rest: RestPort, account: string, codes: readonly string[]): Promise<Record<string, string>[]> {
+  const spec = FACADE.reconcile.balances;
+  const byCode = new Map<string, Row>();
+  for (const row of await rows(rest, spec)) byCode.set(str(row, 'stk_cd').replace(/^A/, ''), row);
+  return codes.map((code) => {
+    const row = byCode.get(code);
+    const fids: Record<string, string> = { '9201': account };
+    for (const [fid, key] of Object.entries(spec.fids)) fids[fid] = row === undefined ? '' : unpadded(str(row, key));
+    fids['9001'] = code;
+    if (row === undefined) Object.assign(fids, { '930': '0', '933': '0' });
+    return fids;
+  });
+}
+
 /**
  * Runs reconciliations one at a time: holds the chejan gate while it queries, so frames that
- * arrive meanwhile are judged against the settled quantities, then delivers what was missed.
+ * arrive meanwhile are judged against the settled quantities, then delivers what was missed:
+ * the orders' 주문체결 events, then a 잔고 event per stock whose fills were settled.
  */
 export class Reconciler {
   private chain: Promise<unknown> = Promise.resolve();
@@ -106,7 +131,11 @@ export class Reconciler {
     const next = this.chain.then(async () => {
       this.chejan.hold();
       try {
-        return this.chejan.reconcile(await fetchOrderSnapshots(this.rest, this.account()));
+        const outcome: ReconcileOutcome = this.chejan.reconcile(await fetchOrderSnapshots(this.rest, this.account()));
+        if (outcome.filledCodes.length > 0) {
+          for (const fids of await fetchBalances(this.rest, this.account(), outcome.filledCodes)) this.chejan.balance(fids);
+        }
+        return outcome.unclaimed;
       } catch (err) {
         this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'order reconciliation failed: query open orders and fills (opt10075/opt10076) to check');
         return [];

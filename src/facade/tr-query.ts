@@ -49,6 +49,11 @@ export class TrQueries {
 
   /** SetInputValue(name, value): kept until the next CommRqData. */
   setInput(name: string, value: string): void {
+    // A JS caller can pass anything; the OCX took two BSTRs, so anything else is named and ignored.
+    if (typeof name !== 'string' || typeof value !== 'string') {
+      this.warnOnce('in|types', `SetInputValue takes two strings (name, value), got ${typeof name} and ${typeof value}; ignored`);
+      return;
+    }
     this.inputs.set(name.trim(), value);
   }
 
@@ -57,8 +62,8 @@ export class TrQueries {
     const inputs = this.inputs;
     // The OCX wants inputs re-set before every request, continuation included.
     this.inputs = new Map();
-    const mapping = getTrMapping(trcode);
-    if (mapping === undefined) return unmappedTr(trcode);
+    const mapping = typeof trcode === 'string' ? getTrMapping(trcode) : undefined;
+    if (mapping === undefined) return unmappedTr(String(trcode));
     const bad = checkScreen(screen) ?? (prevNext !== 0 && prevNext !== 2 ? refuse('OP_ERR_INPUT', `prevNext must be 0 (first page) or 2 (next page), got ${String(prevNext)}`) : undefined);
     if (bad !== undefined) return bad;
     const built = this.buildBody(trcode, mapping, inputs);
@@ -113,6 +118,7 @@ export class TrQueries {
    * the record name or "" as the second argument, so the event, not the argument, decides).
    */
   private resultFor(trcode: string, rqname: string): TrResult | undefined {
+    if (typeof trcode !== 'string') return undefined;
     const code = trcode.toLowerCase();
     if (this.current !== undefined && this.current.trcode.toLowerCase() === code) return this.current;
     return this.results.get(`${code}|${rqname}`) ?? this.current;

@@ -57,7 +57,8 @@ describe('ChejanBook', () => {
       snap({ filledQty: 7, openQty: 3, fillPrice: 70_000, status: '체결' }),
       snap({ ordNo: '0000005', orderQty: 2, filledQty: 2, openQty: 0, fillPrice: 70_100, status: '체결', time: '090001' }),
     ]);
-    expect(unclaimed.map((s) => s.ordNo)).toEqual(['0000001', '0000005']);
+    expect(unclaimed.unclaimed.map((s) => s.ordNo)).toEqual(['0000001', '0000005']);
+    expect(unclaimed.filledCodes).toEqual(['005930']);
     // A frame for the fill that reconciliation already covered arrives late: dropped.
     b.onOrderFrame(frame('0000001', '체결', 10, 3, '3', { '915': '5' }));
     b.onOrderFrame(frame('0000001', '체결', 10, 0, '4', { '915': '3' }));
@@ -71,7 +72,7 @@ describe('ChejanBook', () => {
   test('claimed order numbers are not offered as candidates for a lost order answer', () => {
     const { book: b } = book();
     b.expect('0000009');
-    expect(b.reconcile([snap({ ordNo: '0000009' }), snap({ ordNo: '0000010' })]).map((s) => s.ordNo)).toEqual(['0000010']);
+    expect(b.reconcile([snap({ ordNo: '0000009' }), snap({ ordNo: '0000010' })]).unclaimed.map((s) => s.ordNo)).toEqual(['0000010']);
   });
 
   test('while held, frames wait and come out in arrival order on release', () => {

@@ -22,11 +22,13 @@ test.each(BACKENDS)('%s: fills during a WebSocket gap reach the consumer exactly
     const buy = async (qty: number): Promise<void> => {
       expect(await api.SendOrder('buy', '2000', accno, 1, '005930', qty, 0, '03', '')).toBe(0);
     };
-    const filledOnce = nextEvent(api, 'OnReceiveChejanData', (g, f: FidValues) => g === '0' && f['913'] === '체결');
+    const heldBefore = nextEvent<[string, FidValues]>(api, 'OnReceiveChejanData', (g) => g === '1');
     await buy(3);
-    await filledOnce;
+    const [, before] = await heldBefore;
 
     emu.faults.dropWebSockets();
+    // No 잔고 frame can arrive while the socket is down: the next one is rebuilt by the reconciliation.
+    const rebuilt = nextEvent<[string, FidValues]>(api, 'OnReceiveChejanData', (g) => g === '1', 8000);
     await sleep(20);
     await buy(5);
     await buy(7);
@@ -34,6 +36,9 @@ test.each(BACKENDS)('%s: fills during a WebSocket gap reach the consumer exactly
     // Reconciliation after the reconnect brings the two orders the socket never reported.
     const settled = nextEvent(api, 'OnReceiveChejanData', (g, f: FidValues) => g === '0' && f['9203'] === gapOrders[1] && f['913'] === '체결', 8000);
     await settled;
+    const [, rebuiltBalance] = await rebuilt;
+    expect(rebuiltBalance['9001']).toBe('A005930');
+    expect(Number(rebuiltBalance['930'])).toBe(Number(before['930']) + 12);
     const balance = nextEvent(api, 'OnReceiveChejanData', (g) => g === '1');
     await buy(2);
     await balance;
