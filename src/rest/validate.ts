@@ -1,6 +1,6 @@
 /**
  * Input checks made before anything is sent: the api-id must be a documented REST TR, the
- * body a plain object with every field the registry marks required.
+ * body a plain object with every field the registry marks required, and every scalar field a string.
  */
 import { ValidationError } from '../errors.js';
 import { getApi, type ApiSpec } from '../registry/index.js';
@@ -30,6 +30,15 @@ export function checkRequest(apiId: unknown, body: unknown): { spec: ApiSpec; bo
   }
   const record = body as JsonBody;
   for (const field of spec.request) {
+    const value = record[field.key];
+    // Kiwoom documents every scalar request field as String and answers a number with 1902
+    // only after the request was sent (and counted against the budget).
+    if (field.list === undefined && field.type === 'String' && value !== undefined && value !== null && typeof value !== 'string') {
+      throw new ValidationError(`${apiId}: field '${field.key}' (${field.name}) must be a string, got ${Array.isArray(value) ? 'an array' : typeof value}`, {
+        apiId,
+        field: field.key,
+      });
+    }
     if (field.required && field.list === undefined && (record[field.key] === undefined || record[field.key] === null)) {
       throw new ValidationError(`${apiId}: required field '${field.key}' (${field.name}) is missing`, {
         apiId,
