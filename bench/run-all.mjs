@@ -16,6 +16,7 @@ import { parseArgs, readResult, writeResult } from './lib/results.mjs';
 import { printTable } from './lib/table.mjs';
 import { GOALS } from './lib/goals.mjs';
 
+const RUN_STARTED = Date.now();
 const args = parseArgs();
 const QUICK = args.has('--quick');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -73,8 +74,7 @@ for (const script of SCRIPTS) {
   }
 }
 
-// Every goal, from whatever results exist now; stale files (older than this run) are marked.
-const startedAt = Date.now() - ran.reduce((n, r) => n + r.seconds * 1000, 0) - 60_000;
+// Every goal, from whatever results exist now; files older than this run are marked.
 const rows = [];
 for (const goal of GOALS) {
   const result = readResult(goal.source);
@@ -83,7 +83,7 @@ for (const goal of GOALS) {
     continue;
   }
   const { figure, met } = goal.read(result);
-  const stale = Date.parse(result.at) < startedAt ? ' (earlier run)' : '';
+  const stale = Date.parse(result.at) < RUN_STARTED ? ` (from ${result.at.slice(0, 16)})` : '';
   rows.push({
     goal: goal.label,
     figure: `${figure}${stale}`,
