@@ -191,6 +191,8 @@ export class ChejanBook {
     if (FINAL_STATUSES.has(status)) {
       if (t.finals.has(status)) return;
       t.finals.add(status);
+      // A modify or cancel order's first event is its 확인: later fills need no synthesised 접수.
+      t.accepted = true;
     }
     this.sink('0', fids);
   }
@@ -202,10 +204,13 @@ export class ChejanBook {
     for (const s of ordered) {
       if (!this.claimed.has(s.ordNo)) fresh.push(s);
       const t = this.track(s.ordNo);
+      // A modify or cancel order is reported by the stream as 확인 only, never 접수.
+      const amendment = s.origOrdNo !== '';
       if (!t.accepted) {
         t.accepted = true;
-        this.sink('0', this.synth(s, '접수', { '902': String(s.orderQty) }));
+        if (!amendment) this.sink('0', this.synth(s, '접수', { '902': String(s.orderQty) }));
       }
+      if (amendment) this.deliverFinal(t, s);
       if (s.filledQty > t.filled) {
         const unit = s.filledQty - t.filled;
         t.filled = s.filledQty;
@@ -219,12 +224,15 @@ export class ChejanBook {
           '915': String(unit),
         }));
       }
-      if (FINAL_STATUSES.has(s.status) && !t.finals.has(s.status)) {
-        t.finals.add(s.status);
-        this.sink('0', this.synth(s, s.status, { '902': String(s.openQty) }));
-      }
+      if (!amendment) this.deliverFinal(t, s);
     }
     return { unclaimed: fresh, filledCodes: [...filledCodes] };
+  }
+
+  private deliverFinal(t: OrderTrack, s: OrderSnapshot): void {
+    if (!FINAL_STATUSES.has(s.status) || t.finals.has(s.status)) return;
+    t.finals.add(s.status);
+    this.sink('0', this.synth(s, s.status, { '902': String(s.openQty) }));
   }
 
   /** A gubun-0 event built from a REST snapshot; 909 (체결번호) is empty because REST does not report it. */

@@ -1,7 +1,8 @@
 /**
  * Order snapshots from REST, for the chejan state machine to settle what the WebSocket missed:
- * open orders (ka10075) and orders with fills (ka10076), every page, merged by 주문번호.
- * REST reports fills per order (cumulative quantity and average price), not per 체결번호.
+ * today's order history (kt00007: every order, cancels and modifies included) and the open
+ * orders (ka10075), every page, merged by 주문번호. REST reports fills per order (cumulative
+ * quantity and average price), not per 체결번호.
  */
 import type { Logger } from '../log.js';
 import type { ChejanBook, OrderSnapshot, ReconcileOutcome } from './chejan.js';
@@ -20,26 +21,55 @@ function num(row: Row, key: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function toSnapshot(row: Row, account: string): OrderSnapshot {
+/** An open-order row (ka10075): statuses and texts as the chejan stream writes them. */
+function fromOpenOrder(row: Row, account: string): OrderSnapshot {
   const kindText = str(row, 'io_tp_nm');
   const orderQty = num(row, 'ord_qty');
-  const filledQty = num(row, 'cntr_qty');
   return {
     ordNo: str(row, 'ord_no'),
-    origOrdNo: str(row, 'orig_ord_no') === '0000000' ? '' : str(row, 'orig_ord_no'),
+    origOrdNo: str(row, 'orig_ord_no').replace(/^0+$/, ''),
     account,
     code: str(row, 'stk_cd').replace(/^A/, ''),
     name: str(row, 'stk_nm'),
     side: kindText.includes('매도') ? '1' : '2',
     orderQty,
     price: num(row, 'ord_pric'),
-    filledQty,
+    filledQty: num(row, 'cntr_qty'),
     fillPrice: num(row, 'cntr_pric'),
-    openQty: row['oso_qty'] === undefined ? orderQty - filledQty : num(row, 'oso_qty'),
+    openQty: num(row, 'oso_qty'),
     status: str(row, 'ord_stt'),
     kindText,
     tradeText: str(row, 'trde_tp'),
-    time: (str(row, 'tm') || str(row, 'ord_tm')).replaceAll(':', ''),
+    time: str(row, 'tm').replaceAll(':', ''),
+  };
+}
+
+/**
+ * An order-history row (kt00007). A modify or cancel order (정정/취소 in `mdfy_cncl`) is
+ * confirmed (확인), as the stream reports it; other orders are 접수 or 체결 by their fills.
+ */
+function fromHistory(row: Row, account: string): OrderSnapshot {
+  const sell = str(row, 'io_tp_nm').includes('매도');
+  const amend = str(row, 'mdfy_cncl');
+  const filledQty = num(row, 'cntr_qty');
+  const status = str(row, 'acpt_tp') === '거부' ? '거부' : amend !== '' ? '확인' : filledQty > 0 ? '체결' : '접수';
+  const kindText = amend === '취소' ? `${sell ? '매도' : '매수'}취소` : `${sell ? '-매도' : '+매수'}${amend}`;
+  return {
+    ordNo: str(row, 'ord_no'),
+    origOrdNo: (str(row, 'ori_ord') || str(row, 'orig_ord_no')).replace(/^0+$/, ''),
+    account,
+    code: str(row, 'stk_cd').replace(/^A/, ''),
+    name: str(row, 'stk_nm'),
+    side: sell ? '1' : '2',
+    orderQty: num(row, 'ord_qty'),
+    price: num(row, 'ord_uv'),
+    filledQty,
+    fillPrice: num(row, 'cntr_uv'),
+    openQty: num(row, 'ord_remnq'),
+    status,
+    kindText,
+    tradeText: str(row, 'trde_tp'),
+    time: str(row, 'ord_tm').replaceAll(':', ''),
   };
 }
 
@@ -49,16 +79,17 @@ async function rows(rest: RestPort, spec: { apiId: string; body: Record<string, 
   return Array.isArray(list) ? (list as Row[]) : [];
 }
 
-/** Every order of today that is open or has fills, one snapshot per 주문번호. */
+/** Every order of today, one snapshot per 주문번호, cancels and modifies included. */
 export async function fetchOrderSnapshots(rest: RestPort, account: string): Promise<OrderSnapshot[]> {
-  const { openOrders, fills } = FACADE.reconcile;
+  const { openOrders, history } = FACADE.reconcile;
   const merged = new Map<string, OrderSnapshot>();
-  for (const row of await rows(rest, fills)) merged.set(str(row, 'ord_no'), toSnapshot(row, account));
-  // The open-order view is fresher for quantities still working; it wins where both have the order.
+  for (const row of await rows(rest, history)) merged.set(str(row, 'ord_no'), fromHistory(row, account));
+  // Asked second, the open-order view is the fresher for orders still working.
   for (const row of await rows(rest, openOrders)) {
-    const snap = toSnapshot(row, account);
+    const snap = fromOpenOrder(row, account);
     const prev = merged.get(snap.ordNo);
-    merged.set(snap.ordNo, prev !== undefined && prev.filledQty > snap.filledQty ? { ...snap, filledQty: prev.filledQty, fillPrice: prev.fillPrice } : snap);
+    if (prev === undefined) merged.set(snap.ordNo, snap);
+    else if (snap.filledQty >= prev.filledQty) merged.set(snap.ordNo, { ...prev, filledQty: snap.filledQty, fillPrice: snap.fillPrice, openQty: snap.openQty });
   }
   return [...merged.values()].filter((s) => s.ordNo !== '');
 }

@@ -14,7 +14,7 @@ interface QuerySpec {
 interface FacadeTable {
   requestDefaults: Record<string, string>;
   orderTrCodes: Record<string, string>;
-  reconcile: { openOrders: QuerySpec; fills: QuerySpec; maxPages: number; balances: QuerySpec & { fids: Record<string, string> } };
+  reconcile: { openOrders: QuerySpec; history: QuerySpec; maxPages: number; balances: QuerySpec & { fids: Record<string, string> } };
   loginInfo: Record<string, string>;
 }
 

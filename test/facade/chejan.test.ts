@@ -85,4 +85,15 @@ describe('ChejanBook', () => {
     expect(out.map(([g]) => g)).toEqual(['0', '1']);
     expect(out[1]?.[1]['9001']).toBe('A005930');
   });
+
+  test('a modify or cancel order is confirmed (확인) without a 접수, from the stream and from reconciliation', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000007', '확인', 3, 3, '', { '904': '0000006' }));
+    b.onOrderFrame(frame('0000007', '체결', 3, 0, '9', { '915': '3' }));
+    b.reconcile([
+      snap({ ordNo: '0000008', origOrdNo: '0000006', status: '확인', kindText: '매수취소' }),
+      snap({ ordNo: '0000007', origOrdNo: '0000006', status: '확인', filledQty: 3, openQty: 0 }),
+    ]);
+    expect(summary(out)).toEqual(['0:0000007:확인:', '0:0000007:체결:3', '0:0000008:확인:']);
+  });
 });
