@@ -112,7 +112,8 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   /** 1 when connected, 0 otherwise. */
   GetConnectState(): number {
-    return this.session?.connected === true ? 1 : 0;
+    const s = this.session;
+    return s !== undefined && s.connected && s.conn.rt.state !== 'closed' ? 1 : 0;
   }
 
   /** ACCOUNT_CNT, ACCNO / ACCLIST (`;`-joined with a trailing `;`), USER_ID, USER_NAME, GetServerGubun ("1" paper trading). */
@@ -329,7 +330,12 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       conn.logger.info({ gapMs }, 'WebSocket back after a gap: reconciling orders and fills');
       void reconciler.onReconnected();
     });
-    conn.rt.on('error', (err) => conn.logger.error({ err: err.message }, 'real-time session error'));
+    conn.rt.on('error', (err) => {
+      conn.logger.error({ err: err.message }, 'real-time session error');
+      // The session stopped for good (another login took it, or the auth circuit opened): say so
+      // on the OCX's message channel; GetConnectState now reads 0.
+      if (conn.rt.state === 'closed') this.emit('OnReceiveMsg', '', '', '', `실시간 연결 종료: ${err.message}`);
+    });
     return s;
   }
 
@@ -366,6 +372,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const s = this.session;
     if (s === undefined) return refuse('OP_ERR_CONNECT', `call api_init and CommConnect before ${method}`);
     if (!s.connected) return refuse('OP_ERR_CONNECT', `not connected (${this.cleaning ? 'cleanup() was called' : `CommConnect before ${method}`})`);
+    if (s.conn.rt.state === 'closed') return refuse('OP_ERR_SOCKET_CLOSED', `the real-time session has ended (see the OnReceiveMsg before); call CommConnect again after api_init`);
     return s;
   }
 

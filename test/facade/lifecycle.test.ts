@@ -117,3 +117,21 @@ test('cleanup removes registrations, revokes the token, closes the socket and th
   // The in-process emulator is gone with it.
   await expect(fetch(`${local.emu.restUrl}/oauth2/token`, { method: 'POST' })).rejects.toThrow();
 });
+
+test('another login taking the session: OnReceiveMsg says so, GetConnectState 0, orders refused (-106)', async () => {
+  const b = await openBackend('emulator');
+  try {
+    const { api, emu } = b;
+    expect(await api.CommConnect()).toBe(0);
+    const accno = api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+    const msg = nextEvent<string[]>(api, 'OnReceiveMsg', (_s, _r, _t, m) => /실시간 연결 종료/.test(m ?? ''));
+    emu.faults.kickSession();
+    expect((await msg)[3]).toMatch(/another login|R10001|동일한 App key/i);
+    expect(api.GetConnectState()).toBe(0);
+    const before = emu.requestLog().length;
+    expect(await api.SendOrder('b', '2000', accno, 1, '005930', 1, 0, '03', '')).toBe(-106);
+    expect(emu.requestLog().length).toBe(before);
+  } finally {
+    await b.close();
+  }
+});
