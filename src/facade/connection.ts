@@ -14,8 +14,10 @@ import { KiwoomRest, type KiwoomRestOptions } from '../rest/index.js';
 /** The KiwoomRest options api_init passes through. */
 export type RestTuning = Pick<KiwoomRestOptions, 'limits' | 'timeouts' | 'cache' | 'tokenCachePath' | 'tokenRefreshMarginMs'>;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 /** Log levels api_init accepts. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Options of {@link APIServer.api_init}. */
 export interface ApiInitOptions {
@@ -64,6 +66,9 @@ function credential(value: string | undefined, field: 'appkey' | 'secretkey'): s
 export async function openConnection(options: ApiInitOptions): Promise<Connection> {
   if (options === null || typeof options !== 'object') throw new ValidationError('api_init takes an options object { sim_no, use_rest, ... }', { field: 'options' });
   if (typeof options.use_rest !== 'boolean') throw new ValidationError(`use_rest must be true or false, got ${String(options.use_rest)}`, { field: 'use_rest' });
+  if (options.log_level !== undefined && !LOG_LEVELS.includes(options.log_level)) {
+    throw new ValidationError(`log_level must be one of ${LOG_LEVELS.join(', ')}, got ${String(options.log_level)}`, { field: 'log_level' });
+  }
   const backend = resolveBackend(options.sim_no, options.use_rest, options.endpoints);
   const logger = options.logger ?? createLogger({ level: options.log_level ?? 'warn', destination: pino.destination({ dest: 2, sync: true }) });
   const realtimeOptions = options.realtime ?? {};

@@ -1,6 +1,7 @@
 /**
  * Bad input to every method: the OCX return code, a message naming the argument (OnReceiveMsg
- * and GetLastError), and nothing on the wire (the emulator's request log does not grow).
+ * and GetLastError), and nothing on the wire (the emulator's request log does not grow and its
+ * WebSocket side holds the same registrations and conditions).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { APIServer } from '../../src/facade/index.js';
@@ -17,6 +18,7 @@ describe('api_init', () => {
     const api = new APIServer();
     await expect(api.api_init({ sim_no: 7, use_rest: true, appkey: 'k', secretkey: 's' })).rejects.toMatchObject({ field: 'sim_no' });
     await expect(api.api_init({ sim_no: 1, use_rest: true, secretkey: 's' })).rejects.toMatchObject({ field: 'appkey' });
+    await expect(api.api_init({ sim_no: 1, use_rest: false, log_level: 'loud' as never })).rejects.toMatchObject({ field: 'log_level' });
   });
   test('methods before api_init / CommConnect return OP_ERR_CONNECT (-101)', async () => {
     const api = new APIServer();
@@ -45,12 +47,15 @@ describe.each(BACKENDS)('bad input on %s', (name) => {
   async function refused(call: () => Promise<number>, code: number, message: RegExp): Promise<void> {
     const before = b.emu.requestLog().length;
     const orders = b.emu.orderLedger().length;
+    const held = JSON.stringify(b.emu.wsHeld());
     msgs.length = 0;
     expect(await call()).toBe(code);
     expect(b.api.GetLastError()?.message).toMatch(message);
     expect(msgs.at(-1)).toMatch(message);
     expect(b.emu.requestLog().length).toBe(before);
     expect(b.emu.orderLedger().length).toBe(orders);
+    // Nor on the WebSocket: the server holds the same registrations and conditions.
+    expect(JSON.stringify(b.emu.wsHeld())).toBe(held);
   }
 
   const order = (over: Partial<{ screen: string; accno: string; type: number; code: string; qty: number; price: number; hoga: string; org: string }>) => () =>
@@ -106,12 +111,12 @@ describe.each(BACKENDS)('bad input on %s', (name) => {
     await refused(() => b.api.SendCondition('3000', 'x', 0, 0).then((r) => (r === 0 ? -11 : r)), -11, /GetConditionLoad first/);
     expect(await b.api.GetConditionLoad()).toBe(1);
     const [idx, name] = (b.api.GetConditionNameList().split(';')[0] ?? '').split('^') as [string, string];
-    expect(await b.api.SendCondition('3000', name, 99, 0)).toBe(0);
-    expect(b.api.GetLastError()?.message).toMatch(/no condition with index 99/);
-    expect(await b.api.SendCondition('3000', `${name}x`, Number(idx), 0)).toBe(0);
-    expect(b.api.GetLastError()?.message).toMatch(/not "/);
-    expect(await b.api.SendCondition('3000', name, Number(idx), 3)).toBe(0);
-    expect(b.api.GetLastError()?.message).toMatch(/search must be 0/);
+    // SendCondition returns 0 when refused, as the OCX: the OCX code is in GetLastError.
+    const send = (n: string, i: number, search: number) => () => b.api.SendCondition('3000', n, i, search).then((r) => (r === 0 ? (b.api.GetLastError()?.code ?? 0) : r));
+    await refused(send(name, 99, 1), -11, /no condition with index 99/);
+    await refused(send(`${name}x`, Number(idx), 1), -12, /not "/);
+    await refused(send(name, Number(idx), 3), -105, /search must be 0/);
+    await refused(() => b.api.SendConditionStop('3000', name, 99), -11, /no condition with index 99/);
   });
 
   test('master', async () => {
