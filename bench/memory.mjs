@@ -9,7 +9,9 @@
  * the latest price per item, as a trading program would.
  *
  * Figures: RSS at start (after subscribing and 5 s of stream), peak and end; heap used after a
- * forced GC at start and end; frames received and the session's drop/coalesce counters.
+ * forced GC at start and end; frames received and the session's drop/coalesce counters; and
+ * the trend: median RSS of the last third of the run against the first third (RSS wanders by a
+ * few MB as V8 and malloc size their spaces; a leak shows as a trend, not as one sample).
  * Goals: RSS growth start -> end under 10%, peak RSS under 150 MB.
  *
  * Usage: npm run build && node --expose-gc bench/memory.mjs [--seconds 60 | --long] [--rate 20000]
@@ -65,14 +67,19 @@ const heapAfterGc = () => {
   return process.memoryUsage().heapUsed;
 };
 let peakRss = 0;
+let measuring = false;
+const rssSeries = [];
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  if (measuring) rssSeries.push(rss);
 }, 100);
 
 await sleep(WARMUP_S * 1000);
 const start = { rss: process.memoryUsage().rss, heap: heapAfterGc(), frames };
 peakRss = Math.max(peakRss, start.rss);
 const samples = [];
+measuring = true;
 const t0 = Date.now();
 while (Date.now() - t0 < SECONDS * 1000) {
   await sleep(Math.min(10_000, SECONDS * 1000 - (Date.now() - t0)));
@@ -88,6 +95,10 @@ await rest.close();
 await emu.close();
 
 const measuredFrames = endFrames - start.frames;
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+const third = Math.max(1, Math.floor(rssSeries.length / 3));
+const trend = { firstThirdMb: mb(median(rssSeries.slice(0, third))), lastThirdMb: mb(median(rssSeries.slice(-third))) };
+trend.pct = Math.round(((trend.lastThirdMb - trend.firstThirdMb) / trend.firstThirdMb) * 1000) / 10;
 const growthPct = ((end.rss - start.rss) / start.rss) * 100;
 const heapGrowthPct = ((end.heap - start.heap) / start.heap) * 100;
 console.log(
@@ -109,6 +120,7 @@ console.log(
   `frames received: ${measuredFrames.toLocaleString('en-US')} in ${SECONDS} s (${Math.round(measuredFrames / SECONDS).toLocaleString('en-US')}/s); ` +
     `dropped ${stats.dropped}, coalesced ${stats.coalesced}, bad frames ${Object.values(stats.badFrames).reduce((a, b) => a + b, 0)}`,
 );
+console.log(`RSS trend: median of the first third ${trend.firstThirdMb} MB, of the last third ${trend.lastThirdMb} MB (${trend.pct}%)`);
 const goalMet = growthPct < GOALS.growthPct && mb(peakRss) < GOALS.peakMb;
 console.log(`goals: growth < ${GOALS.growthPct}% and peak < ${GOALS.peakMb} MB: ${goalMet ? 'met' : 'NOT met'}`);
 
@@ -123,6 +135,7 @@ writeResult('memory', {
   rssMb: { start: mb(start.rss), peak: mb(peakRss), end: mb(end.rss) },
   heapAfterGcMb: { start: mb(start.heap), end: mb(end.heap) },
   growthPct: Number(growthPct.toFixed(2)),
+  rssTrend: trend,
   heapGrowthPct: Number(heapGrowthPct.toFixed(2)),
   session: { dropped: stats.dropped, coalesced: stats.coalesced, badFrames: stats.badFrames, reconnects: stats.reconnects },
   samples,

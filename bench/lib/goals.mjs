@@ -56,7 +56,8 @@ export const GOALS = [
     label: 'memory: RSS growth start -> end',
     source: 'memory',
     target: '< 10%',
-    read: (r) => check(num(r.growthPct), (v) => v < 10, (v) => `${v.toFixed(1)}% (${r.seconds} s)`),
+    read: (r) =>
+      check(num(r.growthPct), (v) => v < 10, (v) => `${v.toFixed(1)}% (${r.seconds} s${r.rssTrend ? `; trend ${r.rssTrend.pct}%` : ''})`),
   },
   {
     label: 'memory: peak RSS',
