@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import { getChejan } from '../compat/chejan.js';
 import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
+import { num, text } from './args.js';
 import { ChejanBook } from './chejan.js';
 import { Conditions } from './conditions.js';
 import { openConnection, type ApiInitOptions, type Connection } from './connection.js';
@@ -118,6 +119,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   /** ACCOUNT_CNT, ACCNO / ACCLIST (`;`-joined with a trailing `;`), USER_ID, USER_NAME, GetServerGubun ("1" paper trading). */
   GetLoginInfo(tag: string): string {
+    tag = text(tag);
     const s = this.session;
     const accounts = s?.accounts ?? [];
     switch (tag) {
@@ -133,7 +135,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
         // Kiwoom REST has no user profile: the account stands in for the id.
         return accounts[0] ?? '';
       default:
-        return FACADE.loginInfo[tag] ?? '';
+        return Object.hasOwn(FACADE.loginInfo, tag) ? (FACADE.loginInfo[tag] ?? '') : '';
     }
   }
 
@@ -143,19 +145,20 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   async SendOrder(rqname: string, screen: string, accno: string, orderType: number, code: string, qty: number, price: number, hoga: string, orgOrderNo: string): Promise<number> {
     const s = this.ready('SendOrder');
     if (isRefusal(s)) return this.fail('SendOrder', s, screen, rqname);
-    return this.outcome('SendOrder', await s.orders.send({ rqname, screen, accno, orderType, code, qty, price, hoga, orgOrderNo }), screen, rqname);
+    return this.outcome('SendOrder', await s.orders.send({ rqname: text(rqname), screen: text(screen), accno: text(accno), orderType: num(orderType), code: text(code), qty: num(qty), price: num(price), hoga: text(hoga), orgOrderNo: text(orgOrderNo) }), screen, rqname);
   }
 
   /** SendOrderCredit(rqname, screen, accno, orderType, code, qty, price, hoga, creditGb, loanDate, orgOrderNo). */
   async SendOrderCredit(rqname: string, screen: string, accno: string, orderType: number, code: string, qty: number, price: number, hoga: string, creditGb: string, loanDate: string, orgOrderNo: string): Promise<number> {
     const s = this.ready('SendOrderCredit');
     if (isRefusal(s)) return this.fail('SendOrderCredit', s, screen, rqname);
-    return this.outcome('SendOrderCredit', await s.orders.send({ rqname, screen, accno, orderType, code, qty, price, hoga, orgOrderNo, credit: { creditGb, loanDate } }), screen, rqname);
+    return this.outcome('SendOrderCredit', await s.orders.send({ rqname: text(rqname), screen: text(screen), accno: text(accno), orderType: num(orderType), code: text(code), qty: num(qty), price: num(price), hoga: text(hoga), orgOrderNo: text(orgOrderNo), credit: { creditGb: text(creditGb), loanDate: text(loanDate) } }), screen, rqname);
   }
 
   /** GetChejanData(fid): the value in the OnReceiveChejanData event being handled ("" when none). */
   GetChejanData(fid: number | string): string {
-    return this.chejanValues[String(fid)] ?? '';
+    const key = text(fid);
+    return Object.hasOwn(this.chejanValues, key) ? (this.chejanValues[key] ?? '') : '';
   }
 
   // ------------------------------------------------------------------ real data
@@ -164,26 +167,26 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   async SetRealReg(screen: string, codeList: string, fidList: string, optType: string): Promise<number> {
     const s = this.ready('SetRealReg');
     if (isRefusal(s)) return this.fail('SetRealReg', s, screen);
-    return this.guarded('SetRealReg', 'realtime', () => s.real.setRealReg(screen, codeList, fidList, optType), screen);
+    return this.guarded('SetRealReg', 'realtime', () => s.real.setRealReg(text(screen), text(codeList), text(fidList), text(optType)), screen);
   }
 
   /** SetRealRemove(screen | "ALL", code | "ALL"). */
   async SetRealRemove(screen: string, code: string): Promise<number> {
     const s = this.ready('SetRealRemove');
     if (isRefusal(s)) return this.fail('SetRealRemove', s);
-    return this.guarded('SetRealRemove', 'realtime', () => s.real.setRealRemove(screen, code));
+    return this.guarded('SetRealRemove', 'realtime', () => s.real.setRealRemove(text(screen), text(code)));
   }
 
   /** DisconnectRealData(screen): every registration of that screen. */
   async DisconnectRealData(screen: string): Promise<number> {
     const s = this.ready('DisconnectRealData');
     if (isRefusal(s)) return this.fail('DisconnectRealData', s);
-    return this.guarded('DisconnectRealData', 'realtime', () => s.real.disconnect(screen));
+    return this.guarded('DisconnectRealData', 'realtime', () => s.real.disconnect(text(screen)));
   }
 
   /** GetCommRealData(code, fid): the latest value of that FID for the code. */
   GetCommRealData(code: string, fid: number | string): string {
-    return this.session?.real.value(code, fid) ?? '';
+    return this.session?.real.value(text(code), text(fid)) ?? '';
   }
 
   // ------------------------------------------------------------------ conditions
@@ -210,7 +213,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       this.fail('SendCondition', s, screen);
       return 0;
     }
-    const r = await this.guarded('SendCondition', 'condition', () => s.conditions.send(screen, name, index, search), screen);
+    const r = await this.guarded('SendCondition', 'condition', () => s.conditions.send(text(screen), text(name), num(index), num(search)), screen);
     return r === 0 ? 1 : 0;
   }
 
@@ -218,31 +221,31 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   async SendConditionStop(screen: string, name: string, index: number): Promise<number> {
     const s = this.ready('SendConditionStop');
     if (isRefusal(s)) return this.fail('SendConditionStop', s, screen);
-    return this.guarded('SendConditionStop', 'condition', () => s.conditions.stop(screen, name, index), screen);
+    return this.guarded('SendConditionStop', 'condition', () => s.conditions.stop(text(screen), text(name), num(index)), screen);
   }
 
   // ------------------------------------------------------------------ TR queries
 
   /** SetInputValue(name, value) for the next CommRqData. */
   SetInputValue(name: string, value: string): void {
-    this.session?.trq.setInput(name, value);
+    this.session?.trq.setInput(text(name), text(value));
   }
 
   /** CommRqData(rqname, trcode, prevNext 0 | 2, screen): 0 after OnReceiveTrData, or an OP_ERR code. */
   async CommRqData(rqname: string, trcode: string, prevNext: number, screen: string): Promise<number> {
     const s = this.ready('CommRqData');
     if (isRefusal(s)) return this.fail('CommRqData', s, screen, rqname, trcode);
-    return this.outcome('CommRqData', await s.trq.request(rqname, trcode, prevNext, screen), screen, rqname, trcode);
+    return this.outcome('CommRqData', await s.trq.request(text(rqname), text(trcode), num(prevNext), text(screen)), screen, rqname, trcode);
   }
 
   /** GetCommData(trcode, rqname, index, item) by Korean output name. */
   GetCommData(trcode: string, rqname: string, index: number, item: string): string {
-    return this.session?.trq.data(trcode, rqname, index, item) ?? '';
+    return this.session?.trq.data(text(trcode), text(rqname), num(index), text(item)) ?? '';
   }
 
   /** GetRepeatCnt(trcode, rqname): rows of the repeated record (0 for single-only TRs). */
   GetRepeatCnt(trcode: string, rqname: string): number {
-    return this.session?.trq.repeatCount(trcode, rqname) ?? 0;
+    return this.session?.trq.repeatCount(text(trcode), text(rqname)) ?? 0;
   }
 
   // ------------------------------------------------------------------ master
@@ -252,7 +255,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const s = this.ready('GetMasterCodeName');
     if (isRefusal(s)) return '';
     try {
-      return await s.master.name(code);
+      return await s.master.name(text(code));
     } catch (err) {
       this.fail('GetMasterCodeName', failed(err, 'query'));
       return '';
@@ -264,7 +267,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const s = this.ready('GetCodeListByMarket');
     if (isRefusal(s)) return '';
     try {
-      const r = await s.master.codeList(market);
+      const r = await s.master.codeList(text(market, String(market)));
       if (isRefusal(r)) {
         this.fail('GetCodeListByMarket', r);
         return '';

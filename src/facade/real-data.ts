@@ -158,9 +158,9 @@ export class RealData {
   value(code: string, fid: number | string): string {
     const key = String(fid);
     const recent = this.last.get(code);
-    if (recent !== undefined && key in recent) return recent[key] ?? '';
+    if (recent !== undefined && Object.hasOwn(recent, key)) return recent[key] ?? '';
     for (const values of this.latest.get(code)?.values() ?? []) {
-      if (key in values) return values[key] ?? '';
+      if (Object.hasOwn(values, key)) return values[key] ?? '';
     }
     return '';
   }

@@ -127,10 +127,10 @@ export class TrQueries {
   private buildBody(trcode: string, mapping: TrMapping, inputs: Map<string, string>): Record<string, string> | Refusal {
     const body: Record<string, string> = {};
     for (const [name, key] of Object.entries(mapping.inputs)) body[key] = (inputs.get(name) ?? '').trim();
-    for (const key of Object.keys(mapping.restOnlyInputs ?? {})) body[key] = FACADE.requestDefaults[key] ?? '';
+    for (const key of Object.keys(mapping.restOnlyInputs ?? {})) body[key] = Object.hasOwn(FACADE.requestDefaults, key) ? (FACADE.requestDefaults[key] ?? '') : '';
     const implicit = new Set(mapping.implicitInputs ?? []);
     for (const name of inputs.keys()) {
-      if (!(name in mapping.inputs) && !implicit.has(name)) {
+      if (!Object.hasOwn(mapping.inputs, name) && !implicit.has(name)) {
         this.warnOnce(`${trcode}|in|${name}`, `SetInputValue: "${name}" is not an input of ${trcode} that Kiwoom REST takes; ignored`);
       }
     }

@@ -35,15 +35,16 @@ export class TrResult {
    * this TR or the row does not exist (the OCX returns blanks too). `known` says which.
    */
   value(index: number, name: string): { value: string; known: boolean } {
+    if (!Number.isInteger(index) || index < 0) return { value: '', known: true };
     const item = name.trim();
     const { multi, single, rowCountField } = this.mapping;
-    const multiKey = multi?.fields[item];
-    if (multiKey !== undefined) return { value: text(this.rows[index]?.[multiKey]), known: true };
-    const sharedKey = multi?.shared?.[item];
-    if (sharedKey !== undefined) return { value: text(this.body[sharedKey]), known: true };
+    const multiKey = own(multi?.fields, item);
+    if (multiKey !== undefined) return { value: text(own(this.rows[index], multiKey)), known: true };
+    const sharedKey = own(multi?.shared, item);
+    if (sharedKey !== undefined) return { value: text(own(this.body, sharedKey)), known: true };
     if (rowCountField !== undefined && item === rowCountField) return { value: String(this.rows.length), known: true };
-    const singleKey = single?.fields[item];
-    if (singleKey !== undefined) return { value: text(this.singleRow[singleKey]), known: true };
+    const singleKey = own(single?.fields, item);
+    if (singleKey !== undefined) return { value: text(own(this.singleRow, singleKey)), known: true };
     return { value: '', known: false };
   }
 }
@@ -54,7 +55,12 @@ function listOf(body: Record<string, unknown>, record: TrRecordMap | undefined):
   return Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
 }
 
+/** Own-property lookup: a name such as `constructor` never reaches the prototype. */
+function own<T>(table: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function text(v: unknown): string {
   if (v === undefined || v === null) return '';
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? '');
 }

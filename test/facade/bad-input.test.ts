@@ -59,7 +59,7 @@ describe.each(BACKENDS)('bad input on %s', (name) => {
   }
 
   const order = (over: Partial<{ screen: string; accno: string; type: number; code: string; qty: number; price: number; hoga: string; org: string }>) => () =>
-    b.api.SendOrder('bad', over.screen ?? '2000', over.accno ?? accno, over.type ?? 1, over.code ?? '005930', over.qty ?? 1, over.price ?? 0, over.hoga ?? '03', over.org ?? '');
+    b.api.SendOrder('bad', over.screen ?? '2000', over.accno ?? accno, over.type ?? 1, 'code' in over ? (over.code as string) : '005930', over.qty ?? 1, over.price ?? 0, over.hoga ?? '03', over.org ?? '');
 
   test('SendOrder', async () => {
     await refused(order({ accno: '9999999999' }), -340, /accno "9999999999"/);
@@ -75,6 +75,19 @@ describe.each(BACKENDS)('bad input on %s', (name) => {
     await refused(order({ hoga: '62', price: 70_000 }), -300, /paper trading/);
     await refused(order({ type: 3, qty: 0, org: '' }), -300, /orgOrderNo/);
     await refused(order({ screen: '0000' }), -105, /screen/);
+  });
+
+  test('arguments of the wrong type are refused by name, and names never reach prototype members', async () => {
+    await refused(order({ code: null as never }), -500, /code must be/);
+    await refused(order({ qty: '2x' as never }), -300, /qty/);
+    await refused(() => b.api.SetRealReg('1000', null as never, '10', '0'), -105, /no real type|codeList/);
+    expect(b.api.GetLoginInfo('toString')).toBe('');
+    expect(b.api.GetChejanData('constructor')).toBe('');
+    expect(b.api.GetCommRealData('005930', 'constructor')).toBe('');
+    b.api.SetInputValue('종목코드', '005930');
+    expect(await b.api.CommRqData('q', 'opt10001', 0, '0101')).toBe(0);
+    expect(b.api.GetCommData('opt10001', 'q', 0, 'constructor')).toBe('');
+    expect(b.api.GetCommData('opt10001', 'q', -1, '종목명')).toBe('');
   });
 
   test('SendOrderCredit', async () => {
