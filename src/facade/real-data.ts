@@ -90,7 +90,21 @@ export class RealData {
       byKind.set(k, [...(byKind.get(k) ?? []), code]);
     }
     const regs = this.screenRegs(screen);
-    let refresh = optType === '1';
+    const before = new Map([...regs.codes].map(([code, types]) => [code, new Set(types)]));
+    try {
+      await this.register(regs, byKind, fids, optType === '1');
+    } catch (err) {
+      // The server refused (an unknown code, too many items): the screen keeps what it had.
+      regs.codes.clear();
+      for (const [code, types] of before) regs.codes.set(code, types);
+      if (regs.codes.size === 0) this.release(screen, regs);
+      throw err;
+    }
+    return undefined;
+  }
+
+  private async register(regs: ScreenRegs, byKind: Map<RealItemKind, string[]>, fids: number[], add: boolean): Promise<void> {
+    let refresh = add;
     if (!refresh) regs.codes.clear();
     for (const [kind, items] of byKind) {
       const types = typesFor(fids, kind).map((t) => t.code);
@@ -104,7 +118,6 @@ export class RealData {
       // A second item kind in the same call adds to what the first one just replaced.
       refresh = true;
     }
-    return undefined;
   }
 
   /** SetRealRemove(screen | "ALL", code | "ALL"). */
@@ -204,6 +217,12 @@ export class RealData {
     return regs;
   }
 
+  /** Forgets an empty screen; its group number is reused. */
+  private release(screen: string, regs: ScreenRegs): void {
+    this.screens.delete(screen);
+    this.freeGroups.push(regs.grp);
+  }
+
   private async removeFromScreen(screen: string, code: string | undefined): Promise<void> {
     const regs = this.screens.get(screen);
     if (regs === undefined) return;
@@ -215,10 +234,7 @@ export class RealData {
       byTypes.set(key, [...(byTypes.get(key) ?? []), c]);
       regs.codes.delete(c);
     }
-    if (regs.codes.size === 0) {
-      this.screens.delete(screen);
-      this.freeGroups.push(regs.grp);
-    }
+    if (regs.codes.size === 0) this.release(screen, regs);
     for (const [types, items] of byTypes) {
       if (types !== '') await this.rt.remove(regs.grp, items, types.split(','));
     }

@@ -183,6 +183,17 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     expect(codes.has('005380') || codes.has('035420')).toBe(false);
   });
 
+  test('a registration the server refuses returns an OCX code with its reason; the screen keeps what it had', async () => {
+    const { api } = b;
+    expect(await api.SetRealReg('3004', '005930', '10', '0')).toBe(0);
+    const ret = await api.SetRealReg('3004', '999999', '10', '1');
+    expect(ret).toBeLessThan(0);
+    expect(api.GetLastError()?.message).toMatch(/999999|종목/);
+    const got = nextEvent<[string]>(api, 'OnReceiveRealData', (code) => code === '005930');
+    await got;
+    expect(await api.DisconnectRealData('3004')).toBe(0);
+  });
+
   test('market-wide registration ("", "215;20;214") delivers 장시작시간 and nothing else', async () => {
     const { api } = b;
     const types = new Set<string>();
