@@ -1,0 +1,72 @@
+/** Screen → REG group bookkeeping and type selection, on a fake session that records the wire. */
+import { expect, test } from 'vitest';
+import { RealData } from '../../src/facade/real-data.js';
+import type { RealtimePort } from '../../src/facade/ports.js';
+
+function fakeSession(): RealtimePort & { sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    register: (grp, items, types, refresh) => {
+      sent.push(`REG ${grp} ${refresh === false ? '0' : '1'} ${items.join(',')} ${types.join(',')}`);
+      return Promise.resolve();
+    },
+    remove: (grp, items, types) => {
+      sent.push(`REMOVE ${grp} ${items.join(',')} ${types.join(',')}`);
+      return Promise.resolve();
+    },
+    conditions: () => Promise.resolve([]),
+    search: () => Promise.resolve([]),
+    stopSearch: () => Promise.resolve(),
+  };
+}
+
+test('the FID list selects real types by item kind: stocks, 업종 codes, market-wide', async () => {
+  const rt = fakeSession();
+  const real = new RealData(rt, () => undefined);
+  await real.setRealReg('1000', '005930', '10;15;20', '0');
+  await real.setRealReg('1001', '', '215;20;214', '0');
+  await real.setRealReg('1002', '001', '10', '0');
+  const [stock, market, sector] = rt.sent;
+  expect(stock).toMatch(/^REG 1 0 005930 .*\b0B\b/);
+  expect(stock).not.toMatch(/\b0J\b|\b0s\b|\b00\b|\b04\b/);
+  expect(market).toBe('REG 2 0  0s');
+  expect(sector).toMatch(/^REG 3 0 001 .*0J/);
+  expect(sector).not.toMatch(/0B/);
+});
+
+test('optType "0" replaces (refresh 0), "1" adds (refresh 1); removal sends the types each code had; groups are reused', async () => {
+  const rt = fakeSession();
+  const real = new RealData(rt, () => undefined);
+  await real.setRealReg('2000', '005930', '10', '0');
+  await real.setRealReg('2000', '000660', '10', '1');
+  expect(rt.sent.map((l) => l.split(' ').slice(0, 4).join(' '))).toEqual(['REG 1 0 005930', 'REG 1 1 000660']);
+  await real.setRealRemove('2000', '005930');
+  expect(rt.sent.at(-1)).toMatch(/^REMOVE 1 005930 /);
+  await real.disconnect('2000');
+  expect(rt.sent.at(-1)).toMatch(/^REMOVE 1 000660 /);
+  expect(real.screenCount()).toBe(0);
+  await real.setRealReg('2001', '035720', '10', '0');
+  expect(rt.sent.at(-1)).toMatch(/^REG 1 0 035720 /);
+});
+
+test('SetRealRemove("ALL", "ALL") clears every screen', async () => {
+  const rt = fakeSession();
+  const real = new RealData(rt, () => undefined);
+  await real.setRealReg('3000', '005930', '10', '0');
+  await real.setRealReg('3001', '000660', '41', '0');
+  await real.setRealRemove('ALL', 'ALL');
+  expect(rt.sent.filter((l) => l.startsWith('REMOVE'))).toHaveLength(2);
+  expect(real.screenCount()).toBe(0);
+});
+
+test('GetCommRealData reads the latest value of any type for the code, "" when none', () => {
+  const real = new RealData(fakeSession(), () => undefined);
+  expect(real.accept('0B', '005930', { '10': '+70000', '15': '+3' })).toBe('주식체결');
+  expect(real.accept('0D', '005930', { '41': '70100' })).toBe('주식호가잔량');
+  expect(real.accept('XX', '005930', { '10': '1' })).toBeUndefined();
+  expect(real.value('005930', 10)).toBe('+70000');
+  expect(real.value('005930', '41')).toBe('70100');
+  expect(real.value('005930', 9999)).toBe('');
+  expect(real.value('000660', 10)).toBe('');
+});
