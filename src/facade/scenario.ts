@@ -112,9 +112,10 @@ export async function runLegacyConsumer(api: APIServer, options: ScenarioOptions
 
     // ---- buy at market, read chejan inside the handler
     const statuses: string[] = [];
-    api.on('OnReceiveChejanData', (gubun) => {
+    const onChejan = (gubun: string): void => {
       if (gubun === '0') statuses.push(api.GetChejanData(913));
-    });
+    };
+    api.on('OnReceiveChejanData', onChejan);
     const orderAnswer = waitFor(api, 'OnReceiveTrData', (_s, rq) => rq === 'buy', timeoutMs);
     const filled = waitFor(api, 'OnReceiveChejanData', (g) => g === '1', timeoutMs);
     const ret = await api.SendOrder('buy', '2000', accno, 1, code, 1, 0, '03', '');
@@ -122,6 +123,7 @@ export async function runLegacyConsumer(api: APIServer, options: ScenarioOptions
     const [, , trcode] = await orderAnswer;
     facts.orderNo = api.GetCommData(trcode, 'buy', 0, '주문번호');
     await filled;
+    api.off('OnReceiveChejanData', onChejan);
     facts.chejanStatuses = statuses;
 
     // ---- condition search
