@@ -51,7 +51,9 @@ beforeAll(async () => {
     use_rest: false,
     logger: logs.logger,
     realtime: { reconnect: { initialDelayMs: 10, maxDelayMs: 80 }, requestTimeoutMs: 3_000 },
-    emulator: { seed: 21, realRate: 300, marketTicksPerSecond: 10 },
+    // Budgets above Kiwoom's 5/s so that the short form places enough orders to check.
+    rest: { limits: { order: 25, perApiId: 25, global: 50 } },
+    emulator: { seed: 21, realRate: 300, marketTicksPerSecond: 10, rateLimits: { perApiId: 100, global: 200 } },
   });
   emu = api.emulator!;
   api.on('OnReceiveChejanData', (gubun, fids) => {
