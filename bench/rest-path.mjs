@@ -5,9 +5,9 @@
  * The same query (ka10001 for one stock, same body, same headers including a bearer token)
  * sent to the same emulator endpoint
  *   (a) as a bare undici `request` on a keep-alive Pool (the floor: a token issued by hand), and
- *   (b) through `KiwoomRest.call` (validation, rate limiter, token manager, fetch, envelope check).
- * A third row, (c) a bare `fetch` with the same undici Agent, separates the cost of fetch itself
- * (which KiwoomRest uses so that msw can intercept it) from the library's own work.
+ *   (b) through `KiwoomRest.call` (validation, rate limiter, token manager, undici request, envelope check).
+ * A third row, (c) a bare `fetch` with the same undici Agent, shows what `fetch` alone would cost
+ * (KiwoomRest uses it only when a `fetch` is injected, as msw unit tests do).
  * The emulator runs in a child process, so process.cpuUsage() here is the client's CPU only.
  * Both sides' rate limits are raised far above the load so that CPU is measured, not pacing.
  * Rounds alternate (a) and (b); the best round of each is kept, so the machine's noise cancels.

@@ -131,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     stats: () => ({ ...stats, byApiId: { ...stats.byApiId } }),
     requestLog: () => [...log],
+    issuedTokens: () => tokens.issued(),
     orderLedger: () => state.orders.ledger.map((o) => ({ ...o })),
     fillLedger: () => state.orders.fills.map((f) => ({ ...f })),
     setRate: (fps) => ws.setRate(fps),

@@ -114,6 +114,8 @@ export interface Emulator {
   stats(): EmulatorStats;
   /** Every REST request served, oldest first. */
   requestLog(): readonly RequestLogEntry[];
+  /** Every token this emulator issued: its own demo tokens, for tests that prove no token leaks into logs. */
+  issuedTokens(): readonly string[];
   /** Every order request accepted by the server, oldest first: the ledger for "sent once" checks. */
   orderLedger(): readonly OrderRecord[];
   /** Every fill executed, oldest first. */

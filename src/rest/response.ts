@@ -11,7 +11,9 @@ import { classifyFailure, failureToError } from './kiwoom-errors.js';
 /** A JSON object body. */
 export type JsonBody = Record<string, unknown>;
 
-const Envelope = z.looseObject({ return_code: z.number().int(), return_msg: z.string() });
+// Only the envelope is parsed strictly; the payload is passed through as sent (copying every
+// field through a loose schema cost more CPU than the rest of the client per call).
+const Envelope = z.object({ return_code: z.number().int(), return_msg: z.string() });
 
 /** What one answer means. */
 export type ResponseOutcome =
@@ -22,7 +24,8 @@ export type ResponseOutcome =
 export function readResponse(apiId: string, response: HttpResponse, scrub: (text: string) => string): ResponseOutcome {
   const { status } = response;
   const json = parseJson(response.text);
-  const envelope = Envelope.safeParse(json === undefined ? undefined : withEnvelopeAlias(json));
+  const body = json === undefined ? undefined : withEnvelopeAlias(json);
+  const envelope = Envelope.safeParse(body === undefined ? undefined : { return_code: body['return_code'], return_msg: body['return_msg'] });
 
   if (status === 429 || (envelope.success && envelope.data.return_code !== 0)) {
     const returnCode = envelope.success ? envelope.data.return_code : 5;
@@ -34,7 +37,7 @@ export function readResponse(apiId: string, response: HttpResponse, scrub: (text
       reissueToken: failure.reissueToken,
     };
   }
-  if (status >= 500 || status < 200 || status >= 300 || !envelope.success) {
+  if (status >= 500 || status < 200 || status >= 300 || !envelope.success || body === undefined) {
     const what = !envelope.success && status >= 200 && status < 300 ? describeBadBody(response.text, json) : describeBody(response.text);
     return {
       ok: false,
@@ -45,7 +48,7 @@ export function readResponse(apiId: string, response: HttpResponse, scrub: (text
   }
   return {
     ok: true,
-    body: envelope.data,
+    body,
     contYn: response.headers.get('cont-yn')?.trim().toUpperCase() === 'Y' ? 'Y' : 'N',
     nextKey: response.headers.get('next-key')?.trim() ?? '',
   };

@@ -39,6 +39,7 @@ beforeAll(async () => {
   api = new APIServer();
   await api.api_init({ sim_no: 1, use_rest: false, logger: logs.logger, emulator: { seed: 5, realRate: 0 } });
   emu = api.emulator!;
+  tokens.track(emu);
   expect(await api.CommConnect()).toBe(0);
   // Valid calls that read the stock master would fetch it once; fetch it now, not in the sweep.
   await api.GetMasterCodeName('005930');

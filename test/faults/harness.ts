@@ -3,6 +3,7 @@
  * in this process (for the secret scan), the soak switch, polling, and the summary file that
  * the issue note quotes (bench/results/faults.json, summed over every test file).
  */
+import type { Emulator } from '../../src/emulator/index.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -28,31 +29,25 @@ export function captureLogs(): LogCapture {
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
-const issuedTokens = new Set<string>();
-let fetchWrapped = false;
 
-/**
- * From now on, remember every access token an `/oauth2/token` answer in this process carries.
- * KiwoomRest looks `fetch` up at call time, so wrapping the global sees each issue.
- */
-export function recordIssuedTokens(): ReadonlySet<string> {
-  if (fetchWrapped) return issuedTokens;
-  fetchWrapped = true;
-  const original = globalThis.fetch;
-  globalThis.fetch = async (input, init) => {
-    const response = await original(input, init);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.includes('/oauth2/token')) {
-      try {
-        const body = (await response.clone().json()) as { token?: unknown };
-        if (typeof body.token === 'string' && body.token !== '') issuedTokens.add(body.token);
-      } catch {
-        // Not JSON: no token to remember.
-      }
-    }
-    return response;
+/** Tokens issued by the emulators a test tracks, read when the log scan runs. */
+export interface IssuedTokens extends Iterable<string> {
+  /** Adds an emulator whose tokens count as secrets. */
+  track(emu: Pick<Emulator, 'issuedTokens'>): void;
+  readonly size: number;
+}
+
+/** Every token the tracked emulators issued (the library sends through undici, so no fetch wrapper can see them). */
+export function recordIssuedTokens(): IssuedTokens {
+  const emulators = new Set<Pick<Emulator, 'issuedTokens'>>();
+  const all = (): Set<string> => new Set([...emulators].flatMap((e) => e.issuedTokens()));
+  return {
+    track: (emu) => void emulators.add(emu),
+    get size() {
+      return all().size;
+    },
+    [Symbol.iterator]: () => all()[Symbol.iterator](),
   };
-  return issuedTokens;
 }
 
 /** How many times any of `secrets` appears in `lines` (secrets shorter than 6 characters are ignored). */

@@ -32,6 +32,7 @@ beforeAll(async () => {
     emulator: { seed: 8, realRate: 50, rateLimits: { perApiId: 100, global: 400 } },
   });
   emu = api.emulator!;
+  tokens.track(emu);
   secrets.push(emu.appkey, emu.secretkey);
   expect(await api.CommConnect()).toBe(0);
 });
@@ -105,6 +106,7 @@ describe('429 storms on queries and orders through APIServer', () => {
 describe('429 on an order through KiwoomRest', () => {
   test('the order rejects with RateLimitError, is not resent and is not in the ledger; the next one goes', async () => {
     const wire = await startEmulator({ seed: 2, realRate: 0 });
+    tokens.track(wire);
     secrets.push(wire.appkey, wire.secretkey);
     const rest = new KiwoomRest({ appkey: wire.appkey, secretkey: wire.secretkey, baseUrl: wire.restUrl, logger: logs.logger, limits: { backoffMs: 10, maxBackoffMs: 20 } });
     try {

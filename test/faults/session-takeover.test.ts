@@ -49,6 +49,7 @@ let ws: Awaited<ReturnType<typeof relay>>;
 
 beforeAll(async () => {
   emu = await startEmulator({ mode: 'mock', seed: 12, realRate: 100 });
+  tokens.track(emu);
   ws = await relay(Number(new URL(emu.wsUrl).port));
   api = new APIServer();
   await api.api_init({

@@ -56,6 +56,7 @@ beforeAll(async () => {
     emulator: { seed: 21, realRate: 300, marketTicksPerSecond: 10, rateLimits: { perApiId: 100, global: 200 } },
   });
   emu = api.emulator!;
+  tokens.track(emu);
   api.on('OnReceiveChejanData', (gubun, fids) => {
     if (gubun !== '0') return;
     chejan.push({

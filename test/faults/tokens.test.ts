@@ -28,6 +28,7 @@ beforeAll(async () => {
     emulator: { seed: 4, realRate: 200, rateLimits: { perApiId: 50, global: 200 } },
   });
   emu = api.emulator!;
+  tokens.track(emu);
   api.on('OnReceiveRealData', () => realData++);
   expect(await api.CommConnect()).toBe(0);
   expect(await api.SetRealReg('1000', '005930;000660', '10;15;20', '0')).toBe(0);

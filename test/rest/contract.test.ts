@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApi } from '../../src/registry/index.js';
 import { KiwoomRest } from '../../src/rest/index.js';
 import { unknownKeys } from '../../src/rest/unknown-fields.js';
-import { APPKEY, BASE, SECRETKEY, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
 interface Example {
   id: string;
@@ -55,7 +55,7 @@ let fake: FakeKiwoom;
 let rest: KiwoomRest;
 beforeAll(() => {
   fake = startFakeKiwoom();
-  rest = new KiwoomRest({
+  rest = new KiwoomRest({ ...viaMsw,
     appkey: APPKEY,
     secretkey: SECRETKEY,
     baseUrl: BASE,
@@ -102,7 +102,7 @@ describe('official REST examples', () => {
     const example = examples.find((e) => e.id === 'au10001')!;
     const { http, HttpResponse } = await import('msw');
     fake.server.use(http.post(`${BASE}/oauth2/token`, () => HttpResponse.json(example.response)));
-    const client = new KiwoomRest({ appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE });
+    const client = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE });
     expect(await client.token()).toBe(example.response.token);
     expect(await client.token()).toBe(example.response.token);
     await client.close();

@@ -137,3 +137,9 @@ export function startFakeKiwoom(): FakeKiwoom {
   fake.server.listen({ onUnhandledRequest: 'error' });
   return fake;
 }
+
+/**
+ * KiwoomRest sends through undici's `request`, which msw cannot see; tests that answer with msw
+ * inject a fetch that looks up the (msw-patched) global at call time.
+ */
+export const viaMsw = { fetch: (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init) };

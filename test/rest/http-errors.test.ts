@@ -12,14 +12,14 @@ import {
   TimeoutError,
 } from '../../src/errors.js';
 import { KiwoomRest } from '../../src/rest/index.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 const clients: KiwoomRest[] = [];
 const BUY = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
 
 function client(options: Partial<ConstructorParameters<typeof KiwoomRest>[0]> = {}): KiwoomRest {
-  const rest = new KiwoomRest({
+  const rest = new KiwoomRest({ ...viaMsw,
     appkey: APPKEY,
     secretkey: SECRETKEY,
     baseUrl: BASE,
@@ -63,11 +63,11 @@ describe('request shape', () => {
   });
 
   it('resolves the host from simNo: 0 production, 1..3 mock; baseUrl overrides', () => {
-    const prod = new KiwoomRest({ appkey: APPKEY, secretkey: SECRETKEY, simNo: 0 });
+    const prod = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, simNo: 0 });
     clients.push(prod);
     expect([prod.baseUrl, prod.isMock, prod.simNo]).toEqual(['https://api.kiwoom.com', false, 0]);
     for (const simNo of [1, 2, 3]) {
-      const mock = new KiwoomRest({ appkey: APPKEY, secretkey: SECRETKEY, simNo });
+      const mock = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, simNo });
       expect([mock.baseUrl, mock.isMock]).toEqual(['https://mockapi.kiwoom.com', true]);
       clients.push(mock);
     }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
 import { componentLogger, createLogger, REDACTED } from '../../src/log.js';
 import { KiwoomRest } from '../../src/rest/index.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 beforeEach(() => {
@@ -23,7 +23,7 @@ describe('logs never carry a secret', () => {
   it('a full debug-level session (issue, calls, failures, re-issue, rate limit, revoke) logs no key or token', async () => {
     const { lines, stream } = capture();
     const logger = createLogger({ level: 'debug', destination: stream });
-    const rest = new KiwoomRest({
+    const rest = new KiwoomRest({ ...viaMsw,
       appkey: APPKEY,
       secretkey: SECRETKEY,
       baseUrl: BASE,
@@ -61,7 +61,7 @@ describe('logs never carry a secret', () => {
 
   it('undocumented fields are logged once per api-id and key', async () => {
     const { lines, stream } = capture();
-    const rest = new KiwoomRest({ appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger: createLogger({ level: 'debug', destination: stream }) });
+    const rest = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger: createLogger({ level: 'debug', destination: stream }) });
     fake.on('ka10001', () => ok({ stk_cd: '005930', brand_new: '1' }));
     await rest.call('ka10001', { stk_cd: '005930' });
     await rest.call('ka10001', { stk_cd: '005930' });

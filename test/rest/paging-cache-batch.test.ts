@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, ValidationError } from '../../src/errors.js';
 import { KiwoomRest } from '../../src/rest/index.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, type SeenRequest } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, type SeenRequest, viaMsw } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 const clients: KiwoomRest[] = [];
 const CHART = { stk_cd: '005930', base_dt: '20250101', upd_stkpc_tp: '1' };
 
 function client(options: Partial<ConstructorParameters<typeof KiwoomRest>[0]> = {}): KiwoomRest {
-  const rest = new KiwoomRest({
+  const rest = new KiwoomRest({ ...viaMsw,
     appkey: APPKEY,
     secretkey: SECRETKEY,
     baseUrl: BASE,

@@ -3,7 +3,7 @@ import { ApiError, QueueFullError, RateLimitError, TimeoutError } from '../../sr
 import { KiwoomRest, type RateLimitedInfo, type ThrottleInfo } from '../../src/rest/index.js';
 import { REST_DEFAULTS, type ResolvedLimits } from '../../src/rest/options.js';
 import { RateLimiter, type LimitedCategory } from '../../src/rest/rate-limiter.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
 const BUY = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
 const RATE_LIMITED = { return_code: 5, return_msg: '허용된 요청 개수를 초과하였습니다[1700:허용된 API 요청 개수를 초과하였습니다. 유량=5, API ID=ka10001]' };
@@ -116,7 +116,7 @@ describe('KiwoomRest and server rate limits', () => {
   const clients: KiwoomRest[] = [];
 
   function client(limits: ConstructorParameters<typeof KiwoomRest>[0]['limits'] = {}): KiwoomRest {
-    const rest = new KiwoomRest({
+    const rest = new KiwoomRest({ ...viaMsw,
       appkey: APPKEY,
       secretkey: SECRETKEY,
       baseUrl: BASE,

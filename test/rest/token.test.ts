@@ -6,13 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/errors.js';
 import { KiwoomRest } from '../../src/rest/index.js';
 import { tokenCacheKey } from '../../src/rest/token-cache.js';
-import { APPKEY, BASE, SECRETKEY, ok, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, ok, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 const clients: KiwoomRest[] = [];
 
 function client(options: Partial<ConstructorParameters<typeof KiwoomRest>[0]> = {}): KiwoomRest {
-  const rest = new KiwoomRest({
+  const rest = new KiwoomRest({ ...viaMsw,
     appkey: APPKEY,
     secretkey: SECRETKEY,
     baseUrl: BASE,

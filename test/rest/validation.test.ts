@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { KiwoomRest } from '../../src/rest/index.js';
 import type { JsonBody } from '../../src/rest/index.js';
-import { APPKEY, BASE, SECRETKEY, startFakeKiwoom, type FakeKiwoom } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 let rest: KiwoomRest;
 
 beforeEach(() => {
   fake = startFakeKiwoom();
-  rest = new KiwoomRest({ appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE });
+  rest = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE });
 });
 afterEach(async () => {
   fake.server.close();

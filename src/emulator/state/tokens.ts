@@ -46,6 +46,11 @@ export class TokenStore implements TokenVerifier {
     return true;
   }
 
+  /** Every token issued so far, oldest first. */
+  issued(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Every token issued so far expires now (fault injection). */
   expireAll(): void {
     const now = this.nowMs();
