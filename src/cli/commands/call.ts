@@ -3,15 +3,12 @@ import { parseArgs } from 'node:util';
 import { KiwoomRest, type JsonBody } from '../../rest/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { getApi } from '../../registry/index.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, credentials, simNoOf } from '../backend-flags.js';
 import type { Command } from './command.js';
 
 const help = `usage: kiwoom-compat call <api-id> [json-body] [options]
 
-  --sim-no N        0 production, 1..3 mock domain (default 1)
-  --use-rest        talk to Kiwoom (default: the built-in emulator, which needs sim-no 1..3)
-  --endpoint URL    REST base URL override (a proxy, an emulator elsewhere)
-  --appkey K        or KIWOOM_APPKEY
-  --secretkey S     or KIWOOM_SECRETKEY
+${BACKEND_HELP}
   --all-pages       follow cont-yn/next-key and print every page
   --max-pages N     page cap with --all-pages (default 50)
   --allow-prod-orders  required to send an order api-id to production`;
@@ -21,11 +18,7 @@ async function run(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      'sim-no': { type: 'string', default: '1' },
-      'use-rest': { type: 'boolean', default: false },
-      endpoint: { type: 'string' },
-      appkey: { type: 'string' },
-      secretkey: { type: 'string' },
+      ...BACKEND_OPTIONS,
       'all-pages': { type: 'boolean', default: false },
       'max-pages': { type: 'string', default: '50' },
       'allow-prod-orders': { type: 'boolean', default: false },
@@ -42,7 +35,7 @@ async function run(args: string[]): Promise<number> {
   } catch {
     throw new Error(`json-body is not valid JSON: ${json}`);
   }
-  const simNo = Number(values['sim-no']);
+  const simNo = simNoOf(values);
   if (![0, 1, 2, 3].includes(simNo)) throw new Error(`--sim-no must be 0, 1, 2 or 3, got "${values['sim-no']}"`);
   const useRest = values['use-rest'];
   if (!useRest && simNo === 0) throw new Error('sim-no 0 without --use-rest asks for the OCX, which does not exist here: pass --use-rest for production, or sim-no 1..3 for the emulator');
@@ -51,8 +44,7 @@ async function run(args: string[]): Promise<number> {
   }
 
   const emu = useRest || values.endpoint !== undefined ? undefined : await startEmulator();
-  const appkey = values.appkey ?? process.env.KIWOOM_APPKEY ?? emu?.appkey;
-  const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY ?? emu?.secretkey;
+  const { appkey = emu?.appkey, secretkey = emu?.secretkey } = credentials(values);
   if (appkey === undefined || secretkey === undefined) throw new Error('credentials needed: --appkey/--secretkey or KIWOOM_APPKEY/KIWOOM_SECRETKEY');
   const baseUrl = values.endpoint ?? emu?.restUrl;
   const rest = new KiwoomRest({ appkey, secretkey, simNo, ...(baseUrl === undefined ? {} : { baseUrl }) });

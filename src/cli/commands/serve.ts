@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { APIServer } from '../../facade/index.js';
 import { startServe } from '../../serve/http.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
 import type { Command } from './command.js';
 
 const help = `usage: kiwoom-compat serve --http [options]
@@ -17,10 +18,7 @@ Tokens with Kiwoom are refreshed automatically before they expire; no daily rest
   --port N          default 8719 (0: any free port)
   --host H          default 127.0.0.1; anything but loopback needs --allow-remote
   --allow-remote    allow a non-loopback bind (orders can be placed by whoever holds the token)
-  --sim-no N        0 production, 1..3 paper trading (default 1)
-  --use-rest        talk to Kiwoom (default: the built-in emulator, sim-no 1..3)
-  --endpoint URL    REST base URL override; --ws-endpoint URL for the WebSocket
-  --appkey K / --secretkey S   or KIWOOM_APPKEY / KIWOOM_SECRETKEY
+${BACKEND_HELP}
   --allow-prod-orders          required with --use-rest --sim-no 0
   --token T         use this bearer token instead of a random one`;
 
@@ -32,26 +30,17 @@ async function run(args: string[]): Promise<number> {
       port: { type: 'string', default: '8719' },
       host: { type: 'string', default: '127.0.0.1' },
       'allow-remote': { type: 'boolean', default: false },
-      'sim-no': { type: 'string', default: '1' },
-      'use-rest': { type: 'boolean', default: false },
-      endpoint: { type: 'string' },
-      'ws-endpoint': { type: 'string' },
-      appkey: { type: 'string' },
-      secretkey: { type: 'string' },
+      ...BACKEND_OPTIONS,
       'allow-prod-orders': { type: 'boolean', default: false },
       token: { type: 'string' },
     },
   });
   if (!values.http) throw new Error('only the HTTP transport exists: run `kiwoom-compat serve --http`');
-  const simNo = Number(values['sim-no']);
-  if (values['use-rest'] && simNo === 0 && !values['allow-prod-orders']) {
+  if (values['use-rest'] && simNoOf(values) === 0 && !values['allow-prod-orders']) {
     throw new Error('--sim-no 0 is production and the control API places orders: pass --allow-prod-orders');
   }
   const api = new APIServer();
-  const appkey = values.appkey ?? process.env.KIWOOM_APPKEY;
-  const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY;
-  const endpoints = { ...(values.endpoint === undefined ? {} : { rest: values.endpoint }), ...(values['ws-endpoint'] === undefined ? {} : { ws: values['ws-endpoint'] }) };
-  await api.api_init({ sim_no: simNo, use_rest: values['use-rest'], ...(appkey === undefined ? {} : { appkey }), ...(secretkey === undefined ? {} : { secretkey }), endpoints });
+  await api.api_init(apiInitOptions(values));
   const ret = await api.CommConnect(true);
   if (ret !== 0) {
     await api.cleanup();

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { APIServer, type FidValues } from '../../facade/index.js';
 import { query } from '../../serve/ocx.js';
 import { unsigned, won } from '../format.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions } from '../backend-flags.js';
 import type { Command } from './command.js';
 
 const help = `usage: kiwoom-compat watch <code...> [options]
@@ -14,8 +15,7 @@ holdings and open orders under it.
   --interval MS     redraw interval (default 500)
   --seconds N       stop after N seconds (default: until Ctrl-C)
   --no-account      quotes only
-  --sim-no N, --use-rest, --endpoint URL, --ws-endpoint URL, --appkey K, --secretkey S
-                    backend as for \`serve\` (default: the built-in emulator)`;
+${BACKEND_HELP}`;
 
 /** FIDs the table shows: 현재가, 전일대비, 등락율, 누적거래량, 체결시간, 최우선 매도/매수호가. */
 const FIDS = '10;11;12;13;20;27;28';
@@ -53,12 +53,7 @@ async function run(args: string[]): Promise<number> {
       interval: { type: 'string', default: '500' },
       seconds: { type: 'string' },
       'no-account': { type: 'boolean', default: false },
-      'sim-no': { type: 'string', default: '1' },
-      'use-rest': { type: 'boolean', default: false },
-      endpoint: { type: 'string' },
-      'ws-endpoint': { type: 'string' },
-      appkey: { type: 'string' },
-      secretkey: { type: 'string' },
+      ...BACKEND_OPTIONS,
     },
   });
   const codes = positionals.map((c) => c.trim()).filter((c) => c !== '');
@@ -68,10 +63,7 @@ async function run(args: string[]): Promise<number> {
   if (codes.length > 100) throw new Error('at most 100 codes (one SetRealReg call)');
 
   const api = new APIServer();
-  const appkey = values.appkey ?? process.env.KIWOOM_APPKEY;
-  const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY;
-  const endpoints = { ...(values.endpoint === undefined ? {} : { rest: values.endpoint }), ...(values['ws-endpoint'] === undefined ? {} : { ws: values['ws-endpoint'] }) };
-  await api.api_init({ sim_no: Number(values['sim-no']), use_rest: values['use-rest'], ...(appkey === undefined ? {} : { appkey }), ...(secretkey === undefined ? {} : { secretkey }), endpoints });
+  await api.api_init(apiInitOptions(values));
   try {
     if ((await api.CommConnect(true)) !== 0) throw new Error(`login failed: ${api.GetLastError()?.message ?? ''}`);
     const rows = new Map<string, QuoteRow>();
