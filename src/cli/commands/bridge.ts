@@ -15,7 +15,33 @@ in compat/python uses it). Calls in:   {"id":1,"method":"SendOrder","args":[...]
 Replies out: {"id":1,"result":0} or {"id":1,"error":{"name","message","field"}}
 Events out:  {"event":"OnReceiveRealData","seq":1,"args":[code, realType, fids]}
 The first line out is {"ready":{...}}; the first call is usually api_init({sim_no, use_rest, ...}).
-Logs go to stderr. When stdin closes the bridge calls cleanup() and exits. See MIGRATION.md.`;
+Logs go to stderr. When stdin closes the bridge calls cleanup() and exits. See MIGRATION.md.
+
+  --allow-prod-orders   let SendOrder/SendOrderCredit reach production (use_rest with sim_no 0);
+                        KIWOOM_ALLOW_PROD_ORDERS=1 does the same (the Python drop-in passes its
+                        environment to the bridge). Without it such orders are refused, nothing sent.`;
+
+const ORDER_METHODS = new Set(['SendOrder', 'SendOrderCredit']);
+
+/**
+ * The facade as the bridge exposes it: orders to production are refused unless allowed, so
+ * that a legacy program switched to use_rest with sim_no 0 by mistake cannot trade real money.
+ */
+function guardProductionOrders(server: APIServer, allowed: boolean): APIServer {
+  if (allowed) return server;
+  return new Proxy(server, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof name !== 'string' || !ORDER_METHODS.has(name) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (target.domain === 'production') {
+          throw new Error(`${name}: orders to production need an explicit yes: start the bridge with --allow-prod-orders or set KIWOOM_ALLOW_PROD_ORDERS=1; nothing was sent`);
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
 
 /** The methods a bridge caller may invoke: every OCX method the facade provides, plus its life cycle. */
 export function bridgeMethods(server: object): string[] {
@@ -24,10 +50,11 @@ export function bridgeMethods(server: object): string[] {
 }
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { stdio: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args, options: { stdio: { type: 'boolean', default: false }, 'allow-prod-orders': { type: 'boolean', default: false } } });
   if (!values.stdio) throw new Error('only the stdio transport exists: run `kiwoom-compat bridge --stdio`');
   const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  const server = new APIServer();
+  const allowed = values['allow-prod-orders'] || process.env.KIWOOM_ALLOW_PROD_ORDERS === '1';
+  const server = guardProductionOrders(new APIServer(), allowed);
   await runStdioBridge({ target: server as unknown as BridgeTarget & { cleanup(): unknown }, methods: bridgeMethods(server), events: EVENT_NAMES, version });
   return 0;
 }
