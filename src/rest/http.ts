@@ -76,8 +76,16 @@ export class HttpTransport {
       // Nothing has left yet: a plain abort, even for an order.
       throw new TimeoutError(`${request.apiId}: request aborted`, { apiId: request.apiId, phase: 'abort' });
     }
-    // One controller and one plain timer per call: AbortSignal.timeout/any cost more CPU per
-    // request than the rest of the transport (bench/rest-path.mjs).
+    const headers = { 'user-agent': USER_AGENT, ...request.headers };
+    if (this.options.fetch === undefined) {
+      try {
+        return await this.viaRequest(request, headers);
+      } catch (error) {
+        throw this.toError(error, request, false);
+      }
+    }
+    // fetch has no per-request timeouts: one controller and one plain timer per call
+    // (AbortSignal.timeout/any cost more CPU per request than the rest of the transport).
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -86,11 +94,8 @@ export class HttpTransport {
     }, this.options.totalMs);
     const forward = (): void => controller.abort();
     request.signal?.addEventListener('abort', forward, { once: true });
-    const headers = { 'user-agent': USER_AGENT, ...request.headers };
     try {
-      return this.options.fetch === undefined
-        ? await this.viaRequest(request, headers, controller.signal)
-        : await this.viaFetch(this.options.fetch, request, headers, controller.signal);
+      return await this.viaFetch(this.options.fetch, request, headers, controller.signal);
     } catch (error) {
       throw this.toError(error, request, timedOut);
     } finally {
@@ -99,9 +104,24 @@ export class HttpTransport {
     }
   }
 
-  private async viaRequest(request: HttpRequest, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+  /**
+   * undici's own per-request timers bound the call, each capped by the total deadline, so no
+   * AbortSignal is made unless the caller passed one (a signal per request costs as much CPU as
+   * the rest of the client).
+   */
+  private async viaRequest(request: HttpRequest, headers: Record<string, string>): Promise<HttpResponse> {
     const { origin, path } = this.target(request.url);
-    const response = await this.agent.request({ origin, path, method: 'POST', headers, body: request.body, signal });
+    const { headersMs, bodyMs, totalMs } = this.options;
+    const response = await this.agent.request({
+      origin,
+      path,
+      method: 'POST',
+      headers,
+      body: request.body,
+      headersTimeout: Math.min(headersMs, totalMs),
+      bodyTimeout: Math.min(bodyMs, totalMs),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
     const text = await response.body.text();
     const raw = response.headers;
     return {

@@ -43,7 +43,12 @@ export interface TimeoutOptions {
   headersMs?: number;
   /** Between body chunks (default 10000). */
   bodyMs?: number;
-  /** The whole request, from send to parsed body (default 20000). */
+  /**
+   * Cap of the headers and body waits (default 20000). undici's own per-request timers enforce
+   * it, so no AbortSignal is made per call: the bound holds to about half a second (undici's
+   * timer resolution), and a request that waits the cap for headers and again for the body can
+   * take up to twice it. With an injected `fetch` it is one exact deadline for the whole request.
+   */
   totalMs?: number;
 }
 

@@ -93,15 +93,16 @@ describe('KiwoomRest against the emulator', () => {
   });
 
   it('an order whose answer is late is an OrderUnknownError and reaches the ledger exactly once', async () => {
+    // undici's timers resolve to about half a second: the answer comes well after the cap.
     const rest = client({ timeouts: { totalMs: 150 } });
     await rest.token();
     const ordersBefore = emu.orderLedger().length;
-    emu.faults.delay(400);
+    emu.faults.delay(1_500);
     const error = await rest
       .call('kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', ord_uv: '', trde_tp: '3' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OrderUnknownError);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
     expect(emu.orderLedger().length - ordersBefore).toBe(1);
   });
 
