@@ -14,6 +14,11 @@
  * few MB as V8 and malloc size their spaces; a leak shows as a trend, not as one sample).
  * Goals: RSS growth start -> end under 10%, peak RSS under 150 MB.
  *
+ * Baseline: the same stream and subscriptions, first taken by a bare `ws` client (LOGIN, REG,
+ * PING echo, JSON.parse, keep the latest price) in a child process of its own, so the growth
+ * that Node and ws show by themselves is measured in the same run beside the library's.
+ * `--client bare|library` runs one side only (what the children run).
+ *
  * Usage: npm run build && node --expose-gc bench/memory.mjs [--seconds 60 | --long] [--rate 20000]
  * Writes bench/results/memory.json.
  */
@@ -33,35 +38,30 @@ const GROUPS = 20;
 const PER_GROUP = 100;
 const GOALS = { growthPct: 10, peakMb: 150 };
 
-const { KiwoomRest, RealtimeSession } = await import('../dist/index.js');
-const emu = await startEmulatorChild({ seed: 9, realRate: 0, pingIntervalMs: 10_000, marketTicksPerSecond: 0 });
-const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
-const rt = new RealtimeSession({ rest, wsUrl: emu.wsUrl });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CLIENT = args.get('--client');
+if (CLIENT === undefined) {
+  await compareClients();
+  process.exit(0);
+}
 
+const emu = await startEmulatorChild({ seed: 9, realRate: 0, pingIntervalMs: 10_000, marketTicksPerSecond: 0 });
 const codes = (await emu.call('master')).filter((c) => /^\d{6}$/.test(c));
 const variants = codes.flatMap((c) => [c, `${c}_NX`, `${c}_AL`]).slice(0, (GROUPS * PER_GROUP) / 2);
 if (variants.length < (GROUPS * PER_GROUP) / 2) throw new Error(`only ${variants.length} items available`);
+/** REG groups: the first half 0B, the second half 0D, 100 items each. */
+const groups = Array.from({ length: GROUPS }, (_v, g) => ({
+  grp: String(g + 1),
+  items: variants.slice((g % (GROUPS / 2)) * PER_GROUP, ((g % (GROUPS / 2)) + 1) * PER_GROUP),
+  type: g < GROUPS / 2 ? '0B' : '0D',
+}));
 
 const latest = new Map();
 let frames = 0;
-rt.on('real', (e) => {
-  frames++;
-  latest.set(e.item, e.values['10']);
-});
-await rt.connect();
-for (let g = 0; g < GROUPS; g++) {
-  const half = GROUPS / 2;
-  const type = g < half ? '0B' : '0D';
-  const slice = variants.slice((g % half) * PER_GROUP, (g % half + 1) * PER_GROUP);
-  await rt.register(String(g + 1), slice, [type]);
-}
-const subscribed = Object.values(rt.subscriptions()).reduce(
-  (n, group) => n + Object.values(group).reduce((m, types) => m + types.length, 0),
-  0,
-);
+const client = CLIENT === 'bare' ? await bareClient() : await libraryClient();
+const subscribed = groups.length * PER_GROUP;
 await emu.call('setRate', RATE);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const heapAfterGc = () => {
   globalThis.gc();
   return process.memoryUsage().heapUsed;
@@ -89,9 +89,8 @@ const endFrames = frames;
 const end = { rss: process.memoryUsage().rss, heap: heapAfterGc() };
 clearInterval(sampler);
 peakRss = Math.max(peakRss, end.rss);
-const stats = rt.stats();
-await rt.close();
-await rest.close();
+const stats = client.stats();
+await client.close();
 await emu.close();
 
 const measuredFrames = endFrames - start.frames;
@@ -102,7 +101,7 @@ trend.pct = Math.round(((trend.lastThirdMb - trend.firstThirdMb) / trend.firstTh
 const growthPct = ((end.rss - start.rss) / start.rss) * 100;
 const heapGrowthPct = ((end.heap - start.heap) / start.heap) * 100;
 console.log(
-  `memory: ${subscribed} subscriptions in ${GROUPS} groups, ${RATE.toLocaleString('en-US')} frames/s asked, ${SECONDS} s measured after ${WARMUP_S} s warm-up`,
+  `memory (${CLIENT} client): ${subscribed} subscriptions in ${GROUPS} groups, ${RATE.toLocaleString('en-US')} frames/s asked, ${SECONDS} s measured after ${WARMUP_S} s warm-up`,
 );
 printTable(samples, [
   { key: 's', label: 't (s)' },
@@ -124,7 +123,8 @@ console.log(`RSS trend: median of the first third ${trend.firstThirdMb} MB, of t
 const goalMet = growthPct < GOALS.growthPct && mb(peakRss) < GOALS.peakMb;
 console.log(`goals: growth < ${GOALS.growthPct}% and peak < ${GOALS.peakMb} MB: ${goalMet ? 'met' : 'NOT met'}`);
 
-writeResult('memory', {
+const result = {
+  client: CLIENT,
   subscriptions: subscribed,
   groups: GROUPS,
   rateAsked: RATE,
@@ -141,5 +141,96 @@ writeResult('memory', {
   samples,
   goals: GOALS,
   goalMet,
-});
+};
+// A child reports to its parent; run alone, it writes its own result.
+if (process.send) process.send(result);
+else writeResult(`memory-${CLIENT}`, result);
 process.exit(0);
+
+// ---------------------------------------------------------------- the two clients
+
+/** kiwoom-compat's RealtimeSession, as a program would use it. */
+async function libraryClient() {
+  const { KiwoomRest, RealtimeSession } = await import('../dist/index.js');
+  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
+  const rt = new RealtimeSession({ rest, wsUrl: emu.wsUrl });
+  rt.on('real', (e) => {
+    frames++;
+    latest.set(e.item, e.values['10']);
+  });
+  await rt.connect();
+  for (const { grp, items, type } of groups) await rt.register(grp, items, [type]);
+  return {
+    stats: () => rt.stats(),
+    close: async () => {
+      await rt.close();
+      await rest.close();
+    },
+  };
+}
+
+/** The floor: a bare ws client doing LOGIN, REG, PING echo and JSON.parse. */
+async function bareClient() {
+  const { default: WebSocket } = await import('ws');
+  const res = await fetch(`${emu.restUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json;charset=UTF-8' },
+    body: JSON.stringify({ grant_type: 'client_credentials', appkey: emu.appkey, secretkey: emu.secretkey }),
+  });
+  const { token } = await res.json();
+  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let acks = 0;
+  ws.on('message', (data) => {
+    const text = data.toString();
+    const msg = JSON.parse(text);
+    if (msg.trnm === 'PING') ws.send(text);
+    else if (msg.trnm === 'REAL') {
+      for (const d of msg.data) {
+        frames++;
+        latest.set(d.item, d.values['10']);
+      }
+    } else acks++;
+  });
+  ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
+  for (const { grp, items, type } of groups) ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item: items, type: [type] }] }));
+  while (acks < groups.length + 1) await sleep(20);
+  return {
+    stats: () => ({ dropped: 0, coalesced: 0, badFrames: {}, reconnects: 0 }),
+    close: async () => ws.close(),
+  };
+}
+
+// ---------------------------------------------------------------- both, one after the other
+
+/** Runs the bare client, then the library, each in a child process of its own; prints both. */
+async function compareClients() {
+  const { fork } = await import('node:child_process');
+  const passOn = process.argv.slice(2);
+  const run = (name) =>
+    new Promise((resolve, reject) => {
+      const child = fork(new URL(import.meta.url), [...passOn, '--client', name], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+      let result;
+      child.once('message', (m) => (result = m));
+      child.once('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`${name} client exited ${code}`))));
+    });
+  const bare = await run('bare');
+  const lib = await run('library');
+  console.log('\nmemory: the library against a bare ws client on the same stream (each in its own process)');
+  printTable(
+    [bare, lib].map((r) => ({
+      client: r.client,
+      start: r.rssMb.start,
+      peak: r.rssMb.peak,
+      end: r.rssMb.end,
+      growth: `${r.growthPct.toFixed(1)}%`,
+      trend: `${r.rssTrend.pct}%`,
+      heap: `${r.heapAfterGcMb.start} -> ${r.heapAfterGcMb.end}`,
+    })),
+    ['client', { key: 'start', label: 'RSS start MB' }, { key: 'peak', label: 'peak MB' }, { key: 'end', label: 'end MB' }, 'growth', { key: 'trend', label: 'trend (thirds)' }, { key: 'heap', label: 'heap after GC MB' }],
+  );
+  const extraGrowthMb = Math.round((lib.rssMb.end - lib.rssMb.start - (bare.rssMb.end - bare.rssMb.start)) * 10) / 10;
+  console.log(`RSS growth beyond the bare client's: ${extraGrowthMb} MB`);
+  console.log(`goals: growth < ${GOALS.growthPct}% and peak < ${GOALS.peakMb} MB: ${lib.goalMet ? 'met' : 'NOT met'}`);
+  writeResult('memory', { ...lib, baseline: bare, extraGrowthMb });
+}

@@ -57,7 +57,12 @@ export const GOALS = [
     source: 'memory',
     target: '< 10%',
     read: (r) =>
-      check(num(r.growthPct), (v) => v < 10, (v) => `${v.toFixed(1)}% (${r.seconds} s${r.rssTrend ? `; trend ${r.rssTrend.pct}%` : ''})`),
+      check(
+        num(r.growthPct),
+        (v) => v < 10,
+        (v) =>
+          `${v.toFixed(1)}% (${r.seconds} s${r.rssTrend ? `; trend ${r.rssTrend.pct}%` : ''}${r.baseline ? `; bare ws client ${r.baseline.growthPct.toFixed(1)}%` : ''})`,
+      ),
   },
   {
     label: 'memory: peak RSS',
