@@ -6,6 +6,7 @@
 import type { EmulatorState, Quote } from '../types.js';
 import type { GoldSpec, IndexSpec } from './data.js';
 import type { Breadth, Flow, Level } from './sources.js';
+import { createRng } from '../state/prng.js';
 
 /** Derived levels are recomputed at most this often: they summarise many stocks. */
 const RECOMPUTE_MS = 200;
@@ -15,17 +16,6 @@ interface Derived {
   breadth: Breadth;
   at: number;
   version: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export class MarketView {
@@ -40,7 +30,8 @@ export class MarketView {
     private readonly state: EmulatorState,
     seed: number,
   ) {
-    this.random = mulberry32(seed * 7919 + 17);
+    const rng = createRng(seed * 7919 + 17);
+    this.random = () => rng.next();
     state.on('trade', this.onTrade);
   }
 
