@@ -13,10 +13,9 @@
  * Usage: npm run build && node bench/facade-real.mjs [--frames 200000] [--runs 3]
  * Writes bench/results/facade-real.json.
  */
-import { fork } from 'node:child_process';
-import { createServer } from 'node:http';
 import { EventEmitter } from 'eventemitter3';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
+import { recordStream, sendStream, serveReplay, startReplayChild } from './lib/replay.mjs';
 import { parseArgs, writeResult } from './lib/results.mjs';
 
 const args = parseArgs();
@@ -29,34 +28,16 @@ else await main();
 
 // ---------------------------------------------------------------- child: replay server
 
-/**
- * Acknowledges LOGIN and REG like Kiwoom; the first REG of a stock type (the consumer's
- * SetRealReg, not the account-level 00/04 one) starts the replay.
- */
 async function replayServer() {
-  const frames = await new Promise((resolve) => process.once('message', resolve));
-  const server = createServer();
-  const wss = new WebSocketServer({ server, path: '/api/dostk/websocket', perMessageDeflate: false });
-  wss.on('connection', (ws) => {
-    ws.on('message', async (data) => {
-      const msg = JSON.parse(String(data));
-      if (msg.trnm === 'LOGIN') return ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' }));
-      if (msg.trnm !== 'REG') return;
-      ws.send(JSON.stringify({ trnm: 'REG', return_code: 0, return_msg: '' }));
-      const types = (msg.data ?? []).flatMap((d) => d.type);
-      if (types.every((t) => t === '00' || t === '04')) return;
-      for (let sent = 0; sent < TOTAL_FRAMES; sent++) {
-        ws.send(frames[sent % frames.length]);
-        if (ws.bufferedAmount > 8 * 1024 * 1024) {
-          await new Promise((r) => setImmediate(r));
-          while (ws.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
-        }
-      }
-      ws.send(END);
-    });
+  await serveReplay((ws, msg, frames) => {
+    if (msg.trnm === 'LOGIN') return ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' }));
+    if (msg.trnm !== 'REG') return;
+    ws.send(JSON.stringify({ trnm: 'REG', return_code: 0, return_msg: '' }));
+    // The first REG of a stock type (the consumer's SetRealReg, not the account-level 00/04 one) starts the replay.
+    const types = (msg.data ?? []).flatMap((d) => d.type);
+    if (types.every((t) => t === '00' || t === '04')) return;
+    void sendStream(ws, frames, TOTAL_FRAMES, END);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  process.send({ port: server.address().port });
 }
 
 // ---------------------------------------------------------------- parent
@@ -70,10 +51,7 @@ async function main() {
   const bytes = recorded.reduce((n, f) => n + Buffer.byteLength(f), 0);
   console.log(`recorded ${recorded.length} frames (${items} items), mean ${Math.round(bytes / recorded.length)} bytes`);
 
-  const child = fork(new URL(import.meta.url).pathname, ['--replay-server', '--frames', String(TOTAL_FRAMES)], { stdio: 'inherit' });
-  child.send(recorded);
-  const { port } = await new Promise((resolve) => child.once('message', resolve));
-  const wsUrl = `ws://127.0.0.1:${port}`;
+  const { child, wsUrl } = await startReplayChild(new URL(import.meta.url).pathname, ['--replay-server', '--frames', String(TOTAL_FRAMES)], recorded);
   // REST (token, account list) from an emulator; the WebSocket from the replay server.
   const emu = await startEmulator({ seed: 3, realRate: 1 });
 
@@ -102,30 +80,6 @@ async function main() {
   process.exit(0);
 }
 
-/** REAL frames as the emulator sends them: 0B for 30 stocks, 0D for 6, 0C/0H for 4. */
-async function recordStream(startEmulator, KiwoomRest) {
-  const emu = await startEmulator({ seed: 11, realRate: 50_000, pingIntervalMs: 60_000 });
-  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
-  const token = await rest.token();
-  const stocks = emu.state.master.filter((s) => /^\d{6}$/.test(s.code)).map((s) => s.code);
-  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
-  const frames = [];
-  await new Promise((r) => ws.once('open', r));
-  ws.on('message', (data) => {
-    const text = String(data);
-    if (text.startsWith('{"trnm":"REAL"')) frames.push(text);
-  });
-  ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
-  const reg = (grp, item, type) => ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item, type }] }));
-  reg('1', stocks.slice(0, 30), ['0B']);
-  reg('2', stocks.slice(0, 6), ['0D']);
-  reg('3', stocks.slice(30, 34), ['0C', '0H']);
-  while (frames.length < 20_000) await new Promise((r) => setTimeout(r, 20));
-  ws.terminate();
-  await rest.close();
-  await emu.close();
-  return frames.slice(0, 20_000);
-}
 
 function measure(start, cpu0, items) {
   const wallS = (performance.now() - start) / 1000;

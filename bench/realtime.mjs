@@ -16,11 +16,10 @@
  * Usage: npm run build && node bench/realtime.mjs [--frames 200000] [--runs 3]
  * Writes bench/results/realtime.json.
  */
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { EventEmitter } from 'eventemitter3';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
+import { recordStream, sendStream, serveReplay, startReplayChild } from './lib/replay.mjs';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
 const TOTAL_FRAMES = Number(args.get('--frames') ?? 200_000);
@@ -32,28 +31,13 @@ else await main();
 
 // ---------------------------------------------------------------- child: replay server
 
-/** Serves the recorded frames (received over IPC) to each client after its LOGIN. */
+/** Serves the recorded frames to each client after its LOGIN. */
 async function replayServer() {
-  const frames = await new Promise((resolve) => process.once('message', resolve));
-  const server = createServer();
-  const wss = new WebSocketServer({ server, path: '/api/dostk/websocket', perMessageDeflate: false });
-  wss.on('connection', (ws) => {
-    ws.on('message', async (data) => {
-      const msg = JSON.parse(String(data));
-      if (msg.trnm !== 'LOGIN') return;
-      ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' }));
-      for (let sent = 0; sent < TOTAL_FRAMES; sent++) {
-        ws.send(frames[sent % frames.length]);
-        if (ws.bufferedAmount > 8 * 1024 * 1024) {
-          await new Promise((r) => setImmediate(r));
-          while (ws.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
-        }
-      }
-      ws.send('{"trnm":"REAL","data":[{"type":"END","name":"","item":"","values":{}}]}');
-    });
+  await serveReplay((ws, msg, frames) => {
+    if (msg.trnm !== 'LOGIN') return;
+    ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '', sor_yn: 'Y' }));
+    void sendStream(ws, frames, TOTAL_FRAMES, '{"trnm":"REAL","data":[{"type":"END","name":"","item":"","values":{}}]}');
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  process.send({ port: server.address().port });
 }
 
 // ---------------------------------------------------------------- parent
@@ -72,10 +56,7 @@ async function main() {
   }
   console.log(`recorded ${recorded.length} frames, mean ${Math.round(bytes / recorded.length)} bytes, types ${JSON.stringify(byType)}`);
 
-  const child = fork(new URL(import.meta.url).pathname, ['--replay-server', '--frames', String(TOTAL_FRAMES)], { stdio: 'inherit' });
-  child.send(recorded);
-  const { port } = await new Promise((resolve) => child.once('message', resolve));
-  const url = `ws://127.0.0.1:${port}`;
+  const { child, wsUrl: url } = await startReplayChild(new URL(import.meta.url).pathname, ['--replay-server', '--frames', String(TOTAL_FRAMES)], recorded);
 
   const runs = { bare: [], session: [] };
   for (let i = 0; i < RUNS; i++) {
@@ -113,32 +94,6 @@ async function main() {
   process.exit(0);
 }
 
-/** Record REAL frames as the emulator sends them. */
-async function recordStream(startEmulator, KiwoomRest) {
-  const emu = await startEmulator({ seed: 11, realRate: 50_000, pingIntervalMs: 60_000 });
-  const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
-  const token = await rest.token();
-  const stocks = emu.state.master.filter((s) => /^\d{6}$/.test(s.code)).map((s) => s.code);
-  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
-  const frames = [];
-  await new Promise((r) => ws.once('open', r));
-  const replies = [];
-  ws.on('message', (data) => {
-    const text = String(data);
-    if (text.startsWith('{"trnm":"REAL"')) frames.push(text);
-    else replies.push(text);
-  });
-  ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
-  const reg = (grp, item, type) => ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item, type }] }));
-  reg('1', stocks.slice(0, 30), ['0B']);
-  reg('2', stocks.slice(0, 6), ['0D']);
-  reg('3', stocks.slice(30, 34), ['0C', '0H']);
-  // 0B-heavy: the REG above gives 30 0B : 6 0D : 8 others per round
-  while (frames.length < 20_000) await new Promise((r) => setTimeout(r, 20));
-  ws.terminate();
-  await emu.close();
-  return frames.slice(0, 20_000);
-}
 
 function measure(start, cpu0, frames) {
   const wallS = (performance.now() - start) / 1000;
