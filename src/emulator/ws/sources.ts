@@ -3,28 +3,14 @@
  * every type; this table says how each source reads the simulated market. A source that has
  * nothing to read gives "0" (or "" for texts), never a made-up field.
  */
-import type { OrderEvent, PositionSnapshot, StockInfo } from '../types.js';
+import type { OrderEvent, PositionSnapshot, Quote, StockInfo } from '../types.js';
 import { TABLES } from './data.js';
 import { addSeconds, plain, rate, remaining, signCode, signed, vsBase } from './format.js';
 
-/** Anything priced like a quote: a stock, an index, gold. */
-export interface Level {
-  price: number;
-  prevClose: number;
-  open: number;
-  high: number;
-  low: number;
-  upperLimit: number;
-  lowerLimit: number;
-  volume: number;
-  value: number;
-  lastQty: number;
-  time: string;
-  askPrices?: readonly number[];
-  askQtys?: readonly number[];
-  bidPrices?: readonly number[];
-  bidQtys?: readonly number[];
-}
+type BookSide = 'askPrices' | 'askQtys' | 'bidPrices' | 'bidQtys';
+
+/** Anything priced like a quote: a stock, an index (no order book), gold. */
+export type Level = Omit<Quote, 'code' | BookSide> & { readonly [K in BookSide]?: readonly number[] };
 
 /** Buy/sell flow of one code since the emulator started, from the state's 'trade' events. */
 export interface Flow {
