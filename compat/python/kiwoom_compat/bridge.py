@@ -8,13 +8,14 @@ read by the reader thread, never by the thread that waits for it).
 import itertools
 import json
 import os
-import queue
 import shlex
 import shutil
 import subprocess
 import sys
 import threading
 import traceback
+
+from .events import EventQueue
 
 PROTOCOL = 1
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -68,13 +69,13 @@ def bridge_command():
 class Bridge(object):
     """A running bridge process. ``on_event(name, args)`` is called on the dispatcher thread."""
 
-    def __init__(self, on_event, command=None, stderr=None, ready_timeout=30.0):
+    def __init__(self, on_event, command=None, stderr=None, ready_timeout=30.0, coalesce_above=1000):
         self._on_event = on_event
         self._ids = itertools.count(1)
         self._pending = {}
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._events = queue.Queue()
+        self._events = EventQueue(coalesce_above)
         self._ready = threading.Event()
         self._closed = False
         self._read_seq = 0  # last event seq read off the pipe
@@ -161,9 +162,14 @@ class Bridge(object):
                     slot["done"].set()
         self._shutdown("the bridge process ended")
 
+    @property
+    def coalesced(self):
+        """Real-time events merged into a waiting one because the handlers fell behind."""
+        return self._events.coalesced
+
     def _dispatch(self):
         while True:
-            msg = self._events.get()
+            msg, handled_upto = self._events.get()
             if msg is None:
                 return
             try:
@@ -171,7 +177,7 @@ class Bridge(object):
             except Exception:  # a failing handler must not stop the stream, as with the OCX
                 traceback.print_exc()
             with self._done_cond:
-                self._done_seq = msg.get("seq", self._done_seq + 1)
+                self._done_seq = max(self._done_seq, handled_upto)
                 self._done_cond.notify_all()
 
     def _shutdown(self, why):

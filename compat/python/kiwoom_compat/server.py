@@ -47,6 +47,12 @@ class APIServer(object):
         self._method_caps = {}
         self._lock = threading.Lock()
 
+    @property
+    def coalesced(self):
+        """Real-time events merged into a waiting one because the handlers fell behind."""
+        bridge = self._bridge
+        return bridge.coalesced if bridge is not None else 0
+
     # -- life cycle ------------------------------------------------------------------------
     def api_init(self, sim_no=1, log_level="info", use_rest=False, appkey=None, secretkey=None, endpoints=None):
         """Starts the bridge and chooses the backend.
