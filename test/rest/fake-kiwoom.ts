@@ -7,6 +7,7 @@ import { HttpResponse, http, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 
 type SetupServerApi = ReturnType<typeof setupServer>;
+import { KiwoomRest, type KiwoomRestOptions } from '../../src/rest/index.js';
 import { formatKstTimestamp } from '../../src/rest/kst.js';
 
 /** Loopback address never contacted: msw answers before the network. */
@@ -143,3 +144,26 @@ export function startFakeKiwoom(): FakeKiwoom {
  * inject a fetch that looks up the (msw-patched) global at call time.
  */
 export const viaMsw = { fetch: (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init) };
+
+/** Budgets far above any test's load, and short backoffs, so only what a test sets matters. */
+export const FAST_LIMITS = { perApiId: 10_000, query: 10_000, order: 10_000, global: 10_000, backoffMs: 5 } as const;
+
+/**
+ * Makes KiwoomRest clients against the fake (`defaults`, then each call's options, over
+ * FAST_LIMITS) and closes every one of them in `closeAll()`, for an afterEach.
+ */
+export function clientFactory(defaults: Partial<KiwoomRestOptions> = {}) {
+  const made: KiwoomRest[] = [];
+  const track = (rest: KiwoomRest): KiwoomRest => {
+    made.push(rest);
+    return rest;
+  };
+  return {
+    client: (options: Partial<KiwoomRestOptions> = {}): KiwoomRest =>
+      track(new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, limits: FAST_LIMITS, ...defaults, ...options })),
+    track,
+    closeAll: async (): Promise<void> => {
+      await Promise.all(made.splice(0).map((c) => c.close()));
+    },
+  };
+}

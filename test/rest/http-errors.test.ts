@@ -12,23 +12,11 @@ import {
   TimeoutError,
 } from '../../src/errors.js';
 import { KiwoomRest } from '../../src/rest/index.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
+import { APPKEY, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, FAST_LIMITS, clientFactory, viaMsw } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
-const clients: KiwoomRest[] = [];
+const { client, track, closeAll } = clientFactory({ limits: { ...FAST_LIMITS, maxBackoffMs: 20 } });
 const BUY = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
-
-function client(options: Partial<ConstructorParameters<typeof KiwoomRest>[0]> = {}): KiwoomRest {
-  const rest = new KiwoomRest({ ...viaMsw,
-    appkey: APPKEY,
-    secretkey: SECRETKEY,
-    baseUrl: BASE,
-    limits: { perApiId: 10_000, query: 10_000, order: 10_000, global: 10_000, backoffMs: 5, maxBackoffMs: 20 },
-    ...options,
-  });
-  clients.push(rest);
-  return rest;
-}
 
 async function failure(promise: Promise<unknown>): Promise<KiwoomError> {
   const error = await promise.then(
@@ -44,7 +32,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   fake.server.close();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe('request shape', () => {
@@ -64,12 +52,12 @@ describe('request shape', () => {
 
   it('resolves the host from simNo: 0 production, 1..3 mock; baseUrl overrides', () => {
     const prod = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, simNo: 0 });
-    clients.push(prod);
+    track(prod);
     expect([prod.baseUrl, prod.isMock, prod.simNo]).toEqual(['https://api.kiwoom.com', false, 0]);
     for (const simNo of [1, 2, 3]) {
       const mock = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, simNo });
       expect([mock.baseUrl, mock.isMock]).toEqual(['https://mockapi.kiwoom.com', true]);
-      clients.push(mock);
+      track(mock);
     }
     const custom = client({ simNo: 1, baseUrl: 'http://127.0.0.1:1234/' });
     expect([custom.baseUrl, custom.isMock]).toEqual(['http://127.0.0.1:1234', true]);

@@ -1,23 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, ValidationError } from '../../src/errors.js';
-import { KiwoomRest } from '../../src/rest/index.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, type SeenRequest, viaMsw } from './fake-kiwoom.js';
+import { ok, reply, startFakeKiwoom, type FakeKiwoom, type SeenRequest, clientFactory } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
-const clients: KiwoomRest[] = [];
+const { client, closeAll } = clientFactory();
 const CHART = { stk_cd: '005930', base_dt: '20250101', upd_stkpc_tp: '1' };
-
-function client(options: Partial<ConstructorParameters<typeof KiwoomRest>[0]> = {}): KiwoomRest {
-  const rest = new KiwoomRest({ ...viaMsw,
-    appkey: APPKEY,
-    secretkey: SECRETKEY,
-    baseUrl: BASE,
-    limits: { perApiId: 10_000, query: 10_000, order: 10_000, global: 10_000, backoffMs: 5 },
-    ...options,
-  });
-  clients.push(rest);
-  return rest;
-}
 
 /** Serves `total` chart pages of two rows each; page n answers next-key `K<n+1>`. */
 function servePages(total: number): void {
@@ -36,7 +23,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   fake.server.close();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe('continuation paging', () => {

@@ -3,7 +3,7 @@ import { ApiError, QueueFullError, RateLimitError, TimeoutError } from '../../sr
 import { KiwoomRest, type RateLimitedInfo, type ThrottleInfo } from '../../src/rest/index.js';
 import { REST_DEFAULTS, type ResolvedLimits } from '../../src/rest/options.js';
 import { RateLimiter, type LimitedCategory } from '../../src/rest/rate-limiter.js';
-import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
+import { ok, reply, startFakeKiwoom, type FakeKiwoom, FAST_LIMITS, clientFactory } from './fake-kiwoom.js';
 
 const BUY = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
 const RATE_LIMITED = { return_code: 5, return_msg: '허용된 요청 개수를 초과하였습니다[1700:허용된 API 요청 개수를 초과하였습니다. 유량=5, API ID=ka10001]' };
@@ -113,25 +113,16 @@ describe('RateLimiter (fake clock)', () => {
 
 describe('KiwoomRest and server rate limits', () => {
   let fake: FakeKiwoom;
-  const clients: KiwoomRest[] = [];
-
-  function client(limits: ConstructorParameters<typeof KiwoomRest>[0]['limits'] = {}): KiwoomRest {
-    const rest = new KiwoomRest({ ...viaMsw,
-      appkey: APPKEY,
-      secretkey: SECRETKEY,
-      baseUrl: BASE,
-      limits: { perApiId: 10_000, query: 10_000, order: 10_000, global: 10_000, backoffMs: 5, maxBackoffMs: 20, ...limits },
-    });
-    clients.push(rest);
-    return rest;
-  }
+  const made = clientFactory();
+  const client = (limits: ConstructorParameters<typeof KiwoomRest>[0]['limits'] = {}): KiwoomRest =>
+    made.client({ limits: { ...FAST_LIMITS, maxBackoffMs: 20, ...limits } });
 
   beforeEach(() => {
     fake = startFakeKiwoom();
   });
   afterEach(async () => {
     fake.server.close();
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await made.closeAll();
   });
 
   it('a 429 storm on a query is ridden out with back-off, and each 429 is reported', async () => {

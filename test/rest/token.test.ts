@@ -4,31 +4,18 @@ import { join } from 'node:path';
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/errors.js';
-import { KiwoomRest } from '../../src/rest/index.js';
 import { tokenCacheKey } from '../../src/rest/token-cache.js';
-import { APPKEY, BASE, SECRETKEY, ok, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
+import { APPKEY, BASE, SECRETKEY, ok, startFakeKiwoom, type FakeKiwoom, clientFactory } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
-const clients: KiwoomRest[] = [];
-
-function client(options: Partial<ConstructorParameters<typeof KiwoomRest>[0]> = {}): KiwoomRest {
-  const rest = new KiwoomRest({ ...viaMsw,
-    appkey: APPKEY,
-    secretkey: SECRETKEY,
-    baseUrl: BASE,
-    limits: { perApiId: 10_000, query: 10_000, order: 10_000, global: 10_000, backoffMs: 5 },
-    ...options,
-  });
-  clients.push(rest);
-  return rest;
-}
+const { client, closeAll } = clientFactory();
 
 beforeEach(() => {
   fake = startFakeKiwoom();
 });
 afterEach(async () => {
   fake.server.close();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
 });
 
 describe('token issue', () => {
