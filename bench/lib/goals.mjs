@@ -53,7 +53,7 @@ export const GOALS = [
     },
   },
   {
-    label: 'memory: RSS growth start -> end',
+    label: 'memory: RSS growth, end of warm-up -> end',
     source: 'memory',
     target: '< 10%',
     read: (r) =>
@@ -61,7 +61,7 @@ export const GOALS = [
         num(r.growthPct),
         (v) => v < 10,
         (v) =>
-          `${v.toFixed(1)}% (${r.seconds} s${r.rssTrend ? `; trend ${r.rssTrend.pct}%` : ''}${r.baseline ? `; bare ws client ${r.baseline.growthPct.toFixed(1)}%` : ''})`,
+          `${v.toFixed(1)}% (${r.seconds} s after ${r.warmupSeconds} s warm-up${r.growthFromEarlyPct !== undefined ? `; from ${r.earlySeconds} s ${r.growthFromEarlyPct.toFixed(1)}%` : ''}${r.rssTrend ? `; trend ${r.rssTrend.pct}%` : ''}${r.baseline ? `; bare ws client ${r.baseline.growthPct.toFixed(1)}%` : ''})`,
       ),
   },
   {
