@@ -20,7 +20,8 @@
  * event caused by a call is written before that call's reply when the facade raises it before
  * the call resolves (CommConnect(true) → OnEventConnect, then the reply).
  *
- * **Start and end:** the first line is `{"ready": {"protocol": 1, "version": "...", "methods": [...], "events": [...]}}`.
+ * **Start and end:** the first line is `{"ready": {"protocol": 1, "version": "...", "methods": [...], "events": [...], "nodeFlags": [...]}}`
+ * (`nodeFlags`: the Node options the bridge runs under, e.g. `--optimize-for-size`).
  * When stdin ends the bridge calls `cleanup()` (if `api_init` ran) and exits 0.
  * Logs go to stderr only; stdout carries protocol lines and nothing else.
  */
@@ -57,5 +58,5 @@ export interface EventMessage {
 
 /** The first line. */
 export interface ReadyMessage {
-  ready: { protocol: number; version: string; methods: string[]; events: string[] };
+  ready: { protocol: number; version: string; methods: string[]; events: string[]; nodeFlags: string[] };
 }

@@ -35,7 +35,7 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
     output.write(`${line}\n`);
   };
   const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, write });
-  const ready: ReadyMessage = { ready: { protocol: PROTOCOL_VERSION, version: options.version, methods: [...options.methods], events: [...options.events] } };
+  const ready: ReadyMessage = { ready: { protocol: PROTOCOL_VERSION, version: options.version, methods: [...options.methods], events: [...options.events], nodeFlags: [...process.execArgv] } };
   write(JSON.stringify(ready));
 
   const pending = new Set<Promise<void>>();

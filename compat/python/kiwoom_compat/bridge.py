@@ -50,13 +50,16 @@ def bridge_command():
     """The command that starts the bridge.
 
     ``KIWOOM_COMPAT_BRIDGE`` (a full command line) wins; then the ``dist/cli/main.js`` of the
-    kiwoom-compat tree this package belongs to, run with ``node``; then ``kiwoom-compat`` on PATH.
+    kiwoom-compat tree this package belongs to, run with ``node --optimize-for-size`` (the bridge
+    lives as long as the program; under default flags V8 lets the garbage of a fast real-time
+    stream pile up to a full GC, tens of MB, see README "Performance"); then ``kiwoom-compat`` on
+    PATH.
     """
     override = os.environ.get("KIWOOM_COMPAT_BRIDGE")
     if override:
         return shlex.split(override)
     if os.path.exists(_REPO_MAIN):
-        return [os.environ.get("KIWOOM_COMPAT_NODE", "node"), _REPO_MAIN, "bridge", "--stdio"]
+        return [os.environ.get("KIWOOM_COMPAT_NODE", "node"), "--optimize-for-size", _REPO_MAIN, "bridge", "--stdio"]
     exe = shutil.which("kiwoom-compat")
     if exe:
         return [exe, "bridge", "--stdio"]

@@ -171,6 +171,16 @@ class Lifecycle(unittest.TestCase):
             APIServer(bridge_command=["/nonexistent/kiwoom-compat", "bridge", "--stdio"]).api_init(sim_no=1)
         self.assertIn("could not start the bridge", str(failed.exception))
 
+    def test_the_default_bridge_runs_node_optimized_for_size(self):
+        # The bridge lives as long as the program; without the flag a fast real-time stream
+        # lets RSS climb tens of MB between full GCs (README "Performance").
+        api = APIServer()
+        try:
+            self.assertEqual(api.api_init(sim_no=1), 0)
+            self.assertIn("--optimize-for-size", api._bridge.info["nodeFlags"])
+        finally:
+            api.cleanup()
+
     def test_every_event_can_be_overridden_or_connected(self):
         api = APIServer()
         for name in EVENTS:
