@@ -49,6 +49,16 @@ const EARLY_S = Math.min(5, WARMUP_S);
 const GROUPS = 20;
 const PER_GROUP = 100;
 const GOALS = { growthPct: 10, peakMb: 150 };
+/**
+ * The runs compared: the bare client and the library under Node's default flags, then the
+ * library under `--optimize-for-size`, the flag README recommends for long-running consumers.
+ */
+const RUNS = [
+  { label: 'bare ws client', client: 'bare', flags: [] },
+  { label: 'library', client: 'library', flags: [] },
+  { label: 'library, --optimize-for-size', client: 'library', flags: ['--optimize-for-size'] },
+];
+
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLIENT = args.get('--client');
@@ -223,16 +233,6 @@ async function bareClient() {
 }
 
 // ---------------------------------------------------------------- both, one after the other
-
-/**
- * The runs compared: the bare client and the library under Node's default flags, then the
- * library under `--optimize-for-size`, the flag README recommends for long-running consumers.
- */
-const RUNS = [
-  { label: 'bare ws client', client: 'bare', flags: [] },
-  { label: 'library', client: 'library', flags: [] },
-  { label: 'library, --optimize-for-size', client: 'library', flags: ['--optimize-for-size'] },
-];
 
 /** Runs each of {@link RUNS} in a child process of its own, one after the other; prints them side by side. */
 async function compareClients() {
