@@ -1,7 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --optimize-for-size
 /**
  * `kiwoom-compat` command line. Each command is a module under ./commands exporting a
  * {@link Command}; this file only picks one and runs it.
+ *
+ * The shebang runs node with --optimize-for-size: bridge, serve and watch live as long as the
+ * program they serve, and under default flags V8 lets the garbage of a fast real-time stream
+ * pile up to a full GC, tens of MB (README, Performance).
  */
 import { commands } from './commands/index.js';
 
