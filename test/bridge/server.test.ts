@@ -122,7 +122,7 @@ describe('bridge protocol', () => {
     input.write('{"id":1,"method":"api_init","args":[{"sim_no":1}]}\n{"id":2,"method":"GetLoginInfo","args":["ACCNO"]}\n');
     input.end();
     await done;
-    expect(lines[0]).toEqual({ ready: { protocol: 1, version: 'test', methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'] } });
+    expect(lines[0]).toEqual({ ready: { protocol: 1, version: 'test', methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], nodeFlags: process.execArgv } });
     expect(lines.slice(1)).toEqual([{ id: 1, result: null }, { id: 2, result: '8000000011;' }]);
     expect(target.cleaned).toBe(1);
   });
