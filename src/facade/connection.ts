@@ -5,7 +5,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { resolveBackend, type Endpoints } from '../backend.js';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { ValidationError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.js';
@@ -74,6 +74,8 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
   const realtimeOptions = options.realtime ?? {};
   if (backend.kind === 'emulator') {
     // The local simulation plays paper trading: the mock domain's rules, its demo credentials.
+    // Loaded on demand: a program on Kiwoom's servers never pays for the emulator's tables.
+    const { startEmulator } = await import('../emulator/index.js');
     const emulator = await startEmulator({ mode: 'mock', ...options.emulator });
     // Its budgets are the emulator's own, not the mock domain's 1/s for queries.
     const rest = new KiwoomRest({ ...options.rest, appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger });
