@@ -10,9 +10,10 @@
  *
  * Figures: RSS before the stream, after 5 s of it, at start, peak and end (start and end are
  * the median of 100 ms samples over the 5 s before them; peak is the highest sample); heap
- * used after a forced GC at start and end; frames received and the session's drop/coalesce counters; and
- * the trend: median RSS of the last third of the run against the first third (RSS wanders by a
- * few MB as V8 and malloc size their spaces; a leak shows as a trend, not as one sample).
+ * used after a forced GC at start and end; frames received and the session's drop/coalesce
+ * counters; and the trend: median RSS of the last third of the run against the first third
+ * (RSS wanders by a few MB as V8 and malloc size their spaces; a leak shows as a trend, not as
+ * one sample).
  * Goals: RSS growth start -> end under 10%, peak RSS under 150 MB (peak over the warm-up too).
  *
  * Start is taken after a warm-up of 60 s of stream (`--warmup N`), with no forced GC before
@@ -58,7 +59,6 @@ const RUNS = [
   { label: 'library', client: 'library', flags: [] },
   { label: 'library, --optimize-for-size', client: 'library', flags: ['--optimize-for-size'] },
 ];
-
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLIENT = args.get('--client');

@@ -10,7 +10,7 @@ import { commands } from '../../src/cli/commands/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { KiwoomError } from '../../src/errors.js';
 import { APIServer } from '../../src/facade/index.js';
-import { captureLogs, countSecrets, recordFigures, recordIssuedTokens } from './harness.js';
+import { captureLogs, countSecrets, recordFigures, recordIssuedTokens, openEmulatedApi } from './harness.js';
 
 const logs = captureLogs();
 const tokens = recordIssuedTokens();
@@ -36,10 +36,7 @@ let emu: Emulator;
 let CLI_CASES = 0;
 
 beforeAll(async () => {
-  api = new APIServer();
-  await api.api_init({ sim_no: 1, use_rest: false, logger: logs.logger, emulator: { seed: 5, realRate: 0 } });
-  emu = api.emulator!;
-  tokens.track(emu);
+  ({ api, emu } = await openEmulatedApi(logs, tokens, { emulator: { seed: 5, realRate: 0 } }));
   expect(await api.CommConnect()).toBe(0);
   // Valid calls that read the stock master would fetch it once; fetch it now, not in the sweep.
   await api.GetMasterCodeName('005930');

@@ -4,6 +4,8 @@
  * the issue note quotes (bench/results/faults.json, summed over every test file).
  */
 import type { Emulator } from '../../src/emulator/index.js';
+import type { ApiInitOptions } from '../../src/facade/connection.js';
+import { APIServer } from '../../src/facade/index.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -48,6 +50,22 @@ export function recordIssuedTokens(): IssuedTokens {
     },
     [Symbol.iterator]: () => all()[Symbol.iterator](),
   };
+}
+
+/**
+ * An APIServer on its own emulator, logging into `logs`, whose tokens count as secrets.
+ * `options` are api_init's, less the backend choice (sim_no 1, use_rest false) and the logger.
+ */
+export async function openEmulatedApi(
+  logs: LogCapture,
+  tokens: IssuedTokens,
+  options: Omit<ApiInitOptions, 'sim_no' | 'use_rest' | 'logger'> = {},
+): Promise<{ api: APIServer; emu: Emulator }> {
+  const api = new APIServer();
+  await api.api_init({ sim_no: 1, use_rest: false, logger: logs.logger, ...options });
+  const emu = api.emulator!;
+  tokens.track(emu);
+  return { api, emu };
 }
 
 /** How many times any of `secrets` appears in `lines` (secrets shorter than 6 characters are ignored). */

@@ -10,7 +10,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { RateLimitError } from '../../src/errors.js';
 import { APIServer } from '../../src/facade/index.js';
 import { KiwoomRest } from '../../src/rest/index.js';
-import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil } from './harness.js';
+import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil, openEmulatedApi } from './harness.js';
 
 const STORMS = LONG ? 60 : 6;
 const logs = captureLogs();
@@ -22,17 +22,11 @@ let api: APIServer;
 let emu: Emulator;
 
 beforeAll(async () => {
-  api = new APIServer();
-  await api.api_init({
-    sim_no: 1,
-    use_rest: false,
-    logger: logs.logger,
+  ({ api, emu } = await openEmulatedApi(logs, tokens, {
     // Short back-off so that the short form stays short; enough retries to outlast one storm.
     rest: { limits: { perApiId: 20, query: 20, order: 20, global: 40, backoffMs: 20, maxBackoffMs: 80, maxRetries: 10 } },
     emulator: { seed: 8, realRate: 50, rateLimits: { perApiId: 100, global: 400 } },
-  });
-  emu = api.emulator!;
-  tokens.track(emu);
+  }));
   secrets.push(emu.appkey, emu.secretkey);
   expect(await api.CommConnect()).toBe(0);
 });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Emulator, WsSessionHeld } from '../../src/emulator/index.js';
 import { APIServer } from '../../src/facade/index.js';
-import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil } from './harness.js';
+import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil, openEmulatedApi } from './harness.js';
 import { createRng } from '../../src/emulator/state/prng.js';
 
 const DROPS = LONG ? 200 : 20;
@@ -35,18 +35,12 @@ const orderNos = new Map<string, string>();
 const figures = { drops: 0, midLogin: 0, midReg: 0, ordersSent: 0, fillsChecked: 0, chejanEventsChecked: 0, duplicatesFound: 0, lostFound: 0 };
 
 beforeAll(async () => {
-  api = new APIServer();
-  await api.api_init({
-    sim_no: 1,
-    use_rest: false,
-    logger: logs.logger,
+  ({ api, emu } = await openEmulatedApi(logs, tokens, {
     realtime: { reconnect: { initialDelayMs: 10, maxDelayMs: 80 }, requestTimeoutMs: 3_000 },
     // Budgets above Kiwoom's 5/s so that the short form places enough orders to check.
     rest: { limits: { order: 25, perApiId: 25, global: 50 } },
     emulator: { seed: 21, realRate: 300, marketTicksPerSecond: 10, rateLimits: { perApiId: 100, global: 200 } },
-  });
-  emu = api.emulator!;
-  tokens.track(emu);
+  }));
   api.on('OnReceiveChejanData', (gubun, fids) => {
     if (gubun !== '0') return;
     chejan.push({

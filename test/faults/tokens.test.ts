@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { APIServer } from '../../src/facade/index.js';
-import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil } from './harness.js';
+import { LONG, captureLogs, countSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil, openEmulatedApi } from './harness.js';
 
 const ROUNDS = LONG ? 20 : 2;
 const logs = captureLogs();
@@ -18,17 +18,11 @@ let emu: Emulator;
 let realData = 0;
 
 beforeAll(async () => {
-  api = new APIServer();
-  await api.api_init({
-    sim_no: 1,
-    use_rest: false,
-    logger: logs.logger,
+  ({ api, emu } = await openEmulatedApi(logs, tokens, {
     realtime: { reconnect: { initialDelayMs: 10, maxDelayMs: 80 } },
     rest: { limits: { perApiId: 20, query: 20, global: 40 } },
     emulator: { seed: 4, realRate: 200, rateLimits: { perApiId: 50, global: 200 } },
-  });
-  emu = api.emulator!;
-  tokens.track(emu);
+  }));
   api.on('OnReceiveRealData', () => realData++);
   expect(await api.CommConnect()).toBe(0);
   expect(await api.SetRealReg('1000', '005930;000660', '10;15;20', '0')).toBe(0);
