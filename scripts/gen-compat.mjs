@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildChejan } from './compat/chejan.mjs';
 import { buildFids } from './compat/fids.mjs';
+import { buildLive } from './compat/live.mjs';
 import { buildMarkets } from './compat/markets.mjs';
 import { buildOpErrors } from './compat/op-errors.mjs';
 import { buildOrders } from './compat/orders.mjs';
@@ -26,6 +27,7 @@ const TABLES = {
   'compat/orders.json': [buildOrders, 2],
   'compat/op-errors.json': [buildOpErrors, 2],
   'compat/markets.json': [buildMarkets, 2],
+  'compat/live.json': [buildLive, 3],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */

@@ -1,4 +1,5 @@
 /** The reference data every compat table is derived from, read once. */
+import { readFileSync } from 'node:fs';
 import { readRepoJson } from '../gen-registry.mjs';
 
 /** Loads the fixtures the compat generators read (never ../shared: the repo copies only). */
@@ -14,6 +15,8 @@ export function loadSources() {
     orderRules: readRepoJson('scripts/data/order-rules.json'),
     errorRules: readRepoJson('scripts/data/error-rules.json'),
     marketRules: readRepoJson('scripts/data/market-rules.json'),
+    liveLimits: readRepoJson('fixtures/kiwoom-rest/live-limits.json'),
+    liveMd: readFileSync(new URL('../../fixtures/kiwoom-rest/LIVE.md', import.meta.url), 'utf8'),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 export * from './chejan.js';
 export * from './fids.js';
+export * from './live.js';
 export * from './markets.js';
 export * from './op-errors.js';
 export * from './orders.js';
