@@ -1,6 +1,6 @@
 /** Text and HTML renderings of a comparison of two backends. */
 import type { DiffLine } from './diff.js';
-import type { NormalisedEvent } from '../facade/scenario.js';
+import type { NormalisedEvent } from './legacy-consumer.js';
 
 /** One backend's side of a comparison. */
 export interface Side {

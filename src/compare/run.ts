@@ -1,6 +1,6 @@
 /** Runs one consumer scenario on two backends, one after the other, and compares what it saw. */
 import { APIServer, EVENT_NAMES, type ApiInitOptions } from '../facade/index.js';
-import { normaliseEvent, type NormalisedEvent } from '../facade/scenario.js';
+import { normaliseEvent, type NormalisedEvent } from './legacy-consumer.js';
 import { diffStreams, diverges } from './diff.js';
 import type { Comparison, Side } from './report.js';
 import { VOLATILE_FACTS, type Scenario } from './scenario.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIServer } from '../facade/index.js';
-import { runLegacyConsumer, type NormalisedEvent, type ScenarioOptions } from '../facade/scenario.js';
+import { runLegacyConsumer, type NormalisedEvent, type ScenarioOptions } from './legacy-consumer.js';
 import { ValidationError } from '../errors.js';
 
 /** What one run of a scenario produced. */

@@ -32,6 +32,7 @@ import { createHttpServer, type HttpFaults } from './server.js';
 import { attachWebSocket } from './ws/index.js';
 
 export type * from './types.js';
+export { emulatorOf } from './attached.js';
 
 /** Demo credentials the emulator accepts unless others are given. */
 const DEMO_APPKEY = 'emulator-demo-appkey';

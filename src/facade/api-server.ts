@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { getChejan } from '../compat/chejan.js';
+import { attachEmulator } from '../emulator/attached.js';
 import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
 import { num, text } from './args.js';
@@ -70,6 +71,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     this.session = undefined;
     this.cleaning = undefined;
     const conn = await openConnection(options);
+    attachEmulator(this, conn.emulator);
     this.session = this.build(conn);
   }
 
@@ -81,11 +83,6 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   /** `'production' | 'mock' | 'emulator'` after api_init. */
   get domain(): Connection['domain'] | undefined {
     return this.session?.conn.domain;
-  }
-
-  /** The in-process emulator when `use_rest` is false (tests read its ledgers). */
-  get emulator(): Connection['emulator'] {
-    return this.session?.conn.emulator;
   }
 
   /** The last refusal (code and message) of any method. */

@@ -2,4 +2,3 @@
 export { APIServer, type LastError } from './api-server.js';
 export type { ApiInitOptions, LogLevel, RestTuning } from './connection.js';
 export { EVENT_NAMES, type APIServerEvents, type FidValues } from './events.js';
-export { runLegacyConsumer, normaliseEvent, type NormalisedEvent, type ScenarioOptions, type ScenarioResult } from './scenario.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { runLegacyConsumer } from '../../src/facade/scenario.js';
+import { runLegacyConsumer } from '../../src/compare/legacy-consumer.js';
 import { openBackend } from './helpers.js';
 
 describe('a legacy-style consumer', () => {

@@ -1,5 +1,5 @@
 /** Backends the facade tests run on: the in-process emulator, and an emulator playing the mock domain. */
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { emulatorOf, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { APIServer } from '../../src/facade/index.js';
 import type { ApiInitOptions } from '../../src/facade/index.js';
 
@@ -21,7 +21,7 @@ export async function openBackend(name: BackendName, extra: Partial<ApiInitOptio
   const api = new APIServer();
   if (name === 'emulator') {
     await api.api_init({ sim_no: 1, use_rest: false, ...COMMON, ...extra });
-    const emu = api.emulator;
+    const emu = emulatorOf(api);
     if (emu === undefined) throw new Error('use_rest false should start an in-process emulator');
     return { name, api, emu, close: () => api.cleanup() };
   }

@@ -3,7 +3,7 @@
  * in this process (for the secret scan), the soak switch, polling, and the summary file that
  * the issue note quotes (bench/results/faults.json, summed over every test file).
  */
-import type { Emulator } from '../../src/emulator/index.js';
+import { emulatorOf, type Emulator } from '../../src/emulator/index.js';
 import type { ApiInitOptions } from '../../src/facade/connection.js';
 import { APIServer } from '../../src/facade/index.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,7 @@ export async function openEmulatedApi(
 ): Promise<{ api: APIServer; emu: Emulator }> {
   const api = new APIServer();
   await api.api_init({ sim_no: 1, use_rest: false, logger: logs.logger, ...options });
-  const emu = api.emulator!;
+  const emu = emulatorOf(api)!;
   tokens.track(emu);
   return { api, emu };
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { APIServer } from '../../src/facade/index.js';
+import { emulatorOf } from '../../src/emulator/index.js';
 import { startServe, type ServeHandle } from '../../src/serve/http.js';
 import { ValidationError } from '../../src/errors.js';
 
@@ -11,7 +12,7 @@ let server: ServeHandle;
 const auth = () => ({ authorization: `Bearer ${server.token}` });
 const get = (path: string, headers: Record<string, string> = auth()) => fetch(`${server.url}${path}`, { headers });
 const post = (body: unknown) => fetch(`${server.url}/orders`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const ordersSent = () => api.emulator?.orderLedger().length ?? NaN;
+const ordersSent = () => emulatorOf(api)?.orderLedger().length ?? NaN;
 
 beforeAll(async () => {
   api = new APIServer();

@@ -4,7 +4,8 @@
  */
 import { KiwoomRest } from '../../rest/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { APIServer, EVENT_NAMES, runLegacyConsumer, type APIServerEvents } from '../../facade/index.js';
+import { APIServer, EVENT_NAMES, type APIServerEvents } from '../../facade/index.js';
+import { runLegacyConsumer } from '../../compare/legacy-consumer.js';
 import { tickSize } from '../../compat/orders.js';
 import { line, won, signedWon, unsigned } from '../format.js';
 import type { Command } from './command.js';

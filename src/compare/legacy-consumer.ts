@@ -1,12 +1,12 @@
 /**
- * A legacy-style consumer, written the way the seed's `api_server.py` uses the OCX: connect,
- * register real data, buy at market, read chejan, run a condition, page through a chart TR,
- * clean up. It runs unchanged on every backend; its event stream, normalised to what does not
+ * The scripted legacy consumer of `compare`, the demo and the tests (not part of the facade):
+ * written the way the seed's `api_server.py` uses the OCX: connect, register real data, buy at
+ * market, read chejan, run a condition, page through a chart TR, clean up. It runs unchanged on every backend; its event stream, normalised to what does not
  * depend on timing or on server-assigned numbers, is what `compare` (and the tests) hold equal.
  */
-import type { APIServer } from './api-server.js';
-import { EVENT_NAMES, type APIServerEvents } from './events.js';
-import { kstDay } from './master.js';
+import type { APIServer } from '../facade/api-server.js';
+import { EVENT_NAMES, type APIServerEvents } from '../facade/events.js';
+import { kstDay } from '../facade/master.js';
 
 /** One event, reduced to what any backend must reproduce. */
 export type NormalisedEvent = readonly [event: keyof APIServerEvents, ...details: (string | number | boolean)[]];
