@@ -2,7 +2,7 @@
  * The flags that pick a backend, shared by every command that talks to one: the same names,
  * defaults, help text and credential lookup everywhere.
  */
-import type { ApiInitOptions } from '../facade/index.js';
+import type { ApiInitOptions, SimNo } from '../facade/index.js';
 
 /** parseArgs option specs. */
 export const BACKEND_OPTIONS = {
@@ -45,7 +45,8 @@ export function simNoOf(values: BackendValues): number {
 /** api_init options for the chosen backend. */
 export function apiInitOptions(values: BackendValues): ApiInitOptions {
   return {
-    sim_no: simNoOf(values),
+    // api_init checks the range and names the field; the flag's text is not a SimNo until then.
+    sim_no: simNoOf(values) as SimNo,
     use_rest: values['use-rest'],
     ...credentials(values),
     endpoints: {

@@ -21,6 +21,7 @@ import { Reconciler } from './reconcile.js';
 import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
 import { TrQueries } from './tr-query.js';
+import type { OrderType } from './literals.js';
 
 /** The last refusal of any method: its OCX code and message. */
 export interface LastError {
@@ -139,14 +140,14 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   // ------------------------------------------------------------------ orders
 
   /** SendOrder(rqname, screen, accno, orderType 1..6, code, qty, price, hoga, orgOrderNo): 0 or an OP_ERR code. */
-  async SendOrder(rqname: string, screen: string, accno: string, orderType: number, code: string, qty: number, price: number, hoga: string, orgOrderNo: string): Promise<number> {
+  async SendOrder(rqname: string, screen: string, accno: string, orderType: OrderType, code: string, qty: number, price: number, hoga: string, orgOrderNo: string): Promise<number> {
     const s = this.ready('SendOrder');
     if (isRefusal(s)) return this.fail('SendOrder', s, screen, rqname);
     return this.outcome('SendOrder', await s.orders.send({ rqname: text(rqname), screen: text(screen), accno: text(accno), orderType: num(orderType), code: text(code), qty: num(qty), price: num(price), hoga: text(hoga), orgOrderNo: text(orgOrderNo) }), screen, rqname);
   }
 
   /** SendOrderCredit(rqname, screen, accno, orderType, code, qty, price, hoga, creditGb, loanDate, orgOrderNo). */
-  async SendOrderCredit(rqname: string, screen: string, accno: string, orderType: number, code: string, qty: number, price: number, hoga: string, creditGb: string, loanDate: string, orgOrderNo: string): Promise<number> {
+  async SendOrderCredit(rqname: string, screen: string, accno: string, orderType: OrderType, code: string, qty: number, price: number, hoga: string, creditGb: string, loanDate: string, orgOrderNo: string): Promise<number> {
     const s = this.ready('SendOrderCredit');
     if (isRefusal(s)) return this.fail('SendOrderCredit', s, screen, rqname);
     return this.outcome('SendOrderCredit', await s.orders.send({ rqname: text(rqname), screen: text(screen), accno: text(accno), orderType: num(orderType), code: text(code), qty: num(qty), price: num(price), hoga: text(hoga), orgOrderNo: text(orgOrderNo), credit: { creditGb: text(creditGb), loanDate: text(loanDate) } }), screen, rqname);

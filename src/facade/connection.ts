@@ -10,6 +10,7 @@ import { ValidationError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.js';
 import { KiwoomRest, type KiwoomRestOptions } from '../rest/index.js';
+import type { SimNo } from './literals.js';
 
 /** The KiwoomRest options api_init passes through. */
 export type RestTuning = Pick<KiwoomRestOptions, 'limits' | 'timeouts' | 'cache' | 'tokenCachePath' | 'tokenRefreshMarginMs'>;
@@ -22,7 +23,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Options of {@link APIServer.api_init}. */
 export interface ApiInitOptions {
   /** 0 production, 1..3 paper trading (the mock domain, or the built-in emulator without use_rest). */
-  sim_no: number;
+  sim_no: SimNo;
   /** true: Kiwoom REST + WebSocket; false: the built-in emulator (sim_no 1..3 only). */
   use_rest: boolean;
   /** App key and secret key of the Kiwoom REST service (required with use_rest). */

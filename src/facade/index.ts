@@ -1,4 +1,5 @@
 /** The OCX facade: `APIServer` and its public types. */
 export { APIServer, type LastError } from './api-server.js';
 export type { ApiInitOptions, LogLevel, RestTuning } from './connection.js';
+export type { OrderType, SimNo } from './literals.js';
 export { EVENT_NAMES, type APIServerEvents, type FidValues } from './events.js';

@@ -25,6 +25,7 @@ import { ResponseCache, cacheKey } from './response-cache.js';
 import { TokenManager, type TokenInfo } from './token-manager.js';
 import { UnknownFieldReporter } from './unknown-fields.js';
 import { checkRequest } from './validate.js';
+import type { RestApiId, RestRequest, RestResponse } from './endpoints.js';
 
 const DEFAULT_MAX_PAGES = 100;
 const DEFAULT_BATCH_CONCURRENCY = 4;
@@ -56,10 +57,10 @@ export interface PagesOptions {
 }
 
 /** Every page of a continued query. */
-export interface CollectResult {
-  pages: CallResult[];
+export interface CollectResult<T extends JsonBody = JsonBody> {
+  pages: Array<CallResult<T>>;
   /** The first page's body with every list (array) field concatenated over all pages. */
-  body: JsonBody;
+  body: T;
   /** True when `maxPages` stopped the paging while the server still had more. */
   truncated: boolean;
 }
@@ -96,12 +97,29 @@ export interface KiwoomRestEvents {
 }
 
 /**
- * Kiwoom REST client.
+ * {@link KiwoomRest}'s methods with the api-id as any string and bodies as plain JSON objects,
+ * for api-ids chosen at run time (a CLI argument, a table row). The same checks run before
+ * anything is sent; only the compile-time types are gone.
+ */
+export interface UntypedKiwoomRest {
+  call(apiId: string, body: JsonBody, options?: CallOptions): Promise<CallResult>;
+  pages(apiId: string, body: JsonBody, options?: PagesOptions): AsyncGenerator<CallResult, void, undefined>;
+  collect(apiId: string, body: JsonBody, options?: PagesOptions): Promise<CollectResult>;
+  batch(apiId: string, codes: readonly string[], makeBody: (code: string) => JsonBody, options?: BatchOptions): Promise<Array<BatchItem<CallResult>>>;
+}
+
+/**
+ * Kiwoom REST client. Requests and answers are typed per api-id ({@link RestEndpoints}): an
+ * unknown api-id or a misspelt or missing required field does not compile, and the answer's
+ * fields are known (`body.cur_prc` is a string, repeated records are typed arrays).
  *
  * ```ts
  * const rest = new KiwoomRest({ appkey, secretkey, simNo: 1 });
  * const { body } = await rest.call('ka10001', { stk_cd: '005930' });
+ * console.log(body.stk_nm, body.cur_prc);
  * ```
+ *
+ * For an api-id known only at run time, use {@link KiwoomRest.untyped}.
  */
 export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   /** The REST host in use, without a trailing slash. */
@@ -162,6 +180,14 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
     this.unknownFields = new UnknownFieldReporter(this.log);
   }
 
+  /**
+   * The same client without per-api-id types: `rest.untyped.call(apiId, body)` with any string
+   * api-id and a plain object body. Checked at run time exactly as {@link KiwoomRest.call}.
+   */
+  get untyped(): UntypedKiwoomRest {
+    return this as unknown as UntypedKiwoomRest;
+  }
+
   /** The raw access token (no `Bearer`), issuing one if needed: the WebSocket LOGIN sends it. */
   token(): Promise<string> {
     return this.tokens.get();
@@ -192,6 +218,7 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
    * a lost connection, a 5xx or an unreadable answer is an OrderUnknownError, to be settled by
    * querying open orders and fills; a rate limit is a RateLimitError.
    */
+  call<K extends RestApiId>(apiId: K, body: RestRequest<K>, options?: CallOptions): Promise<CallResult<RestResponse<K>>>;
   async call(apiId: string, body: JsonBody, options: CallOptions = {}): Promise<CallResult> {
     const { spec, body: checked } = checkRequest(apiId, body);
     const contYn = options.contYn ?? 'N';
@@ -212,11 +239,12 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   }
 
   /** Every continuation page of a query, in order, until `cont-yn` is not `Y` or `maxPages`. */
+  pages<K extends RestApiId>(apiId: K, body: RestRequest<K>, options?: PagesOptions): AsyncGenerator<CallResult<RestResponse<K>>, void, undefined>;
   async *pages(apiId: string, body: JsonBody, options: PagesOptions = {}): AsyncGenerator<CallResult, void, undefined> {
     const maxPages = checkMaxPages(apiId, options.maxPages);
     let continuation: CallOptions = {};
     for (let page = 0; page < maxPages; page++) {
-      const result = await this.call(apiId, body, { ...continuation, ...signalOption(options.signal) });
+      const result = await this.untyped.call(apiId, body, { ...continuation, ...signalOption(options.signal) });
       yield result;
       // A `Y` without a key would fetch the first page again forever.
       if (result.contYn !== 'Y' || result.nextKey === '') return;
@@ -225,9 +253,10 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   }
 
   /** All pages of a query (at most `maxPages`, default 100), with the list fields merged. */
+  collect<K extends RestApiId>(apiId: K, body: RestRequest<K>, options?: PagesOptions): Promise<CollectResult<RestResponse<K>>>;
   async collect(apiId: string, body: JsonBody, options: PagesOptions = {}): Promise<CollectResult> {
     const pages: CallResult[] = [];
-    for await (const page of this.pages(apiId, body, options)) pages.push(page);
+    for await (const page of this.untyped.pages(apiId, body, options)) pages.push(page);
     const last = pages.at(-1);
     const maxPages = checkMaxPages(apiId, options.maxPages);
     return {
@@ -241,6 +270,12 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
    * One api-id for many codes: `makeBody(code)` builds each request. Results come in the
    * order of `codes`, each with its value or its own error.
    */
+  batch<K extends RestApiId>(
+    apiId: K,
+    codes: readonly string[],
+    makeBody: (code: string) => RestRequest<K>,
+    options?: BatchOptions,
+  ): Promise<Array<BatchItem<CallResult<RestResponse<K>>>>>;
   batch(
     apiId: string,
     codes: readonly string[],
@@ -256,7 +291,7 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
         new ValidationError(`${apiId}: batch concurrency must be a positive integer`, { apiId, field: 'concurrency' }),
       );
     }
-    return runBatch(codes, concurrency, (code) => this.call(apiId, makeBody(code), signalOption(options.signal)));
+    return runBatch(codes, concurrency, (code) => this.untyped.call(apiId, makeBody(code), signalOption(options.signal)));
   }
 
   /** Drop every cached answer. */

@@ -8,7 +8,9 @@ export {
   type KiwoomRestEvents,
   type PagesOptions,
   type RateLimitedInfo,
+  type UntypedKiwoomRest,
 } from './client.js';
+export type { RestEndpoints, RestApiId, RestRequest, RestResponse } from './endpoints.js';
 export type { BatchItem } from './batch.js';
 export { type CacheOptions, type KiwoomRestOptions, type RateLimitOptions, type TimeoutOptions } from './options.js';
 export type { ThrottleInfo } from './rate-limiter.js';

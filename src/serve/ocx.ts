@@ -4,7 +4,7 @@
  * program uses: same validation, same limits, same backends.
  */
 import { getOpError, opErrorMessage } from '../compat/op-errors.js';
-import type { APIServer } from '../facade/index.js';
+import type { APIServer, OrderType } from '../facade/index.js';
 
 /** What `serve` needs of an APIServer. */
 export type ServeApi = Pick<APIServer, 'SetInputValue' | 'CommRqData' | 'GetCommData' | 'GetRepeatCnt' | 'SendOrder' | 'GetLoginInfo' | 'GetLastError' | 'on' | 'off'>;
@@ -83,7 +83,8 @@ export async function order(api: ServeApi, args: { accno: string; orderType: num
   api.on('OnReceiveTrData', onTr);
   api.on('OnReceiveMsg', onMsg);
   try {
-    const ret = await api.SendOrder(rqname, screen, args.accno, args.orderType, args.code, args.qty, args.price, args.hoga, args.orgOrderNo);
+    // The number comes from a request body: SendOrder checks it and answers -300 for one outside 1..6.
+    const ret = await api.SendOrder(rqname, screen, args.accno, args.orderType as OrderType, args.code, args.qty, args.price, args.hoga, args.orgOrderNo);
     if (ret !== 0) {
       const why = api.GetLastError()?.message ?? (message === '' ? opErrorMessage(ret) : message);
       throw new OcxCallError(`SendOrder returned ${ret} (${getOpError(ret)?.name ?? 'OP_ERR'}): ${why}`, ret);

@@ -16,7 +16,8 @@ describe('api_init', () => {
   });
   test('sim_no outside 0..3 and a missing app key are refused naming the field', async () => {
     const api = new APIServer();
-    await expect(api.api_init({ sim_no: 7, use_rest: true, appkey: 'k', secretkey: 's' })).rejects.toMatchObject({ field: 'sim_no' });
+    // 7 does not compile (SimNo); a JavaScript or Python caller still meets the run-time check.
+    await expect(api.api_init({ sim_no: 7 as never, use_rest: true, appkey: 'k', secretkey: 's' })).rejects.toMatchObject({ field: 'sim_no' });
     await expect(api.api_init({ sim_no: 1, use_rest: true, secretkey: 's' })).rejects.toMatchObject({ field: 'appkey' });
     await expect(api.api_init({ sim_no: 1, use_rest: false, log_level: 'loud' as never })).rejects.toMatchObject({ field: 'log_level' });
   });
@@ -59,7 +60,7 @@ describe.each(BACKENDS)('bad input on %s', (name) => {
   }
 
   const order = (over: Partial<{ screen: string; accno: string; type: number; code: string; qty: number; price: number; hoga: string; org: string }>) => () =>
-    b.api.SendOrder('bad', over.screen ?? '2000', over.accno ?? accno, over.type ?? 1, 'code' in over ? (over.code as string) : '005930', over.qty ?? 1, over.price ?? 0, over.hoga ?? '03', over.org ?? '');
+    b.api.SendOrder('bad', over.screen ?? '2000', over.accno ?? accno, (over.type ?? 1) as never, 'code' in over ? (over.code as string) : '005930', over.qty ?? 1, over.price ?? 0, over.hoga ?? '03', over.org ?? '');
 
   test('SendOrder', async () => {
     await refused(order({ accno: '9999999999' }), -340, /accno "9999999999"/);

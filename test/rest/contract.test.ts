@@ -82,7 +82,7 @@ describe('official REST examples', () => {
 
   it.each(trExamples.map((e) => [e.id, e] as const))('%s: the example response is accepted as sent', async (id, example) => {
     fake.on(id, () => example.response);
-    const result = await rest.call(id, example.request);
+    const result = await rest.untyped.call(id, example.request);
     const { returnCode, returnMsg, ...others } = example.response;
     const expected = returnCode === undefined ? example.response : { ...others, return_code: returnCode, return_msg: returnMsg };
     expect(result.body).toEqual(expected);

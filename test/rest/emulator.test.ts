@@ -117,6 +117,7 @@ describe('KiwoomRest against the emulator', () => {
   it('refuses bad input before the emulator sees anything', async () => {
     const rest = client();
     const before = emu.requestLog().length;
+    // @ts-expect-error -- missing required fields do not compile either; a JavaScript caller meets the run-time check
     await expect(rest.call('ka10081', { stk_cd: '005930' })).rejects.toBeInstanceOf(ValidationError);
     expect(emu.requestLog().length).toBe(before);
   });

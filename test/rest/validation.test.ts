@@ -28,7 +28,7 @@ describe('bad input is refused before sending, naming the field', () => {
     ['a non-object body (array)', 'ka10001', [{ stk_cd: '005930' }], 'body', /got an array/],
     ['a null body', 'ka10001', null, 'body', /got null/],
   ])('%s', async (_, apiId, body, field, message) => {
-    const error = await rest.call(apiId, body as JsonBody).catch((e: unknown) => e);
+    const error = await rest.untyped.call(apiId, body as JsonBody).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
     expect((error as ValidationError).message).toMatch(message);

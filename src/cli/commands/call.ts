@@ -54,13 +54,13 @@ async function run(args: string[]): Promise<number> {
     if (values['all-pages']) {
       const maxPages = Number(values['max-pages']);
       let n = 0;
-      for await (const page of rest.pages(apiId, body, { maxPages })) {
+      for await (const page of rest.untyped.pages(apiId, body, { maxPages })) {
         n += 1;
         console.error(`page ${n}${page.contYn === 'Y' ? ' (more)' : ''}`);
         console.log(JSON.stringify(page.body, null, 2));
       }
     } else {
-      const res = await rest.call(apiId, body);
+      const res = await rest.untyped.call(apiId, body);
       console.log(JSON.stringify(res.body, null, 2));
     }
     return 0;
