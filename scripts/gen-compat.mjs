@@ -10,6 +10,7 @@ import { buildChejan } from './compat/chejan.mjs';
 import { buildFids } from './compat/fids.mjs';
 import { buildLive } from './compat/live.mjs';
 import { buildMarkets } from './compat/markets.mjs';
+import { buildOcxApi } from './compat/ocx-api.mjs';
 import { buildOpErrors } from './compat/op-errors.mjs';
 import { buildOrders } from './compat/orders.mjs';
 import { buildRealTypes } from './compat/real-types.mjs';
@@ -28,6 +29,7 @@ const TABLES = {
   'compat/op-errors.json': [buildOpErrors, 2],
   'compat/markets.json': [buildMarkets, 2],
   'compat/live.json': [buildLive, 3],
+  'compat/ocx-api.json': [buildOcxApi, 3],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */

@@ -17,6 +17,9 @@ export function loadSources() {
     marketRules: readRepoJson('scripts/data/market-rules.json'),
     liveLimits: readRepoJson('fixtures/kiwoom-rest/live-limits.json'),
     liveMd: readFileSync(new URL('../../fixtures/kiwoom-rest/LIVE.md', import.meta.url), 'utf8'),
+    ocxMethods: readRepoJson('fixtures/ocx/methods.json'),
+    ocxEvents: readRepoJson('fixtures/ocx/events.json'),
+    ocxApiRules: readRepoJson('scripts/data/ocx-api-rules.json'),
   };
 }
 

@@ -80,7 +80,7 @@ function mapRecord(record, scopes, resolveAlias, unmapped, skip) {
     else if (list !== null && top(alias) !== undefined) shared[name] = top(alias);
     else if (!unmapped.includes(name)) unmapped.push(name);
   }
-  return { record: record.record, list, fields, ...(Object.keys(shared).length ? { shared } : {}) };
+  return { record: record.record, list, fields, ...(Object.keys(shared).length ? { shared } : {}), outputs: record.fields };
 }
 
 function mapTr(code, api, def, basis, aliases) {

@@ -6,6 +6,7 @@ export * from './chejan.js';
 export * from './fids.js';
 export * from './live.js';
 export * from './markets.js';
+export * from './ocx-api.js';
 export * from './op-errors.js';
 export * from './orders.js';
 export * from './real-types.js';

@@ -19,6 +19,8 @@ export interface TrRecordMap {
   shared?: Record<string, string>;
   /** Rows per page the OCX returned, when declared. */
   pageSize?: number;
+  /** Every output name of the record in the OCX's order (GetOutputValue's item index, GetCommDataEx's columns). */
+  outputs?: string[];
 }
 
 /** One legacy TR mapped onto a REST api-id. */

@@ -1,24 +1,34 @@
 /**
- * `APIServer`: the OCX programming surface (method names, argument order, return codes and
- * event signatures as KHOpenAPI has them) over Kiwoom REST + WebSocket or the built-in
+ * `APIServer`: the OCX programming surface (its 58 methods and 9 events, named, ordered and
+ * typed as KHOpenAPI has them: compat/ocx-api.json) over Kiwoom REST + WebSocket or the built-in
  * emulator. Thin on purpose: each method checks its state and hands over to one translation
  * module; refusals become the OCX return code plus an OnReceiveMsg that names the argument.
+ *
+ * Calls that reach the server (CommConnect, CommRqData, SendOrder, SetRealReg, ...) return a
+ * Promise of the OCX code that resolves after the events they cause; everything else answers at
+ * once, as the control did, from what the facade holds (the master loaded at login, the TR
+ * answer or real-time event being handled).
  */
+import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'eventemitter3';
 import { getChejan } from '../compat/chejan.js';
 import { attachEmulator } from '../emulator/attached.js';
+import { OCX_API_METHODS } from '../compat/ocx-api.js';
 import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
 import { num, text } from './args.js';
 import { ChejanBook } from './chejan.js';
 import { Conditions } from './conditions.js';
 import { openConnection, type ApiInitOptions, type Connection } from './connection.js';
-import type { APIServerEvents, FidValues } from './events.js';
+import type { APIServerEvents } from './events.js';
+import { chejanData } from './fid-record.js';
+import { koaHandler } from './koa-functions.js';
 import { Master } from './master.js';
+import { loadMaster } from './master-load.js';
 import { Orders } from './orders.js';
-import { CHEJAN_GROUP, RealData } from './real-data.js';
+import { CHEJAN_GROUP, RealData, realFidByName } from './real-data.js';
 import { Reconciler } from './reconcile.js';
-import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
+import { failed, isRefusal, opCode, refuse, type OpErrName, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
 import { TrQueries } from './tr-query.js';
 import type { OrderType } from './literals.js';
@@ -30,7 +40,7 @@ export interface LastError {
   message: string;
 }
 
-/** Everything that exists between CommConnect and cleanup. */
+/** Everything that exists between api_init and cleanup. */
 interface Session {
   conn: Connection;
   real: RealData;
@@ -43,9 +53,26 @@ interface Session {
   /** Filled in place by CommConnect (the order checks read the same array). */
   accounts: string[];
   connected: boolean;
+  /** Members with no REST counterpart already explained on OnReceiveMsg. */
+  explained: Set<string>;
 }
 
-const EMPTY: FidValues = Object.freeze({});
+const EMPTY_CHEJAN = Object.freeze({});
+const CHEJAN_ORDER: Record<string, readonly number[]> = { '0': getChejan('0')?.fids ?? [], '1': getChejan('1')?.fids ?? [] };
+
+/**
+ * Like Promise.all, but waits for every step to settle before rejecting with the first
+ * failure, so that no step is left running (or rejecting unhandled) after CommConnect answered.
+ */
+async function allOrFirstError<T extends readonly unknown[]>(steps: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(steps);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/** The package root: what GetAPIModulePath answers (the OCX answered its install directory). */
+const MODULE_PATH = fileURLToPath(new URL('../../', import.meta.url)).replace(/[\\/]$/, '');
 
 /**
  * The legacy `APIServer`, on Kiwoom REST.
@@ -55,6 +82,7 @@ const EMPTY: FidValues = Object.freeze({});
  * await api.api_init({ sim_no: 1, use_rest: false });   // the built-in emulator
  * api.on('OnReceiveChejanData', (gubun) => console.log(gubun, api.GetChejanData(9203)));
  * await api.CommConnect();
+ * console.log(api.GetMasterCodeName('005930'));          // answered at once, like the OCX
  * const [accno] = api.GetLoginInfo('ACCNO').split(';');
  * await api.SendOrder('buy', '2000', accno, 1, '005930', 1, 0, '03', '');
  * await api.cleanup();
@@ -62,7 +90,7 @@ const EMPTY: FidValues = Object.freeze({});
  */
 export class APIServer extends EventEmitter<APIServerEvents> {
   private session: Session | undefined;
-  private chejanValues: FidValues = EMPTY;
+  private chejanValues: Readonly<Record<string, string>> = EMPTY_CHEJAN;
   private lastErr: LastError | undefined;
   private cleaning: Promise<void> | undefined;
 
@@ -94,9 +122,10 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   // ------------------------------------------------------------------ login
 
   /**
-   * CommConnect: token, WebSocket LOGIN, chejan registration, account list; then
-   * OnEventConnect(0). With `block` (default) it resolves after the event; otherwise at once
-   * with 0. Failures raise OnEventConnect with the OCX code (-100 auth, -101 connection).
+   * CommConnect: token, master data (listings, themes, member firms: from the day cache when
+   * it has today's), WebSocket LOGIN, chejan registration, account list; then OnEventConnect(0).
+   * With `block` (default) it resolves after the event; otherwise at once with 0. Failures
+   * raise OnEventConnect with the OCX code (-100 auth, -101 connection).
    */
   async CommConnect(block = true): Promise<number> {
     const s = this.session;
@@ -107,6 +136,11 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       return 0;
     }
     return run;
+  }
+
+  /** CommTerminate: ignored, as the OCX ignored it (it had stopped supporting it); cleanup() ends the session. */
+  CommTerminate(): void {
+    return undefined;
   }
 
   /** 1 when connected, 0 otherwise. */
@@ -137,6 +171,33 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     }
   }
 
+  /** SetInfoData(id): chose the saved login of auto-login; the app key does that now, so 0 and no effect. */
+  SetInfoData(_infoData: string): number {
+    return 0;
+  }
+
+  /** GetAPIModulePath: the directory kiwoom-compat is installed in (the OCX answered its own, e.g. `C:\OpenAPI`). */
+  GetAPIModulePath(): string {
+    return MODULE_PATH;
+  }
+
+  /**
+   * KOA_Functions(name, param): the sub-commands as the OCX answers them (GetServerGubun,
+   * GetMasterStockInfo, GetStockMarketKind, IsOrderWarningStock, GetUpjongCode, ...); an
+   * unknown sub-command answers "" with an OnReceiveMsg naming it.
+   */
+  KOA_Functions(name: string, param: string): string {
+    const fn = text(name).trim();
+    const handler = koaHandler(fn);
+    const s = this.session;
+    if (handler === undefined) {
+      this.fail('KOA_Functions', refuse('OP_ERR_INPUT', `"${fn}" is not a KOA_Functions sub-command`));
+      return '';
+    }
+    if (s === undefined) return '';
+    return handler({ master: s.master, serverGubun: () => this.GetLoginInfo('GetServerGubun'), setConditionPrices: (on) => s.conditions.setPrices(on) }, text(param));
+  }
+
   // ------------------------------------------------------------------ orders
 
   /** SendOrder(rqname, screen, accno, orderType 1..6, code, qty, price, hoga, orgOrderNo): 0 or an OP_ERR code. */
@@ -151,6 +212,11 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const s = this.ready('SendOrderCredit');
     if (isRefusal(s)) return this.fail('SendOrderCredit', s, screen, rqname);
     return this.outcome('SendOrderCredit', await s.orders.send({ rqname: text(rqname), screen: text(screen), accno: text(accno), orderType: num(orderType), code: text(code), qty: num(qty), price: num(price), hoga: text(hoga), orgOrderNo: text(orgOrderNo), credit: { creditGb: text(creditGb), loanDate: text(loanDate) } }), screen, rqname);
+  }
+
+  /** SendOrderFO: Kiwoom REST has no futures/options orders; -340 (no such account), nothing sent. */
+  SendOrderFO(rqname: string, screen: string, _accno: string, _code: string, _ordKind: number, _slbyTp: string, _ordTp: string, _qty: number, _price: string, _orgOrdNo: string): number {
+    return this.noRest('SendOrderFO', screen, rqname) as number;
   }
 
   /** GetChejanData(fid): the value in the OnReceiveChejanData event being handled ("" when none). */
@@ -182,9 +248,27 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     return this.guarded('DisconnectRealData', 'realtime', () => s.real.disconnect(text(screen)));
   }
 
-  /** GetCommRealData(code, fid): the latest value of that FID for the code. */
+  /**
+   * GetCommRealData(code | realType, fid): inside OnReceiveRealData the event's value (either
+   * the code or the real type may be passed); elsewhere the latest value of the FID for the code.
+   */
   GetCommRealData(code: string, fid: number | string): string {
     return this.session?.real.value(text(code), text(fid)) ?? '';
+  }
+
+  /**
+   * CommGetData(code, realType, field, index, inner): the OCX's deprecated generic getter. With
+   * realType "" it reads a TR answer, as programs call it: CommGetData(trcode, "", rqname,
+   * index, item). With a real type it reads real-time data: the FID by number or Korean name in
+   * `field` (or `inner`).
+   */
+  CommGetData(code: string, realType: string, field: string, index: number, inner: string): string {
+    const s = this.session;
+    if (s === undefined) return '';
+    const type = text(realType).trim();
+    if (type === '') return s.trq.data(text(code), text(field), num(index), text(inner));
+    const fid = realFidByName(type, text(field).trim()) ?? realFidByName(type, text(inner).trim());
+    return fid === undefined ? '' : s.real.value(text(code), fid);
   }
 
   // ------------------------------------------------------------------ conditions
@@ -229,11 +313,23 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     this.session?.trq.setInput(text(name), text(value));
   }
 
-  /** CommRqData(rqname, trcode, prevNext 0 | 2, screen): 0 after OnReceiveTrData, or an OP_ERR code. */
+  /** CommRqData(rqname, trcode, prevNext 0 | 2, screen): 0 after OnReceiveTrData, or an OP_ERR code. Answers come in call order. */
   async CommRqData(rqname: string, trcode: string, prevNext: number, screen: string): Promise<number> {
     const s = this.ready('CommRqData');
     if (isRefusal(s)) return this.fail('CommRqData', s, screen, rqname, trcode);
     return this.outcome('CommRqData', await s.trq.request(text(rqname), text(trcode), num(prevNext), text(screen)), screen, rqname, trcode);
+  }
+
+  /** CommKwRqData(codes "a;b", next 0, count, typeFlag 0 stocks, rqname, screen): OnReceiveTrData with TR OPTKWFID. */
+  async CommKwRqData(codeList: string, next: number, count: number, typeFlag: number, rqname: string, screen: string): Promise<number> {
+    const s = this.ready('CommKwRqData');
+    if (isRefusal(s)) return this.fail('CommKwRqData', s, screen, rqname, 'OPTKWFID');
+    return this.outcome('CommKwRqData', await s.trq.kwRequest(text(codeList), num(next), num(count), num(typeFlag), text(rqname), text(screen)), screen, rqname, 'OPTKWFID');
+  }
+
+  /** CommInvestRqData: the OCX no longer served it, and Kiwoom REST has no market-wide investor feed: -201. */
+  CommInvestRqData(_marketGb: string, rqname: string, screen: string): number {
+    return this.noRest('CommInvestRqData', screen, rqname) as number;
   }
 
   /** GetCommData(trcode, rqname, index, item) by Korean output name. */
@@ -241,40 +337,167 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     return this.session?.trq.data(text(trcode), text(rqname), num(index), text(item)) ?? '';
   }
 
+  /** GetCommDataEx(trcode, record): the repeated record as rows × outputs (the OCX's column order). */
+  GetCommDataEx(trcode: string, recordName: string): string[][] {
+    return this.session?.trq.table(text(trcode), text(recordName)) ?? [];
+  }
+
   /** GetRepeatCnt(trcode, rqname): rows of the repeated record (0 for single-only TRs). */
   GetRepeatCnt(trcode: string, rqname: string): number {
     return this.session?.trq.repeatCount(text(trcode), text(rqname)) ?? 0;
   }
 
-  // ------------------------------------------------------------------ master
-
-  /** GetMasterCodeName(code): "" for an unknown code. Async: the master is REST's ka10099, cached for the day. */
-  async GetMasterCodeName(code: string): Promise<string> {
-    const s = this.ready('GetMasterCodeName');
-    if (isRefusal(s)) return '';
-    try {
-      return await s.master.name(text(code));
-    } catch (err) {
-      this.fail('GetMasterCodeName', failed(err, 'query'));
-      return '';
-    }
+  /** GetDataCount(record): rows of the named record in the answer being handled. */
+  GetDataCount(recordName: string): number {
+    return this.session?.trq.dataCount(text(recordName)) ?? 0;
   }
 
-  /** GetCodeListByMarket(market): `"005930;000660;"` ("0" KOSPI, "10" KOSDAQ, "8" ETF, "" all). Async like GetMasterCodeName. */
-  async GetCodeListByMarket(market: string): Promise<string> {
-    const s = this.ready('GetCodeListByMarket');
-    if (isRefusal(s)) return '';
-    try {
-      const r = await s.master.codeList(text(market, String(market)));
-      if (isRefusal(r)) {
-        this.fail('GetCodeListByMarket', r);
-        return '';
-      }
-      return r;
-    } catch (err) {
-      this.fail('GetCodeListByMarket', failed(err, 'query'));
-      return '';
-    }
+  /** GetOutputValue(record, row, item): the record's `item`-th output (OCX order) in row `row`. */
+  GetOutputValue(recordName: string, row: number, item: number): string {
+    return this.session?.trq.outputValue(text(recordName), num(row), num(item)) ?? '';
+  }
+
+  /** SetOutputFID(id): unused since OCX 1.0.0.1; 0 and no effect. */
+  SetOutputFID(_id: string): number {
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ master (loaded at CommConnect)
+
+  /** GetMasterCodeName(code): the name, "" for an unknown code. */
+  GetMasterCodeName(code: string): string {
+    return this.session?.master.entry(text(code))?.name ?? '';
+  }
+
+  /** GetCodeListByMarket(market): `"005930;000660;"` ("0" KOSPI, "10" KOSDAQ, "8" ETF, "3" ELW, "60" ETN, "NXT", "" all). */
+  GetCodeListByMarket(market: string): string {
+    const s = this.session;
+    if (s === undefined) return '';
+    const r = s.master.codeList(text(market, String(market)));
+    if (!isRefusal(r)) return r;
+    this.fail('GetCodeListByMarket', r);
+    return '';
+  }
+
+  /** GetMasterListedStockCnt(code): listed shares (0 for an unknown code). */
+  GetMasterListedStockCnt(code: string): number {
+    return Number(this.session?.master.listedCount(text(code)) || 0);
+  }
+
+  /** GetMasterConstruction(code): 감리구분 (정상, 투자주의, 투자경고, ...). */
+  GetMasterConstruction(code: string): string {
+    return this.session?.master.field(text(code), 'auditInfo') ?? '';
+  }
+
+  /** GetMasterListedStockDate(code): listing date, YYYYMMDD. */
+  GetMasterListedStockDate(code: string): string {
+    return this.session?.master.field(text(code), 'regDay') ?? '';
+  }
+
+  /** GetMasterLastPrice(code): the base price (previous close), zero-padded as the master gives it. */
+  GetMasterLastPrice(code: string): string {
+    return this.session?.master.lastPrice(text(code)) ?? '';
+  }
+
+  /** GetMasterStockState(code): `|`-joined state items (증거금20%|담보대출|신용가능). */
+  GetMasterStockState(code: string): string {
+    return this.session?.master.field(text(code), 'state') ?? '';
+  }
+
+  /** GetMarketType(code): the market code (0 KOSPI, 10 KOSDAQ, 8 ETF, ...); -1 for an unknown code. */
+  GetMarketType(code: string): number {
+    const kind = this.session?.master.marketKind(text(code)) ?? '';
+    return kind === '' ? -1 : Number(kind);
+  }
+
+  /** GetThemeGroupList(0 by code | 1 by name): `"code|name;..."`. */
+  GetThemeGroupList(sortBy: number): string {
+    const by = num(sortBy);
+    return by === 0 || by === 1 ? (this.session?.master.themeGroupList(by) ?? '') : '';
+  }
+
+  /** GetThemeGroupCode(theme): `"A005930;A000660"`. */
+  GetThemeGroupCode(themeCode: string): string {
+    const s = this.session;
+    if (s === undefined) return '';
+    if (s.master.loaded && !s.master.hasThemeMembers) this.explain('GetThemeGroupCode', 'theme members were not loaded (api_init master.themeMembers is false)');
+    return s.master.themeGroupCode(text(themeCode));
+  }
+
+  /** GetBranchCodeName: member firms, `"001|교  보;002|신한금융투자;..."`. */
+  GetBranchCodeName(): string {
+    return this.session?.master.branchCodeName() ?? '';
+  }
+
+  // ------------------------------------------------------------------ futures and options (no REST counterpart)
+
+  /** Index futures codes: "" (Kiwoom REST has no futures master). */
+  GetFutureList(): string {
+    return this.noRest('GetFutureList') as string;
+  }
+
+  GetFutureCodeByIndex(_index: number): string {
+    return this.noRest('GetFutureCodeByIndex') as string;
+  }
+
+  GetActPriceList(): string {
+    return this.noRest('GetActPriceList') as string;
+  }
+
+  GetMonthList(): string {
+    return this.noRest('GetMonthList') as string;
+  }
+
+  GetOptionCode(_actPrice: string, _cp: number, _month: string): string {
+    return this.noRest('GetOptionCode') as string;
+  }
+
+  GetOptionCodeByMonth(_code: string, _cp: number, _month: string): string {
+    return this.noRest('GetOptionCodeByMonth') as string;
+  }
+
+  GetOptionCodeByActPrice(_code: string, _cp: number, _tick: number): string {
+    return this.noRest('GetOptionCodeByActPrice') as string;
+  }
+
+  GetSFutureList(_baseAssetCode: string): string {
+    return this.noRest('GetSFutureList') as string;
+  }
+
+  GetSFutureCodeByIndex(_baseAssetCode: string, _index: number): string {
+    return this.noRest('GetSFutureCodeByIndex') as string;
+  }
+
+  GetSActPriceList(_baseAssetGb: string): string {
+    return this.noRest('GetSActPriceList') as string;
+  }
+
+  GetSMonthList(_baseAssetGb: string): string {
+    return this.noRest('GetSMonthList') as string;
+  }
+
+  GetSOptionCode(_baseAssetGb: string, _actPrice: string, _cp: number, _month: string): string {
+    return this.noRest('GetSOptionCode') as string;
+  }
+
+  GetSOptionCodeByMonth(_baseAssetGb: string, _code: string, _cp: number, _month: string): string {
+    return this.noRest('GetSOptionCodeByMonth') as string;
+  }
+
+  GetSOptionCodeByActPrice(_baseAssetGb: string, _code: string, _cp: number, _tick: number): string {
+    return this.noRest('GetSOptionCodeByActPrice') as string;
+  }
+
+  GetSFOBasisAssetList(): string {
+    return this.noRest('GetSFOBasisAssetList') as string;
+  }
+
+  GetOptionATM(): string {
+    return this.noRest('GetOptionATM') as string;
+  }
+
+  GetSOptionATM(_baseAssetGb: string): string {
+    return this.noRest('GetSOptionATM') as string;
   }
 
   // ------------------------------------------------------------------ cleanup
@@ -292,14 +515,15 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   private build(conn: Connection): Session {
     const warn = (m: string): void => conn.logger.warn(m);
-    const chejanFids = getChejan('0')?.fids ?? [];
+    const chejanFids = CHEJAN_ORDER['0'] ?? [];
     const chejan = new ChejanBook((gubun, fids) => {
       this.chejanValues = fids;
-      this.emit('OnReceiveChejanData', gubun, fids);
+      const { data, fidList } = chejanData(fids, CHEJAN_ORDER[gubun] ?? []);
+      this.emit('OnReceiveChejanData', gubun, data, fidList);
     }, chejanFids);
     const emit = this.emit.bind(this) as <K extends keyof APIServerEvents>(event: K, ...args: APIServerEvents[K]) => boolean;
     const trq = new TrQueries(conn.rest, emit, warn);
-    const master = new Master(conn.rest);
+    const master = new Master();
     const accounts: string[] = [];
     const reconciler = new Reconciler(conn.rest, chejan, () => accounts[0] ?? '', conn.logger);
     const orders = new Orders(conn.rest, chejan, trq, master, {
@@ -310,7 +534,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     });
     const s: Session = {
       conn,
-      real: new RealData(conn.rt, warn),
+      real: new RealData(conn.rt, warn, master, (screen, msg) => this.emit('OnReceiveMsg', screen, '', '', msg)),
       chejan,
       conditions: new Conditions(conn.rt, emit),
       master,
@@ -319,8 +543,17 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       reconciler,
       accounts,
       connected: false,
+      explained: new Set(),
     };
-    const onReal = (ev: RealEvent): void => this.onReal(s, ev);
+    const raise = (code: string, realType: string, data: APIServerEvents['OnReceiveRealData'][2]): void => {
+      this.emit('OnReceiveRealData', code, realType, data);
+    };
+    const onReal = (ev: RealEvent): void => {
+      const type = ev.type;
+      if (type === '00') return s.chejan.onOrderFrame(ev.values);
+      if (type === '04') return s.chejan.onBalanceFrame(ev.values);
+      s.real.deliver(type, ev.item, ev.values, raise);
+    };
     conn.rt.on('real', onReal);
     conn.rt.on('condition', (ev) => s.conditions.onCondition(ev));
     conn.rt.on('disconnected', (info) => {
@@ -340,29 +573,29 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     return s;
   }
 
-  /** The REAL hot path: chejan types to the state machine, the rest straight to the consumer. */
-  private onReal(s: Session, ev: RealEvent): void {
-    const type = ev.type;
-    if (type === '00') return s.chejan.onOrderFrame(ev.values);
-    if (type === '04') return s.chejan.onBalanceFrame(ev.values);
-    const name = s.real.accept(type, ev.item, ev.values);
-    if (name !== undefined) this.emit('OnReceiveRealData', ev.item, name, ev.values);
-  }
-
   private async connect(s: Session): Promise<number> {
+    const { conn } = s;
     try {
-      await s.conn.rest.token();
-      await s.conn.rt.connect();
-      await s.conn.rt.register(CHEJAN_GROUP, [''], ['00', '04'], true);
-      const { body } = await s.conn.rest.call('ka00001', {});
-      const acct = String(body['acctNo'] ?? '').trim();
-      s.accounts.splice(0, s.accounts.length, ...(acct === '' ? [] : [acct]));
+      await conn.rest.token();
+      const started = Date.now();
+      // The master queries, the WebSocket login and the account query overlap: the rate
+      // limiter spaces the queries, the socket needs none.
+      const [load] = await allOrFirstError([
+        loadMaster(conn.rest, conn.masterCache, { themeMembers: conn.themeMembers, onCacheError: (err) => conn.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'master day cache not written') }),
+        conn.rt.connect().then(() => conn.rt.register(CHEJAN_GROUP, [''], ['00', '04'], true)),
+        conn.rest.call('ka00001', {}).then(({ body }) => {
+          const acct = String(body['acctNo'] ?? '').trim();
+          s.accounts.splice(0, s.accounts.length, ...(acct === '' ? [] : [acct]));
+        }),
+      ]);
+      s.master.use(load.snapshot);
+      conn.logger.info({ requests: load.requests, fromCache: load.fromCache, ms: Date.now() - started }, 'master loaded');
       s.connected = true;
       this.emit('OnEventConnect', 0);
       return 0;
     } catch (err) {
       const refusal = failed(err, 'login');
-      s.conn.logger.error({ err: refusal.message }, 'CommConnect failed');
+      conn.logger.error({ err: refusal.message }, 'CommConnect failed');
       this.lastErr = { method: 'CommConnect', code: refusal.code, message: refusal.message };
       this.emit('OnEventConnect', refusal.code);
       return refusal.code;
@@ -375,6 +608,32 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     if (!s.connected) return refuse('OP_ERR_CONNECT', `not connected (${this.cleaning ? 'cleanup() was called' : `CommConnect before ${method}`})`);
     if (s.conn.rt.state === 'closed') return refuse('OP_ERR_SOCKET_CLOSED', `the real-time session has ended (see the OnReceiveMsg before); call CommConnect again after api_init`);
     return s;
+  }
+
+  /**
+   * A member with nothing behind it on Kiwoom REST (compat/ocx-api.json `noRest`): what the OCX
+   * answered without the product, and, once per member, OnReceiveMsg with the reason.
+   */
+  private noRest(method: string, screen = '', rqname = ''): string | number {
+    const spec = OCX_API_METHODS[method]?.noRest;
+    if (spec === undefined) throw new Error(`compat/ocx-api.json has no noRest entry for ${method}`);
+    if (spec.answer === '') {
+      this.explain(method, spec.why);
+      return '';
+    }
+    const code = opCode(spec.answer as OpErrName);
+    this.fail(method, { refused: true, code, message: spec.why }, screen, rqname);
+    return code;
+  }
+
+  /** Says once per member and session why a getter answers "". */
+  private explain(method: string, why: string): void {
+    const s = this.session;
+    if (s === undefined || s.explained.has(method)) return;
+    s.explained.add(method);
+    const message = `${method}: ${why}; answering ""`;
+    s.conn.logger.warn(message);
+    this.emit('OnReceiveMsg', '', '', '', message);
   }
 
   /** Runs a translation step that may refuse or throw (wire failures become OCX codes). */
@@ -395,7 +654,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const message = `${method}: ${r.message} (${r.code})`;
     this.lastErr = { method, code: r.code, message };
     this.session?.conn.logger.warn(message);
-    this.emit('OnReceiveMsg', screen, rqname, trcode, message);
+    this.emit('OnReceiveMsg', text(screen), text(rqname), text(trcode), message);
     return r.code;
   }
 
@@ -423,4 +682,3 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     conn.rt.removeAllListeners();
   }
 }
-

@@ -26,6 +26,8 @@ export class Conditions {
   private loaded = false;
   private readonly lastRun = new Map<string, number>();
   private readonly running = new Map<string, Running>();
+  /** KOA_Functions("SetConditionSearchFlag", "AddPrice"): OnReceiveTrCondition lists `code^price`. */
+  private withPrices = false;
 
   constructor(
     private readonly rt: RealtimePort,
@@ -44,6 +46,11 @@ export class Conditions {
       this.emit('OnReceiveConditionVer', 0, `조건검색식을 불러오지 못했습니다: ${err instanceof Error ? err.message : String(err)}`);
       return 0;
     }
+  }
+
+  /** SetConditionSearchFlag: AddPrice (true) or DelPrice (false). */
+  setPrices(on: boolean): void {
+    this.withPrices = on;
   }
 
   /** GetConditionNameList: `"000^name;001^name;"`, empty before GetConditionLoad. */

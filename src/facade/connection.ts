@@ -11,6 +11,7 @@ import { createLogger } from '../log.js';
 import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.js';
 import { KiwoomRest, type KiwoomRestOptions } from '../rest/index.js';
 import type { SimNo } from './literals.js';
+import { defaultCacheDir, type CacheSpot, type MasterOptions } from './master-load.js';
 
 /** The KiwoomRest options api_init passes through. */
 export type RestTuning = Pick<KiwoomRestOptions, 'limits' | 'timeouts' | 'cache' | 'tokenCachePath' | 'tokenRefreshMarginMs'>;
@@ -44,6 +45,8 @@ export interface ApiInitOptions {
   emulator?: EmulatorOptions;
   /** Advanced: options of the WebSocket session (reconnect backoff, timeouts). */
   realtime?: Omit<RealtimeSessionOptions, 'rest' | 'wsUrl' | 'logger'>;
+  /** The master loaded at CommConnect: its day cache directory, and whether theme members are loaded. */
+  master?: MasterOptions;
 }
 
 /** What api_init built. */
@@ -54,6 +57,26 @@ export interface Connection {
   /** The in-process emulator (use_rest false), closed by cleanup. */
   emulator: Emulator | undefined;
   logger: Logger;
+  /** Where the master's day cache lives, undefined for none. */
+  masterCache: CacheSpot | undefined;
+  /** Whether CommConnect loads every theme's members. */
+  themeMembers: boolean;
+}
+
+/**
+ * The day cache of the master: the directory api_init names (or none with `false`); else
+ * `KIWOOM_COMPAT_CACHE_DIR`; else the user cache directory, but only on Kiwoom's own hosts (an
+ * emulator or an override gets none unless asked). Files are kept apart per domain, and per
+ * host when the endpoints are overridden.
+ */
+function masterCache(options: ApiInitOptions, domain: Connection['domain'], restUrl: string | undefined): CacheSpot | undefined {
+  const overridden = restUrl !== undefined && options.endpoints?.rest !== undefined;
+  const key = overridden ? `${domain}-${new URL(restUrl).hostname}` : domain;
+  const asked = options.master?.cacheDir;
+  if (asked === false) return undefined;
+  if (typeof asked === 'string') return { dir: asked, key };
+  if (process.env['KIWOOM_COMPAT_CACHE_DIR']) return { dir: process.env['KIWOOM_COMPAT_CACHE_DIR'], key };
+  return domain === 'emulator' || overridden ? undefined : { dir: defaultCacheDir(), key };
 }
 
 function credential(value: string | undefined, field: 'appkey' | 'secretkey'): string {
@@ -67,6 +90,11 @@ function credential(value: string | undefined, field: 'appkey' | 'secretkey'): s
 export async function openConnection(options: ApiInitOptions): Promise<Connection> {
   if (options === null || typeof options !== 'object') throw new ValidationError('api_init takes an options object { sim_no, use_rest, ... }', { field: 'options' });
   if (typeof options.use_rest !== 'boolean') throw new ValidationError(`use_rest must be true or false, got ${String(options.use_rest)}`, { field: 'use_rest' });
+  const cacheDir = options.master?.cacheDir;
+  if (cacheDir !== undefined && cacheDir !== false && (typeof cacheDir !== 'string' || cacheDir.trim() === '')) {
+    throw new ValidationError(`master.cacheDir must be a directory path or false, got ${String(cacheDir)}`, { field: 'master.cacheDir' });
+  }
+  const themeMembers = options.master?.themeMembers ?? true;
   if (options.log_level !== undefined && !LOG_LEVELS.includes(options.log_level)) {
     throw new ValidationError(`log_level must be one of ${LOG_LEVELS.join(', ')}, got ${String(options.log_level)}`, { field: 'log_level' });
   }
@@ -81,7 +109,7 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     // Its budgets are the emulator's own, not the mock domain's 1/s for queries.
     const rest = new KiwoomRest({ ...options.rest, appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger });
     const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: emulator.wsUrl, logger });
-    return { domain: 'emulator', rest, rt, emulator, logger };
+    return { domain: 'emulator', rest, rt, emulator, logger, masterCache: masterCache(options, 'emulator', undefined), themeMembers };
   }
   const rest = new KiwoomRest({
     ...options.rest,
@@ -92,5 +120,5 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     logger,
   });
   const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: backend.wsUrl, logger });
-  return { domain: backend.domain, rest, rt, emulator: undefined, logger };
+  return { domain: backend.domain, rest, rt, emulator: undefined, logger, masterCache: masterCache(options, backend.domain, backend.restUrl), themeMembers };
 }

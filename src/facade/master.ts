@@ -1,20 +1,36 @@
 /**
- * GetCodeListByMarket / GetMasterCodeName from the REST stock list (ka10099), cached for the
- * Korea-time day: the OCX read its master file once a day, and so do we. compat/markets.json
- * says which `mrkt_tp` lists (and which row filter) answer each legacy market code.
+ * The master data the OCX held after login, answered synchronously: listings per market
+ * (ka10099), themes (ka90001 / ka90002) and member firms (ka10102). It is loaded during
+ * CommConnect (./master-load.ts); every getter here is a lookup. compat/markets.json says which
+ * ka10099 `mrkt_tp` lists (and which row filter) answer each legacy market code.
  */
-import { getMarket } from '../compat/markets.js';
-import type { RestPort } from './ports.js';
+import { getMarket, MARKETS } from '../compat/markets.js';
 import { refuse, type Refusal } from './refusal.js';
 
-/** One listed code as ka10099 reports it. */
+/** One ka10099 row, by its REST keys (`code`, `name`, `listCount`, `lastPrice`, `state`, ...). */
+export type MasterRow = Readonly<Record<string, string>>;
+
+/** One listed code: its ka10099 row and the `mrkt_tp` list it came from. */
 export interface MasterEntry {
   code: string;
   name: string;
-  /** The ka10099 `mrkt_tp` it was listed under (`0`, `10`, `8`, ...). */
+  /** The ka10099 `mrkt_tp` it was listed under (`0`, `10`, `8`, `3`, `60`, ...). */
   market: string;
-  /** The raw ka10099 row, for market filters (`nxtEnable`). */
-  row: Readonly<Record<string, unknown>>;
+  row: MasterRow;
+}
+
+/** What CommConnect loads, as kept in memory and in the day cache file. */
+export interface MasterSnapshot {
+  /** Korea-time day it was loaded, `YYYYMMDD`. */
+  day: string;
+  /** ka10099 rows per `mrkt_tp`. */
+  lists: Record<string, MasterRow[]>;
+  /** ka90001 theme groups: code and name. */
+  themes: { code: string; name: string }[];
+  /** ka90002 member codes per theme code (absent when theme members were not loaded). */
+  themeMembers?: Record<string, string[]>;
+  /** ka10102 member firms: code and name. */
+  branches: { code: string; name: string }[];
 }
 
 /** Korea-time calendar day, `YYYYMMDD`. */
@@ -22,67 +38,109 @@ export function kstDay(nowMs: number): string {
   return new Date(nowMs + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
-/** Pages of ka10099 gathered per market: the whole master of a market is a few thousand rows. */
-const MAX_MASTER_PAGES = 200;
+/** A code as programs pass it: `A`-prefixed chejan codes and blanks accepted. */
+export function plainCode(code: string): string {
+  return code.trim().replace(/^A(?=[0-9A-Z]{6}$)/, '');
+}
 
-/** The stock master of one APIServer. */
+/** Number text without the zero padding and `+` of ka10099 (`"0000000123759593"` → `"123759593"`). */
+function unpad(value: string | undefined): string {
+  const v = (value ?? '').trim();
+  const m = /^([+-]?)0*(\d+)$/.exec(v);
+  return m === null ? v : `${m[1] === '-' ? '-' : ''}${m[2]}`;
+}
+
+/** The master of one login; empty (every getter "") until CommConnect loaded it. */
 export class Master {
-  private day = '';
-  private readonly byMrktTp = new Map<string, MasterEntry[]>();
+  private snapshot: MasterSnapshot | undefined;
   private readonly byCode = new Map<string, MasterEntry>();
 
-  constructor(
-    private readonly rest: RestPort,
-    private readonly now: () => number = Date.now,
-  ) {}
+  /** Installs what CommConnect loaded. */
+  use(snapshot: MasterSnapshot): void {
+    this.snapshot = snapshot;
+    this.byCode.clear();
+    for (const tp of getMarket('')?.mrktTp ?? Object.keys(snapshot.lists)) {
+      for (const row of snapshot.lists[tp] ?? []) {
+        const code = row['code'] ?? '';
+        if (code !== '' && !this.byCode.has(code)) this.byCode.set(code, { code, name: row['name'] ?? '', market: tp, row });
+      }
+    }
+  }
+
+  /** Whether CommConnect loaded the master. */
+  get loaded(): boolean {
+    return this.snapshot !== undefined;
+  }
+
+  /** Whether theme members were loaded (api_init `master.themeMembers`). */
+  get hasThemeMembers(): boolean {
+    return this.snapshot?.themeMembers !== undefined;
+  }
+
+  /** The entry of a code, undefined when it is not listed. */
+  entry(code: string): MasterEntry | undefined {
+    return this.byCode.get(plainCode(code));
+  }
 
   /** GetCodeListByMarket: `"005930;000660;"`; a refusal for a market code ka10099 cannot list. */
-  async codeList(market: string): Promise<string | Refusal> {
+  codeList(market: string): string | Refusal {
     const spec = getMarket(market);
     if (spec === undefined) return refuse('OP_ERR_INPUT', `market "${market}" is not a GetCodeListByMarket code ("0" KOSPI, "10" KOSDAQ, "8" ETF, ...)`);
     const codes = new Set<string>();
     for (const tp of spec.mrktTp) {
-      for (const e of await this.list(tp)) {
-        if (spec.filter === undefined || Object.entries(spec.filter).every(([k, v]) => String(e.row[k] ?? '') === v)) codes.add(e.code);
+      for (const row of this.snapshot?.lists[tp] ?? []) {
+        if (spec.filter === undefined || Object.entries(spec.filter).every(([k, v]) => (row[k] ?? '') === v)) codes.add(row['code'] ?? '');
       }
     }
+    codes.delete('');
     return [...codes].map((c) => `${c};`).join('');
   }
 
-  /** The entry of a code, loading the markets of GetCodeListByMarket("") in order until found. */
-  async entry(code: string): Promise<MasterEntry | undefined> {
-    this.rollDay();
-    const plain = code.trim().replace(/^A/, '');
-    for (const tp of getMarket('')?.mrktTp ?? []) {
-      const hit = this.byCode.get(plain);
-      if (hit !== undefined) return hit;
-      await this.list(tp);
-    }
-    return this.byCode.get(plain);
+  /** A ka10099 field of a code, "" when the code is unknown. */
+  field(code: string, key: string): string {
+    return this.entry(code)?.row[key] ?? '';
   }
 
-  /** GetMasterCodeName: the name, "" for an unknown code (as the OCX). */
-  async name(code: string): Promise<string> {
-    return (await this.entry(code))?.name ?? '';
+  /** GetMasterListedStockCnt / GetMasterListedStockCntEx: listed shares without padding. */
+  listedCount(code: string): string {
+    return unpad(this.entry(code)?.row['listCount']);
   }
 
-  private rollDay(): void {
-    const today = kstDay(this.now());
-    if (today === this.day) return;
-    this.day = today;
-    this.byMrktTp.clear();
-    this.byCode.clear();
+  /** GetMasterLastPrice: the base price as the OCX gave it (zero-padded, as ka10099 sends it). */
+  lastPrice(code: string): string {
+    return this.field(code, 'lastPrice');
   }
 
-  private async list(mrktTp: string): Promise<MasterEntry[]> {
-    this.rollDay();
-    const cached = this.byMrktTp.get(mrktTp);
-    if (cached !== undefined) return cached;
-    const { body } = await this.rest.collect('ka10099', { mrkt_tp: mrktTp }, { maxPages: MAX_MASTER_PAGES });
-    const rows = Array.isArray(body['list']) ? (body['list'] as Record<string, unknown>[]) : [];
-    const entries = rows.map((row) => ({ code: String(row['code'] ?? ''), name: String(row['name'] ?? ''), market: mrktTp, row }));
-    this.byMrktTp.set(mrktTp, entries);
-    for (const e of entries) if (!this.byCode.has(e.code)) this.byCode.set(e.code, e);
-    return entries;
+  /** GetMarketType / GetStockMarketKind: the market code, "" for an unknown code. */
+  marketKind(code: string): string {
+    const e = this.entry(code);
+    return e === undefined ? '' : (e.row['marketCode'] || e.market);
+  }
+
+  /** GetThemeGroupList(0 | 1): `"code|name;..."`, sorted by code (0) or by name (1). */
+  themeGroupList(sortBy: number): string {
+    const themes = [...(this.snapshot?.themes ?? [])];
+    if (sortBy === 1) themes.sort((a, b) => a.name.localeCompare(b.name, 'ko'));
+    else themes.sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }));
+    return themes.map((t) => `${t.code}|${t.name};`).join('');
+  }
+
+  /** GetThemeGroupCode(theme): member codes, `A`-prefixed as the OCX wrote them, `;`-joined. */
+  themeGroupCode(theme: string): string {
+    const members = this.snapshot?.themeMembers?.[theme.trim()] ?? [];
+    return members.map((c) => `A${c}`).join(';');
+  }
+
+  /** GetBranchCodeName: `"001|교  보;002|신한금융투자;..."`. */
+  branchCodeName(): string {
+    return (this.snapshot?.branches ?? []).map((b) => `${b.code}|${b.name};`).join('');
+  }
+
+  /** KOA GetMasterStockInfo: `"시장구분0|거래소;시장구분1|중형주;업종구분|금융업;"`, "" for an unknown code. */
+  stockInfo(code: string): string {
+    const e = this.entry(code);
+    if (e === undefined) return '';
+    const market = e.row['marketName'] || (MARKETS.mrktTp[e.market] ?? '');
+    return `시장구분0|${market};시장구분1|${e.row['upSizeName'] ?? ''};업종구분|${e.row['upName'] ?? ''};`;
   }
 }

@@ -15,8 +15,8 @@ export interface RestAnswer {
 /** What the facade needs of `KiwoomRest`. */
 export interface RestPort {
   call(apiId: string, body: Record<string, unknown>, options?: { contYn?: 'Y' | 'N'; nextKey?: string }): Promise<RestAnswer>;
-  /** Every page, with list fields concatenated. */
-  collect(apiId: string, body: Record<string, unknown>, options?: { maxPages?: number }): Promise<{ body: Record<string, unknown>; truncated: boolean }>;
+  /** Every page, with list fields concatenated (`pages`: the answers, one per request). */
+  collect(apiId: string, body: Record<string, unknown>, options?: { maxPages?: number }): Promise<{ body: Record<string, unknown>; truncated: boolean; pages: readonly unknown[] }>;
 }
 
 /** What the facade needs of `RealtimeSession`. */

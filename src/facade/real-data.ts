@@ -7,8 +7,12 @@
  * of the FIDs and whose item kind matches the code (stock, 업종 sector code, or market-wide for
  * an empty list).
  */
-import { realTypesForFids, undeliveredFids, REAL_TYPES, type RealItemKind, type RealTypeSpec } from '../compat/real-types.js';
-import type { FidValues } from './events.js';
+import { sectorName } from '../compat/markets.js';
+import { fidName } from '../compat/fids.js';
+import { realTypeByOcxName, realTypesForFids, undeliveredFids, REAL_TYPES, type RealItemKind, type RealTypeSpec } from '../compat/real-types.js';
+import type { FidValues, RealData as RealDataArg } from './events.js';
+import { realData } from './fid-record.js';
+import type { MasterEntry } from './master.js';
 import type { RealtimePort } from './ports.js';
 import { refuse, type Refusal } from './refusal.js';
 
@@ -57,6 +61,32 @@ function typesFor(fids: number[], kind: RealItemKind): RealTypeSpec[] {
   return exact.length > 0 ? exact : candidates;
 }
 
+/** The FID of a real type (by OCX name) that a number or a Korean FID name names, for CommGetData. */
+export function realFidByName(realType: string, field: string): string | undefined {
+  if (/^\d+$/.test(field)) return field;
+  const type = realTypeByOcxName(realType);
+  const fid = type?.fids.find((f) => fidName(f) === field);
+  return fid === undefined ? undefined : String(fid);
+}
+
+/** What SetRealReg needs of the master: is a code listed. */
+export interface MasterLookup {
+  entry(code: string): MasterEntry | undefined;
+}
+
+/** Whether a registration item names something that streams: a listed code, a known sector, a gold item or market-wide. */
+function isKnownItem(master: MasterLookup, code: string): boolean {
+  switch (itemKind(code)) {
+    case 'market':
+    case 'gold':
+      return true;
+    case 'sector':
+      return sectorName(code) !== undefined;
+    default:
+      return master.entry(code.replace(/_(NX|AL)$/, '')) !== undefined;
+  }
+}
+
 /** Screen → REG group bookkeeping and the latest REAL values per code. */
 export class RealData {
   private readonly screens = new Map<string, ScreenRegs>();
@@ -69,10 +99,20 @@ export class RealData {
   /** code → the most recent values of any type. */
   private readonly last = new Map<string, FidValues>();
   private readonly ocxName: Record<string, string> = Object.create(null) as Record<string, string>;
+  /** The item, OCX real-type name and values of the OnReceiveRealData being raised. */
+  private curItem: string | undefined;
+  private curName = '';
+  private curValues: FidValues | undefined;
 
+  /**
+   * @param master answers whether a code is listed (codes that are not would never stream)
+   * @param notify says something to the program (OnReceiveMsg on the screen)
+   */
   constructor(
     private readonly rt: RealtimePort,
     private readonly warn: (message: string) => void,
+    private readonly master: MasterLookup,
+    private readonly notify: (screen: string, message: string) => void,
   ) {
     for (const t of Object.values(REAL_TYPES)) this.ocxName[t.code] = t.ocxName;
   }
@@ -81,7 +121,18 @@ export class RealData {
   async setRealReg(screen: string, codeList: string, fidList: string, optType: string): Promise<Refusal | undefined> {
     const bad = checkScreen(screen) ?? this.checkArgs(screen, codeList, fidList, optType);
     if (bad !== undefined) return bad;
-    const codes = splitList(codeList);
+    const listed = splitList(codeList);
+    // Kiwoom acknowledges a REG for a code it does not know and then sends nothing, as the OCX
+    // did: such codes are left out (they would only spend the 200-item cap) and named.
+    const codes = listed.filter((c) => isKnownItem(this.master, c));
+    if (codes.length < listed.length) {
+      const unknown = listed.filter((c) => !codes.includes(c));
+      this.notify(screen, `SetRealReg: ${unknown.join(';')} ${unknown.length === 1 ? 'is not a listed code' : 'are not listed codes'} (GetMasterCodeName returns ""): no real-time data will come for ${unknown.length === 1 ? 'it' : 'them'}`);
+      if (codes.length === 0) {
+        if (optType === '0') await this.removeFromScreen(screen, undefined);
+        return undefined;
+      }
+    }
     const fids = splitList(fidList).map(Number);
     this.warnUndelivered(fids);
     const byKind = new Map<RealItemKind, string[]>();
@@ -151,12 +202,12 @@ export class RealData {
   }
 
   /**
-   * The hot path: remember the frame's values (no copy) and return the OCX real-type name, or
-   * undefined when the type is not one OnReceiveRealData carries.
+   * The hot path: remember the frame's values (no copy) and raise OnReceiveRealData through
+   * `raise` when the type is one it carries; GetCommRealData reads this event meanwhile.
    */
-  accept(type: string, item: string, values: FidValues): string | undefined {
+  deliver(type: string, item: string, values: FidValues, raise: (code: string, realType: string, data: RealDataArg) => void): void {
     const name = this.ocxName[type];
-    if (name === undefined) return undefined;
+    if (name === undefined) return;
     let perType = this.latest.get(item);
     if (perType === undefined) {
       perType = new Map();
@@ -164,12 +215,28 @@ export class RealData {
     }
     perType.set(type, values);
     this.last.set(item, values);
-    return name;
+    const data = realData(type, values);
+    this.curItem = item;
+    this.curName = name;
+    this.curValues = values;
+    try {
+      raise(item, name, data);
+    } finally {
+      this.curItem = undefined;
+      this.curValues = undefined;
+    }
   }
 
-  /** GetCommRealData(code, fid): the latest value of that FID for the code, "" when none. */
+  /**
+   * GetCommRealData(x, fid): inside OnReceiveRealData, the event's value whether `x` is its
+   * code (the documented form) or its real type (what many programs pass); otherwise the
+   * latest value of that FID for the code x. "" when none.
+   */
   value(code: string, fid: number | string): string {
     const key = String(fid);
+    if (this.curValues !== undefined && (code === this.curItem || code === this.curName)) {
+      return Object.hasOwn(this.curValues, key) ? (this.curValues[key] ?? '') : '';
+    }
     const recent = this.last.get(code);
     if (recent !== undefined && Object.hasOwn(recent, key)) return recent[key] ?? '';
     for (const values of this.latest.get(code)?.values() ?? []) {

@@ -2,6 +2,11 @@
  * SetInputValue + CommRqData → one REST call; the answer becomes the current {@link TrResult}
  * for GetCommData / GetRepeatCnt inside OnReceiveTrData. Continuation (prevNext 2) reuses the
  * next-key of the last answer on the same screen and TR.
+ *
+ * Answers are delivered in call order: a program that fires several CommRqData at once (the
+ * OCX would have refused the sixth in a second with -200; here they queue under the rate
+ * limiter) gets its OnReceiveTrData in the order it asked. What the OCX let a handler read stays
+ * readable afterwards too, within a bound: the last answers per TR code and rqname.
  */
 import { getLegacyOnlyTr, getTrMapping, trCodesForApi, type TrMapping } from '../compat/tr-map.js';
 import { allApis, getApi } from '../registry/index.js';
@@ -33,12 +38,21 @@ function unmappedTr(trcode: string): Refusal {
   return refuse('OP_ERR_RQ_STRUCT_FAIL', `TR ${trcode} is unknown: it is neither a legacy TR with a REST twin nor a documented api-id`);
 }
 
+/** Answers kept readable after their event, by `trcode|rqname`, oldest dropped first. */
+export const KEPT_ANSWERS = 64;
+
 /** TR queries of one APIServer. */
 export class TrQueries {
   private inputs = new Map<string, string>();
   private readonly continuation = new Map<string, string>();
+  /** Recent answers by `trcode|rqname` (insertion order = age), at most {@link KEPT_ANSWERS}. */
   private readonly results = new Map<string, TrResult>();
+  /** The latest answer per TR code, for reads that name the record or "" instead of the rqname. */
+  private readonly latest = new Map<string, TrResult>();
+  /** The answer whose OnReceiveTrData is being raised. */
   private current: TrResult | undefined;
+  /** Settles when every earlier request has delivered its events. */
+  private tail: Promise<void> = Promise.resolve();
   private readonly warned = new Set<string>();
 
   constructor(
@@ -73,19 +87,55 @@ export class TrQueries {
     if (prevNext === 2 && nextKey === undefined) {
       return refuse('OP_ERR_INPUT', `CommRqData(prevNext 2) for ${trcode} on screen ${screen}: no previous page said there was more (OnReceiveTrData prevNext "2")`);
     }
-    let answer;
+    return this.inOrder(async () => this.rest.call(mapping.apiId, built, prevNext === 2 && nextKey !== undefined ? { contYn: 'Y', nextKey } : {}), (answer) => {
+      if (answer.contYn === 'Y') this.continuation.set(contKey, answer.nextKey);
+      else this.continuation.delete(contKey);
+      const result = new TrResult(trcode, rqname, mapping, answer.body);
+      this.deliver(screen, result, answer.contYn === 'Y' ? '2' : '0', String(answer.body['return_msg'] ?? '').trim());
+    }, (refusal) => this.emit('OnReceiveMsg', screen, rqname, trcode, refusal.message));
+  }
+
+  /**
+   * Sends at once (the rate limiter queues), but raises the events only after every earlier
+   * request raised its own, so that answers come back in call order.
+   */
+  private async inOrder<T>(send: () => Promise<T>, deliver: (answer: T) => void, refused: (r: Refusal) => void): Promise<Refusal | undefined> {
+    const before = this.tail;
+    let done!: () => void;
+    this.tail = new Promise<void>((resolve) => (done = resolve));
+    const sent = send().then(
+      (answer) => ({ answer }),
+      (err: unknown) => ({ refusal: failed(err, 'query') }),
+    );
     try {
-      answer = await this.rest.call(mapping.apiId, built, prevNext === 2 && nextKey !== undefined ? { contYn: 'Y', nextKey } : {});
-    } catch (err) {
-      const refusal = failed(err, 'query');
-      this.emit('OnReceiveMsg', screen, rqname, trcode, refusal.message);
-      return refusal;
+      const [outcome] = await Promise.all([sent, before]);
+      if ('refusal' in outcome) {
+        refused(outcome.refusal);
+        return outcome.refusal;
+      }
+      deliver(outcome.answer);
+      return undefined;
+    } finally {
+      done();
     }
-    if (answer.contYn === 'Y') this.continuation.set(contKey, answer.nextKey);
-    else this.continuation.delete(contKey);
-    const result = new TrResult(trcode, rqname, mapping, answer.body);
-    this.deliver(screen, result, answer.contYn === 'Y' ? '2' : '0', String(answer.body['return_msg'] ?? '').trim());
-    return undefined;
+  }
+
+  /**
+   * CommKwRqData(codes, next, count, typeFlag, rqname, screen): the OPTKWFID snapshot of up to
+   * 100 codes, as ka10095 with `|`-joined codes. OnReceiveTrData names the TR `OPTKWFID`.
+   */
+  async kwRequest(codeList: string, next: number, count: number, typeFlag: number, rqname: string, screen: string): Promise<Refusal | undefined> {
+    if (typeFlag === 3) return refuse('OP_ERR_RQ_STRUCT_FAIL', 'CommKwRqData nTypeFlag 3 (futures/options, OPTFOFID): Kiwoom REST has no futures/options quotes');
+    if (typeFlag !== 0) return refuse('OP_ERR_INPUT', `CommKwRqData nTypeFlag must be 0 (stocks) or 3 (futures/options), got ${String(typeFlag)}`);
+    if (next !== 0) return refuse('OP_ERR_INPUT', `CommKwRqData bNext must be 0: the OCX did not support continuation, got ${String(next)}`);
+    const codes = codeList.split(';').map((c) => c.trim()).filter((c) => c !== '');
+    if (codes.length === 0) return refuse('OP_ERR_INPUT', 'CommKwRqData sArrCode is empty: give codes joined by ";"');
+    if (codes.length > 100) return refuse('OP_ERR_OVER_MAX_DATA', `CommKwRqData takes at most 100 codes, got ${codes.length}`);
+    // The OCX trusted nCodeCount for the buffer size; a count that disagrees with the list is
+    // most often a stale variable, and the list is what the program means.
+    if (count !== codes.length) this.warnOnce(`kw|count`, `CommKwRqData: nCodeCount ${String(count)} differs from the ${codes.length} codes in sArrCode; the codes are used`);
+    this.inputs = new Map([['종목코드', codes.join('|')]]);
+    return this.request(rqname, 'OPTKWFID', 0, screen);
   }
 
   /**
@@ -93,10 +143,26 @@ export class TrQueries {
    * this too, with a one-field result holding 주문번호).
    */
   deliver(screen: string, result: TrResult, prevNext: string, msg: string): void {
-    this.results.set(`${result.trcode.toLowerCase()}|${result.rqname}`, result);
+    this.keep(result);
     this.current = result;
-    this.emit('OnReceiveTrData', screen, result.rqname, result.trcode, result.recordName, prevNext);
+    try {
+      this.emit('OnReceiveTrData', screen, result.rqname, result.trcode, result.recordName, prevNext, 0, '', '', '');
+    } finally {
+      this.current = undefined;
+    }
     this.emit('OnReceiveMsg', screen, result.rqname, result.trcode, msg);
+  }
+
+  private keep(result: TrResult): void {
+    const code = result.trcode.toLowerCase();
+    const key = `${code}|${result.rqname}`;
+    this.results.delete(key);
+    this.results.set(key, result);
+    if (this.results.size > KEPT_ANSWERS) {
+      const oldest = this.results.keys().next().value;
+      if (oldest !== undefined) this.results.delete(oldest);
+    }
+    this.latest.set(code, result);
   }
 
   /** GetCommData(trcode, rqname, index, item). */
@@ -113,15 +179,39 @@ export class TrQueries {
     return this.resultFor(trcode, rqname)?.repeatCount() ?? 0;
   }
 
+  /** GetCommDataEx(trcode, record): the repeated record as rows × outputs, [] when there is no answer. */
+  table(trcode: string, rqname: string): string[][] {
+    return this.resultFor(trcode, rqname)?.table() ?? [];
+  }
+
+  /** GetDataCount(record): rows of that record in the answer being handled (or the latest one). */
+  dataCount(recordName: string): number {
+    return this.recordHolder(recordName)?.dataCount(recordName) ?? 0;
+  }
+
+  /** GetOutputValue(record, row, item): by output index, in the answer being handled (or the latest one). */
+  outputValue(recordName: string, row: number, item: number): string {
+    return this.recordHolder(recordName)?.outputValue(recordName, row, item) ?? '';
+  }
+
+  /** The answer GetDataCount / GetOutputValue read: they name a record, not a TR. */
+  private recordHolder(recordName: string): TrResult | undefined {
+    if (this.current !== undefined) return this.current;
+    const name = recordName.trim();
+    return [...this.latest.values()].reverse().find((r) => r.mapping.multi?.record === name || r.mapping.single?.record === name);
+  }
+
   /**
    * The result being read: the current event's when it is for this TR (consumers pass rqname,
-   * the record name or "" as the second argument, so the event, not the argument, decides).
+   * the record name or "" as the second argument, so the event, not the argument, decides);
+   * outside the event, the kept answer of that TR and rqname, else that TR's latest. Never an
+   * answer of another TR: a name two TRs share would read the wrong value.
    */
   private resultFor(trcode: string, rqname: string): TrResult | undefined {
     if (typeof trcode !== 'string') return undefined;
-    const code = trcode.toLowerCase();
+    const code = trcode.trim().toLowerCase();
     if (this.current !== undefined && this.current.trcode.toLowerCase() === code) return this.current;
-    return this.results.get(`${code}|${rqname}`) ?? this.current;
+    return this.results.get(`${code}|${rqname}`) ?? this.latest.get(code);
   }
 
   private buildBody(trcode: string, mapping: TrMapping, inputs: Map<string, string>): Record<string, string> | Refusal {

@@ -12,7 +12,7 @@ export class TrResult {
   constructor(
     readonly trcode: string,
     readonly rqname: string,
-    private readonly mapping: Pick<TrMapping, 'single' | 'multi' | 'rowCountField'>,
+    readonly mapping: Pick<TrMapping, 'single' | 'multi' | 'rowCountField'>,
     private readonly body: Record<string, unknown>,
   ) {
     this.rows = listOf(body, mapping.multi);
@@ -28,6 +28,39 @@ export class TrResult {
   /** GetRepeatCnt: rows of the repeated record, 0 for single-only TRs. */
   repeatCount(): number {
     return this.rows.length;
+  }
+
+  /** The record a legacy record name names: the single one when it says so, else the repeated one. */
+  private recordOf(recordName: string): TrRecordMap | undefined {
+    const { single, multi } = this.mapping;
+    if (single !== undefined && recordName.trim() === single.record) return single;
+    return multi ?? single;
+  }
+
+  /** GetDataCount(record): rows of the repeated record; 1 for the single record. */
+  dataCount(recordName: string): number {
+    const record = this.recordOf(recordName);
+    return record !== undefined && record === this.mapping.single ? 1 : this.rows.length;
+  }
+
+  /** GetOutputValue(record, row, item): the value of the record's `item`-th output (OCX order). */
+  outputValue(recordName: string, row: number, item: number): string {
+    const record = this.recordOf(recordName);
+    const name = Number.isInteger(item) && item >= 0 ? record?.outputs?.[item] : undefined;
+    if (name === undefined) return '';
+    return this.value(record === this.mapping.single ? 0 : row, name).value;
+  }
+
+  /**
+   * GetCommDataEx: the repeated record as rows × outputs in the OCX's column order ("" where
+   * REST has no value); a single-only TR gives its one row.
+   */
+  table(): string[][] {
+    const { single, multi } = this.mapping;
+    const record = multi ?? single;
+    const names = record?.outputs ?? Object.keys(record?.fields ?? {});
+    const rows = multi !== undefined ? this.rows.length : 1;
+    return Array.from({ length: rows }, (_, i) => names.map((n) => this.value(i, n).value));
   }
 
   /**

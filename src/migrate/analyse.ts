@@ -223,12 +223,14 @@ function requestNames(files: readonly FileSites[]): Map<string, string> {
 function base(file: string, site: Site): Finding {
   if (site.kind === 'event') {
     const row = OCX_EVENTS[site.name];
-    const none = row?.source === 'none';
+    const none = row?.source === 'none' || row === undefined;
     return { file, line: site.line, kind: 'event', name: site.name, facade: none ? null : site.name, maps: row?.source ?? '', severity: none ? 'unsupported' : 'ok', notes: [], change: row?.change ?? '' };
   }
   const row = OCX_METHODS[site.name];
   const facade = row?.facade ?? null;
-  return { file, line: site.line, kind: 'call', name: site.name, facade, maps: row?.wire ?? '', severity: facade === null ? 'unsupported' : 'ok', notes: facade === null ? [`APIServer has no ${site.name}`] : [], change: row?.change ?? '' };
+  const severity = row?.severity ?? (facade === null ? 'unsupported' : 'ok');
+  const notes = facade === null ? [`APIServer has no ${site.name}`] : severity === 'unsupported' ? [`${site.name} has nothing behind it on Kiwoom REST`] : [];
+  return { file, line: site.line, kind: 'call', name: site.name, facade, maps: row?.wire ?? '', severity, notes, change: row?.change ?? '' };
 }
 
 function note(f: Finding, severity: Severity, text: string): void {

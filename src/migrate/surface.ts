@@ -13,6 +13,8 @@ export interface MethodRow {
   wire: string;
   /** What a legacy program changes at such a call site. */
   change: string;
+  /** `unsupported` for a member that exists but has nothing behind it; default: ok when provided. */
+  severity?: 'ok' | 'check' | 'unsupported';
 }
 
 /** Where one OCX event comes from now. */

@@ -183,14 +183,16 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     expect(codes.has('005380') || codes.has('035420')).toBe(false);
   });
 
-  test('a registration the server refuses returns an OCX code with its reason; the screen keeps what it had', async () => {
-    const { api } = b;
+  test('a code the master does not list is answered 0 as the OCX did, named on OnReceiveMsg, and not registered; the screen keeps what it had', async () => {
+    const { api, emu } = b;
     expect(await api.SetRealReg('3004', '005930', '10', '0')).toBe(0);
-    const ret = await api.SetRealReg('3004', '999999', '10', '1');
-    expect(ret).toBeLessThan(0);
-    expect(api.GetLastError()?.message).toMatch(/999999|종목/);
-    const got = nextEvent<[string]>(api, 'OnReceiveRealData', (code) => code === '005930');
-    await got;
+    const held = JSON.stringify(emu.wsHeld());
+    const msg = nextEvent<string[]>(api, 'OnReceiveMsg', (screen, _rq, _tr, text) => screen === '3004' && /999999/.test(text ?? ''));
+    expect(await api.SetRealReg('3004', '999999', '10', '1')).toBe(0);
+    expect((await msg)[3]).toMatch(/999999 is not a listed code/);
+    // Live Kiwoom acknowledges such a REG and then stays silent; nothing was spent on it here.
+    expect(JSON.stringify(emu.wsHeld())).toBe(held);
+    await nextEvent<[string]>(api, 'OnReceiveRealData', (code) => code === '005930');
     expect(await api.DisconnectRealData('3004')).toBe(0);
   });
 
@@ -226,18 +228,28 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     expect(await api.SendConditionStop('4001', n1, Number(i1))).toBe(0);
   });
 
-  test('master: GetCodeListByMarket and GetMasterCodeName from ka10099', async () => {
+  test('master: the getters answer at once from what CommConnect loaded, sending nothing', () => {
     const { api } = b;
-    const kospi = await api.GetCodeListByMarket('0');
+    const before = b.emu.requestLog().length;
+    const kospi = api.GetCodeListByMarket('0');
     expect(kospi).toMatch(/^(\w{6};)+$/);
     expect(kospi.split(';')).toContain('005930');
-    const kosdaq = await api.GetCodeListByMarket('10');
-    expect(kosdaq.split(';')).not.toContain('005930');
-    expect(await api.GetMasterCodeName('005930')).toBe('삼성전자');
-    expect(await api.GetMasterCodeName('999999')).toBe('');
-    // Cached for the day: asking again sends nothing.
-    const before = b.emu.requestLog().length;
-    await api.GetCodeListByMarket('0');
+    expect(api.GetCodeListByMarket('10').split(';')).not.toContain('005930');
+    expect(api.GetCodeListByMarket('8').split(';')).toContain('069500');
+    expect(`종목: ${api.GetMasterCodeName('005930')}`).toBe('종목: 삼성전자');
+    expect(api.GetMasterCodeName('999999')).toBe('');
+    expect(api.GetMasterListedStockCnt('005930')).toBeGreaterThan(1_000_000);
+    expect(api.GetMasterListedStockDate('005930')).toMatch(/^\d{8}$/);
+    expect(Number(api.GetMasterLastPrice('005930'))).toBeGreaterThan(0);
+    expect(api.GetMasterConstruction('005930')).toBe('정상');
+    expect(api.GetMasterStockState('005930').split('|')).toContain('신용가능');
+    expect(api.GetMarketType('005930')).toBe(0);
+    expect(api.GetMarketType('069500')).toBe(8);
+    expect(api.KOA_Functions('GetStockMarketKind', '035720')).toBe(String(api.GetMarketType('035720')));
+    expect(api.GetThemeGroupList(0)).toMatch(/^(\d+\|[^;]+;)+$/);
+    const theme = api.GetThemeGroupList(0).split('|')[0] ?? '';
+    expect(api.GetThemeGroupCode(theme)).toMatch(/^A\d{6}(;A\d{6})*$/);
+    expect(api.GetBranchCodeName()).toMatch(/^(\d{3}\|[^;]+;)+$/);
     expect(b.emu.requestLog().length).toBe(before);
   });
 });

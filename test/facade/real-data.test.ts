@@ -2,6 +2,11 @@
 import { expect, test } from 'vitest';
 import { RealData } from '../../src/facade/real-data.js';
 import type { RealtimePort } from '../../src/facade/ports.js';
+import type { MasterEntry } from '../../src/facade/master.js';
+
+/** A master that lists the codes these tests use. */
+const MASTER = { entry: (code: string): MasterEntry | undefined => (['005930', '000660', '035720'].includes(code) ? { code, name: code, market: '0', row: {} } : undefined) };
+const quiet = (): RealData => new RealData(fakeSession(), () => undefined, MASTER, () => undefined);
 
 function fakeSession(): RealtimePort & { sent: string[] } {
   const sent: string[] = [];
@@ -23,7 +28,7 @@ function fakeSession(): RealtimePort & { sent: string[] } {
 
 test('the FID list selects real types by item kind: stocks, 업종 codes, market-wide', async () => {
   const rt = fakeSession();
-  const real = new RealData(rt, () => undefined);
+  const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('1000', '005930', '10;15;20', '0');
   await real.setRealReg('1001', '', '215;20;214', '0');
   await real.setRealReg('1002', '001', '10', '0');
@@ -37,7 +42,7 @@ test('the FID list selects real types by item kind: stocks, 업종 codes, market
 
 test('optType "0" replaces (refresh 0), "1" adds (refresh 1); removal sends the types each code had; groups are reused', async () => {
   const rt = fakeSession();
-  const real = new RealData(rt, () => undefined);
+  const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('2000', '005930', '10', '0');
   await real.setRealReg('2000', '000660', '10', '1');
   expect(rt.sent.map((l) => l.split(' ').slice(0, 4).join(' '))).toEqual(['REG 1 0 005930', 'REG 1 1 000660']);
@@ -52,7 +57,7 @@ test('optType "0" replaces (refresh 0), "1" adds (refresh 1); removal sends the 
 
 test('SetRealRemove("ALL", "ALL") clears every screen', async () => {
   const rt = fakeSession();
-  const real = new RealData(rt, () => undefined);
+  const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('3000', '005930', '10', '0');
   await real.setRealReg('3001', '000660', '41', '0');
   await real.setRealRemove('ALL', 'ALL');
@@ -61,10 +66,13 @@ test('SetRealRemove("ALL", "ALL") clears every screen', async () => {
 });
 
 test('GetCommRealData reads the latest value of any type for the code, "" when none', () => {
-  const real = new RealData(fakeSession(), () => undefined);
-  expect(real.accept('0B', '005930', { '10': '+70000', '15': '+3' })).toBe('주식체결');
-  expect(real.accept('0D', '005930', { '41': '70100' })).toBe('주식호가잔량');
-  expect(real.accept('XX', '005930', { '10': '1' })).toBeUndefined();
+  const real = quiet();
+  const raised: string[] = [];
+  const raise = (code: string, name: string): void => void raised.push(`${code} ${name}`);
+  real.deliver('0B', '005930', { '10': '+70000', '15': '+3' }, raise);
+  real.deliver('0D', '005930', { '41': '70100' }, raise);
+  real.deliver('XX', '005930', { '10': '1' }, raise);
+  expect(raised).toEqual(['005930 주식체결', '005930 주식호가잔량']);
   expect(real.value('005930', 10)).toBe('+70000');
   expect(real.value('005930', '41')).toBe('70100');
   expect(real.value('005930', 9999)).toBe('');

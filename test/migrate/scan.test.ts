@@ -34,14 +34,13 @@ describe('migrate scan on the fixture legacy project', () => {
     expect(at(result, 'ts/ocx-client.ts', lineOf('ts/ocx-client.ts', "'틱범위'")).maps).toContain('ka10080');
   });
 
-  it('marks what cannot work: a TR without a REST twin, an unknown Korean name, a method APIServer lacks', () => {
+  it('marks what cannot work: a TR without a REST twin, an unknown Korean name', () => {
     const unsupported = result.findings.filter((f) => f.severity === 'unsupported').map((f) => `${f.file}:${f.line}`);
     expect(unsupported).toEqual([
-      `api_server.py:${lineOf('api_server.py', '"GetStockMarketKind"')}`,
       `api_server.py:${lineOf('api_server.py', '"opt10071", 0')}`,
       `api_server.py:${lineOf('api_server.py', '"매입메모"')}`,
-      `strategy.py:${lineOf('strategy.py', 'CommKwRqData')}`,
     ]);
+    expect(at(result, 'strategy.py', lineOf('strategy.py', 'CommKwRqData')).severity).toBe('ok');
     expect(at(result, 'api_server.py', lineOf('api_server.py', '"opt10071", 0')).notes.join()).toContain('no REST twin');
   });
 
@@ -64,11 +63,13 @@ describe('migrate scan on the fixture legacy project', () => {
     expect(at(result, 'api_server.py', lineOf('api_server.py', 'GetChejanData(int)", 9203')).severity).toBe('ok');
   });
 
-  it('reads KOA_Functions sub-commands: replaceable ones pass, the rest say what to use', () => {
+  it('reads KOA_Functions sub-commands: each says where its answer comes from', () => {
     const gubun = at(result, 'api_server.py', lineOf('api_server.py', '"GetServerGubun", ""'));
     expect(gubun.severity).toBe('ok');
-    expect(gubun.change).toContain('GetLoginInfo');
-    expect(at(result, 'api_server.py', lineOf('api_server.py', '"GetStockMarketKind"')).change).toContain('ka10100');
+    expect(gubun.change).toContain('paper trading');
+    const kind = at(result, 'api_server.py', lineOf('api_server.py', '"GetStockMarketKind"'));
+    expect(kind.severity).toBe('ok');
+    expect(kind.change).toContain('ka10099 marketCode');
   });
 
   it('reports event handlers with their new source', () => {

@@ -82,6 +82,7 @@ const SHOW: { [K in keyof APIServerEvents]: (...args: APIServerEvents[K]) => str
   OnReceiveConditionVer: (ret, msg) => `OnReceiveConditionVer(${ret}) ${msg}`,
   OnReceiveTrCondition: (screen, codes, name, index) => `OnReceiveTrCondition(screen ${screen}, ${name} #${index}) ${codes.split(';').filter(Boolean).length} codes`,
   OnReceiveRealCondition: (code, type, name) => `OnReceiveRealCondition(${code} ${type === 'I' ? '편입' : '이탈'}, ${name})`,
+  OnReceiveInvestRealData: (key) => `OnReceiveInvestRealData(${key})`,
 };
 const REAL_LINES = 5;
 
