@@ -1,20 +1,20 @@
 /**
- * The emulator's WebSocket side, attached to the emulator's HTTP server at
- * `/api/dostk/websocket`: LOGIN, PING, one session per app key, REG/REMOVE, rate-driven REAL
- * pushes of every documented type, 00/04 on order events, condition search, fault hooks.
+ * The emulator's WebSocket side: the protocol's {@link SessionServer} on the emulator's HTTP
+ * server, with the simulated market as its service: REG/REMOVE checked against the market,
+ * rate-driven REAL pushes of every documented type, 00/04 on order events, condition search.
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { Server } from 'node:http';
 import type { EmulatorContext } from '../context.js';
 import type { OrderEvent, PositionSnapshot, WsSessionHeld } from '../types.js';
 import { ConditionEngine } from './conditions.js';
 import { RealFrames } from './frames.js';
 import { MarketView } from './market-view.js';
 import { resolveWsOptions, type WsSideOptions } from './options.js';
-import { SYSTEM, WS_PATH } from './protocol.js';
+import { reply } from './protocol.js';
 import { PushScheduler } from './scheduler.js';
-import { Session, type SessionHost } from './session.js';
+import type { Message, Session, SessionService } from './session.js';
+import { SessionServer } from './sessions.js';
+import { marketItemCheck, parseRegistration, type ItemCheck } from './subscriptions.js';
 
 export type { WsSideOptions } from './options.js';
 
@@ -31,23 +31,21 @@ export interface WsSide {
   close(): Promise<void>;
 }
 
-class WsHub implements SessionHost, WsSide {
+class WsHub implements SessionService, WsSide {
   readonly options: Required<WsSideOptions>;
   readonly conditions: ConditionEngine;
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
-  private readonly sessions = new Set<Session>();
-  private readonly byAppkey = new Map<string, Session>();
+  private readonly server: SessionServer;
   private readonly view: MarketView;
   private readonly frames: RealFrames;
   private readonly scheduler: PushScheduler;
+  private readonly checkItem: ItemCheck;
   /** Accumulated fill amount per order number (FID 903). */
   private readonly filled = new Map<string, number>();
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.upgrade(req, socket, head);
   private readonly onOrder = (ev: OrderEvent): void => this.pushOrder(ev);
   private readonly onPosition = (p: PositionSnapshot): void => this.pushPosition(p);
 
   constructor(
-    private readonly server: Server,
+    http: Server,
     readonly ctx: EmulatorContext,
     options: WsSideOptions,
   ) {
@@ -55,49 +53,52 @@ class WsHub implements SessionHost, WsSide {
     this.view = new MarketView(ctx.state, ctx.options.seed);
     this.frames = new RealFrames(ctx.state, this.view);
     this.conditions = new ConditionEngine(ctx.state, this.frames, ctx.stats, this.options);
-    this.scheduler = new PushScheduler(ctx, this.frames, () => this.sessions, ctx.options.realRate);
-    server.on('upgrade', this.onUpgrade);
+    this.checkItem = marketItemCheck(ctx.state);
+    this.server = new SessionServer(http, {
+      tokens: ctx.tokens,
+      faults: ctx.wsFaults,
+      settings: { ...this.options, pingIntervalMs: ctx.options.pingIntervalMs },
+      service: this,
+      onOpen: () => {
+        ctx.stats.wsSessions = this.server.sessions.size;
+      },
+      onLogin: () => this.scheduler.invalidate(),
+      onClose: (session) => {
+        ctx.stats.wsSessions = this.server.sessions.size;
+        this.conditions.forget(session);
+        this.scheduler.invalidate();
+      },
+    });
+    this.scheduler = new PushScheduler(ctx, this.frames, () => this.server.sessions, ctx.options.realRate);
     ctx.state.on('order', this.onOrder);
     ctx.state.on('position', this.onPosition);
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== WS_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sessions.add(new Session(ws, socket, this));
-      this.ctx.stats.wsSessions = this.sessions.size;
-    });
+  registration(session: Session, msg: Message, isRemove: boolean): string {
+    const trnm = isRemove ? 'REMOVE' : 'REG';
+    const parsed = parseRegistration(msg, this.checkItem, this.options.maxItemsPerReg, isRemove);
+    if (!parsed.ok) return reply(trnm, parsed.error);
+    if (isRemove) session.subs.remove(parsed.grp, parsed.pairs);
+    else session.subs.register(parsed.grp, parsed.refresh, parsed.pairs);
+    this.scheduler.invalidate();
+    return reply(trnm, undefined);
   }
 
-  loggedIn(session: Session): void {
-    // A socket that logs in again under another app key leaves its old slot.
-    for (const [appkey, s] of this.byAppkey) if (s === session && appkey !== session.appkey) this.byAppkey.delete(appkey);
-    const previous = this.byAppkey.get(session.appkey);
-    if (previous && previous !== session) previous.end(SYSTEM.duplicateSession);
-    this.byAppkey.set(session.appkey, session);
-    this.scheduler.invalidate();
+  conditionList(): string {
+    return this.conditions.listReply();
   }
 
-  closed(session: Session): void {
-    this.sessions.delete(session);
-    if (this.byAppkey.get(session.appkey) === session) this.byAppkey.delete(session.appkey);
-    this.conditions.forget(session);
-    this.ctx.stats.wsSessions = this.sessions.size;
-    this.scheduler.invalidate();
+  conditionRequest(session: Session, msg: Message): string {
+    return this.conditions.request(session, msg);
   }
 
-  subscriptionsChanged(): void {
-    this.scheduler.invalidate();
+  conditionClear(session: Session, msg: Message): string {
+    return this.conditions.clear(session, msg);
   }
 
   /** Sessions of `account` that registered `type`. */
   private *subscribers(account: string, type: string): Generator<Session> {
-    for (const s of this.sessions) if (s.isLoggedIn && s.account === account && s.subs.hasType(type)) yield s;
+    for (const s of this.server.loggedInSessions()) if (s.account === account && s.subs.hasType(type)) yield s;
   }
 
   private pushOrder(ev: OrderEvent): void {
@@ -118,11 +119,11 @@ class WsHub implements SessionHost, WsSide {
   }
 
   dropAll(): void {
-    for (const s of [...this.sessions]) s.terminate();
+    this.server.dropAll();
   }
 
   kickAll(): void {
-    for (const s of [...this.sessions]) s.end(SYSTEM.duplicateSession);
+    this.server.kickAll();
   }
 
   setRate(framesPerSecond: number): void {
@@ -130,20 +131,20 @@ class WsHub implements SessionHost, WsSide {
   }
 
   held(): WsSessionHeld[] {
-    return [...this.sessions]
-      .filter((s) => s.isLoggedIn)
-      .map((s) => ({ account: s.account, groups: s.subs.snapshot(), realtimeConditions: [...s.realtime.keys()].sort() }));
+    return [...this.server.loggedInSessions()].map((s) => ({
+      account: s.account,
+      groups: s.subs.snapshot(),
+      realtimeConditions: [...s.realtime.keys()].sort(),
+    }));
   }
 
   async close(): Promise<void> {
-    this.server.off('upgrade', this.onUpgrade);
     this.ctx.state.off('order', this.onOrder);
     this.ctx.state.off('position', this.onPosition);
     this.scheduler.stop();
     this.conditions.stop();
     this.view.detach();
-    this.dropAll();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.server.close();
   }
 }
 

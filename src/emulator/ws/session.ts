@@ -1,28 +1,57 @@
 /**
- * One WebSocket connection: LOGIN first, PING cadence, REG/REMOVE and condition-search
- * requests, and the single send path where the stall and garble faults apply.
+ * One WebSocket connection on the server side of Kiwoom's protocol: LOGIN first, the PING
+ * cadence, the single send path where the stall and garble faults apply, and requests handed
+ * in order to a {@link SessionService}. This is the protocol layer shared by the emulator
+ * (whose service is the simulated market) and the gateway (whose service is the upstream).
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
-import type { EmulatorContext } from '../context.js';
-import type { ConditionEngine } from './conditions.js';
+import type { TokenVerifier, WsFaultSwitches } from '../context.js';
 import { LOGIN_FAILED, LOGIN_OK, PING, reply, SYSTEM, systemFrame, type SystemNotice } from './protocol.js';
-import { parseRegistration, Subscriptions } from './subscriptions.js';
-import type { WsSideOptions } from './options.js';
+import { Subscriptions } from './subscriptions.js';
 
-/** What a session needs from the WebSocket side that owns it. */
+/** A request's JSON object. */
+export type Message = Record<string, unknown>;
+
+/** The reply frame to a request, now or once the service has it. */
+export type Reply = string | Promise<string>;
+
+/** What answers a logged-in session's requests. Replies leave in the order the requests came. */
+export interface SessionService {
+  /** REG (`isRemove` false) or REMOVE; on success the service has applied it to `session.subs`. */
+  registration(session: Session, msg: Message, isRemove: boolean): Reply;
+  /** CNSRLST. */
+  conditionList(session: Session): Reply;
+  /** CNSRREQ. */
+  conditionRequest(session: Session, msg: Message): Reply;
+  /** CNSRCLR. */
+  conditionClear(session: Session, msg: Message): Reply;
+}
+
+/** How the server treats each connection. */
+export interface SessionSettings {
+  /** Interval between the server's PINGs. */
+  pingIntervalMs: number;
+  /** Unanswered PINGs after which the session is closed with R10002. */
+  maxMissedPings: number;
+  /** A socket that has not logged in after this many ms gets R10004. */
+  loginTimeoutMs: number;
+  /** REAL pushes skip a socket whose send buffer holds more than this. */
+  highWaterBytes: number;
+}
+
+/** What a session needs from the server that owns it. */
 export interface SessionHost {
-  readonly ctx: EmulatorContext;
-  readonly options: Required<WsSideOptions>;
-  readonly conditions: ConditionEngine;
+  readonly tokens: TokenVerifier;
+  readonly faults: WsFaultSwitches;
+  readonly settings: SessionSettings;
+  readonly service: SessionService;
   /** A LOGIN succeeded: the host ends any other session of the same app key. */
   loggedIn(session: Session): void;
   closed(session: Session): void;
-  subscriptionsChanged(): void;
 }
 
 type Frame = string | Buffer;
-type Message = Record<string, unknown>;
 
 /** Garbled frames alternate between cut short and not JSON at all. */
 function garble(frame: Frame, n: number): string {
@@ -45,20 +74,27 @@ export class Session {
   private flushTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly loginTimer: NodeJS.Timeout;
+  /** Requests whose replies are still owed; a later request waits behind them. */
+  private owed = 0;
+  private tail: Promise<void> = Promise.resolve();
 
-  private readonly handlers: Readonly<Record<string, (m: Message) => void>> = {
-    LOGIN: (m) => this.onLogin(m),
+  private readonly handlers: Readonly<Record<string, (m: Message) => Reply | undefined>> = {
+    LOGIN: (m) => {
+      this.onLogin(m);
+      return undefined;
+    },
     PING: () => {
       this.unanswered = 0;
+      return undefined;
     },
-    REG: (m) => this.onRegistration(m, false),
-    REMOVE: (m) => this.onRegistration(m, true),
+    REG: (m) => this.host.service.registration(this, m, false),
+    REMOVE: (m) => this.host.service.registration(this, m, true),
     CNSRLST: () => {
       this.listedConditions = true;
-      this.send(this.host.conditions.listReply());
+      return this.host.service.conditionList(this);
     },
-    CNSRREQ: (m) => this.send(this.host.conditions.request(this, m)),
-    CNSRCLR: (m) => this.send(this.host.conditions.clear(this, m)),
+    CNSRREQ: (m) => this.host.service.conditionRequest(this, m),
+    CNSRCLR: (m) => this.host.service.conditionClear(this, m),
   };
 
   constructor(
@@ -72,13 +108,13 @@ export class Session {
     ws.on('error', () => ws.terminate());
     this.loginTimer = setTimeout(() => {
       if (!this.isLoggedIn) this.end(SYSTEM.noLogin);
-    }, host.options.loginTimeoutMs);
+    }, host.settings.loginTimeoutMs);
     this.loginTimer.unref();
   }
 
-  /** True when REAL pushes should wait: the client is not reading fast enough. */
+  /** True when the client is not reading fast enough: REAL pushes should wait. */
   get congested(): boolean {
-    return this.ws.bufferedAmount > this.host.options.highWaterBytes;
+    return this.ws.bufferedAmount > this.host.settings.highWaterBytes;
   }
 
   /**
@@ -100,7 +136,7 @@ export class Session {
    */
   send(frame: Frame, droppable = false): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
-    const faults = this.host.ctx.wsFaults;
+    const faults = this.host.faults;
     const wait = faults.stallUntil - Date.now();
     if (wait > 0) {
       if (droppable) return false;
@@ -120,7 +156,7 @@ export class Session {
 
   private flush(): void {
     this.flushTimer = undefined;
-    const wait = this.host.ctx.wsFaults.stallUntil - Date.now();
+    const wait = this.host.faults.stallUntil - Date.now();
     if (wait > 0) {
       this.flushTimer = setTimeout(() => this.flush(), wait);
       return;
@@ -151,18 +187,51 @@ export class Session {
       return;
     }
     const handler = Object.hasOwn(this.handlers, trnm) ? this.handlers[trnm] : undefined;
-    if (handler) handler(msg);
-    else this.send(reply(trnm || 'ERROR', `지원하지 않는 trnm입니다 (trnm=${trnm})`));
+    this.serve(trnm || 'ERROR', handler ? () => handler(msg) : () => reply(trnm || 'ERROR', `지원하지 않는 trnm입니다 (trnm=${trnm})`));
+  }
+
+  /**
+   * Runs a request now when no reply is owed (the emulator's synchronous replies leave at once),
+   * else behind the owed ones, so that replies keep the order of the requests: Kiwoom's replies
+   * carry no request id, and clients pair them by trnm in order.
+   */
+  private serve(trnm: string, handle: () => Reply | undefined): void {
+    if (this.owed === 0) {
+      const r = handle();
+      if (r === undefined) return;
+      if (typeof r === 'string') {
+        this.send(r);
+        return;
+      }
+      this.queue(trnm, () => r);
+      return;
+    }
+    this.queue(trnm, handle);
+  }
+
+  private queue(trnm: string, handle: () => Reply | undefined): void {
+    this.owed++;
+    this.tail = this.tail.then(async () => {
+      try {
+        const r = await handle();
+        if (r !== undefined) this.send(r);
+      } catch (err) {
+        // A service that fails answers the request rather than leaving the client waiting.
+        this.send(reply(trnm, err instanceof Error ? err.message : String(err)));
+      } finally {
+        this.owed--;
+      }
+    });
   }
 
   private onLogin(msg: Message): void {
-    const faults = this.host.ctx.wsFaults;
+    const faults = this.host.faults;
     const token = msg['token'];
     let ok = false;
     if (faults.rejectLogins > 0) {
       faults.rejectLogins--;
     } else if (typeof token === 'string' && token !== '') {
-      const check = this.host.ctx.tokens.verify(token);
+      const check = this.host.tokens.verify(token);
       if (check.ok) {
         ok = true;
         this.appkey = check.appkey;
@@ -184,26 +253,13 @@ export class Session {
 
   private startPings(): void {
     this.pingTimer = setInterval(() => {
-      if (this.unanswered >= this.host.options.maxMissedPings) {
+      if (this.unanswered >= this.host.settings.maxMissedPings) {
         this.end(SYSTEM.heartbeatMissing);
         return;
       }
       if (this.send(PING, true)) this.unanswered++;
-    }, this.host.ctx.options.pingIntervalMs);
+    }, this.host.settings.pingIntervalMs);
     this.pingTimer.unref();
-  }
-
-  private onRegistration(msg: Message, isRemove: boolean): void {
-    const trnm = isRemove ? 'REMOVE' : 'REG';
-    const parsed = parseRegistration(msg, this.host.ctx.state, this.host.options.maxItemsPerReg, isRemove);
-    if (!parsed.ok) {
-      this.send(reply(trnm, parsed.error));
-      return;
-    }
-    if (isRemove) this.subs.remove(parsed.grp, parsed.pairs);
-    else this.subs.register(parsed.grp, parsed.refresh, parsed.pairs);
-    this.host.subscriptionsChanged();
-    this.send(reply(trnm, undefined));
   }
 
   private onClose(): void {

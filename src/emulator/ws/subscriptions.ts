@@ -1,6 +1,6 @@
 /**
- * REG / REMOVE: validation of a request against the real-type table and the market, and the
- * per-session registry of groups. A request is applied whole or not at all.
+ * REG / REMOVE: validation of a request against the real-type table (and, in the emulator, the
+ * market), and the per-session registry of groups. A request is applied whole or not at all.
  */
 import type { EmulatorState } from '../types.js';
 import { REAL_TYPES, TABLES } from './data.js';
@@ -21,39 +21,45 @@ export function splitItem(item: string): { code: string; suffix: string } {
   return { code: suffix ? item.slice(0, -suffix.length) : item, suffix };
 }
 
-function checkItem(
-  type: string,
-  item: string,
-  state: EmulatorState,
-): { item: string } | { error: string } {
-  const kind = REAL_TYPES[type]?.items;
-  const isStock = (): boolean => {
-    const { code, suffix } = splitItem(item);
-    return state.stock(code) !== undefined && !(suffix && state.mode === 'mock');
+/** Checks one item of a REG against what the server knows; an account-level item becomes "". */
+export type ItemCheck = (type: string, item: string) => { item: string } | { error: string };
+
+/** The emulator's check: items must exist in the simulated market (suffixes not on the mock domain). */
+export function marketItemCheck(state: EmulatorState): ItemCheck {
+  return (type, item) => {
+    const kind = REAL_TYPES[type]?.items;
+    const isStock = (): boolean => {
+      const { code, suffix } = splitItem(item);
+      return state.stock(code) !== undefined && !(suffix && state.mode === 'mock');
+    };
+    const unknown = { error: `종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다 (type=${type}, item=${item})` };
+    switch (kind) {
+      case 'account':
+        return { item: '' };
+      case 'index':
+        return TABLES.indices.some((i) => i.code === item) ? { item } : { error: `업종코드가 없습니다 (type=${type}, item=${item})` };
+      case 'gold':
+        return TABLES.gold.some((g) => g.code === item) ? { item } : { error: `MGD 또는 MGU만 등록할 수 있습니다 (type=${type}, item=${item})` };
+      case 'market':
+      case 'marketOrStock':
+        return item === '' || isStock() ? { item } : unknown;
+      default:
+        return isStock() ? { item } : unknown;
+    }
   };
-  const unknown = { error: `종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다 (type=${type}, item=${item})` };
-  switch (kind) {
-    case 'account':
-      return { item: '' };
-    case 'index':
-      return TABLES.indices.some((i) => i.code === item) ? { item } : { error: `업종코드가 없습니다 (type=${type}, item=${item})` };
-    case 'gold':
-      return TABLES.gold.some((g) => g.code === item) ? { item } : { error: `MGD 또는 MGU만 등록할 수 있습니다 (type=${type}, item=${item})` };
-    case 'market':
-    case 'marketOrStock':
-      return item === '' || isStock() ? { item } : unknown;
-    default:
-      return isStock() ? { item } : unknown;
-  }
 }
+
+/** Items as sent: only account-level items are normalised to "" (whoever serves the items checks them). */
+export const asSent: ItemCheck = (type, item) => ({ item: REAL_TYPES[type]?.items === 'account' ? '' : item });
 
 /**
  * Parses and validates a REG (or REMOVE) body.
  * @param maxItems items allowed in one request, counted over every `data` element.
+ * @param checkItem what a REG's items are checked against (REMOVE items are taken as sent).
  */
 export function parseRegistration(
   msg: Record<string, unknown>,
-  state: EmulatorState,
+  checkItem: ItemCheck,
   maxItems: number,
   isRemove: boolean,
 ): RegParse {
@@ -93,7 +99,7 @@ export function parseRegistration(
           pairs.push({ type: t, item: REAL_TYPES[t].items === 'account' ? '' : it });
           continue;
         }
-        const checked = checkItem(t, it, state);
+        const checked = checkItem(t, it);
         if ('error' in checked) return { ok: false, error: checked.error };
         pairs.push({ type: t, item: checked.item });
       }
