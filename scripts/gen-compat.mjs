@@ -15,6 +15,7 @@ import { buildOpErrors } from './compat/op-errors.mjs';
 import { buildOrders } from './compat/orders.mjs';
 import { buildRealTypes } from './compat/real-types.mjs';
 import { loadSources } from './compat/sources.mjs';
+import { buildTrDefaults } from './compat/tr-defaults.mjs';
 import { buildTrMap } from './compat/tr-map.mjs';
 import { runCli } from './gen-registry.mjs';
 import { stableJson } from './lib/stable-json.mjs';
@@ -30,6 +31,7 @@ const TABLES = {
   'compat/markets.json': [buildMarkets, 2],
   'compat/live.json': [buildLive, 3],
   'compat/ocx-api.json': [buildOcxApi, 3],
+  'compat/tr-defaults.json': [buildTrDefaults, 3],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */

@@ -14,6 +14,13 @@ export function documentedMarketTypes(spec) {
   return out;
 }
 
+/** mrkt_tp → instrument kind; every documented mrkt_tp must have one. */
+function instrumentKinds(rules, documented) {
+  const { _comment, ...kinds } = rules;
+  for (const tp of Object.keys(documented)) if (!Object.hasOwn(kinds, tp)) throw new Error(`markets: mrkt_tp ${tp} has no instrument kind`);
+  return kinds;
+}
+
 export function buildMarkets({ spec, codes, marketRules }) {
   const documented = documentedMarketTypes(spec);
   const ocxMarkets = Object.entries(codes.market_codes_GetCodeListByMarket).filter(([code]) => code !== 'notes');
@@ -43,6 +50,7 @@ export function buildMarkets({ spec, codes, marketRules }) {
     restOnlyMrktTp: Object.fromEntries(Object.entries(documented).filter(([c]) => !covered.has(c))),
     stockMarketKind: codes.stock_market_kind_KOA_GetStockMarketKind,
     upjongMarkets: codes.upjong_market_KOA_GetUpjongCode,
+    instrumentKinds: instrumentKinds(marketRules.instrumentKinds, documented),
     sectors,
     sectorSource,
   };

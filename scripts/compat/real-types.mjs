@@ -37,6 +37,7 @@ export function buildRealTypes({ ws, ocxFids, realTypeOverrides }) {
       ...(ocx?.chejan_gubun === undefined ? {} : { chejanGubun: ocx.chejan_gubun }),
       item,
       items: override.items ?? [item],
+      ...(override.instruments ? { instruments: override.instruments } : {}),
       fids,
       ocxFids: ocxFidList,
       notDelivered: minus(ocxFidList, fids),

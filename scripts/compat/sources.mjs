@@ -20,6 +20,7 @@ export function loadSources() {
     ocxMethods: readRepoJson('fixtures/ocx/methods.json'),
     ocxEvents: readRepoJson('fixtures/ocx/events.json'),
     ocxApiRules: readRepoJson('scripts/data/ocx-api-rules.json'),
+    trInputDefaults: readRepoJson('scripts/data/tr-input-defaults.json'),
   };
 }
 

@@ -10,4 +10,5 @@ export * from './ocx-api.js';
 export * from './op-errors.js';
 export * from './orders.js';
 export * from './real-types.js';
+export * from './tr-defaults.js';
 export * from './tr-map.js';

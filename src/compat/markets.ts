@@ -4,6 +4,7 @@
  * codes and sector (업종) names.
  */
 import { loadTable, own } from './load.js';
+import type { InstrumentKind } from './real-types.js';
 
 /** How to answer GetCodeListByMarket(market) from ka10099. */
 export interface MarketSpec {
@@ -23,6 +24,8 @@ interface MarketsFile {
   restOnlyMrktTp: Record<string, string>;
   stockMarketKind: Record<string, string>;
   upjongMarkets: Record<string, string>;
+  /** ka10099 `mrkt_tp` → the kind of instrument it lists. */
+  instrumentKinds: Record<string, InstrumentKind>;
   sectors: Record<string, string>;
 }
 
@@ -32,6 +35,11 @@ export const MARKETS: Readonly<MarketsFile> = loadTable<MarketsFile>('markets.js
 /** The spec for a GetCodeListByMarket market code (`0`, `10`, `NXT`, `` for all), or undefined. */
 export function getMarket(market: string): MarketSpec | undefined {
   return own(MARKETS.markets, market.trim());
+}
+
+/** The instrument kind of a ka10099 `mrkt_tp` list (`8` → etf), stock when unknown. */
+export function instrumentKind(mrktTp: string): InstrumentKind {
+  return own(MARKETS.instrumentKinds, mrktTp) ?? 'stock';
 }
 
 /** The sector (업종) name for a code (`001` → `종합(KOSPI)`), or undefined. */

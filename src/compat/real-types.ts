@@ -10,6 +10,9 @@ export type RealTypeEvent = 'OnReceiveRealData' | 'OnReceiveChejanData' | 'OnRec
 /** What a REG `item` holds for this type. */
 export type RealItemKind = 'stock' | 'sector' | 'gold' | 'market' | 'account' | 'condition';
 
+/** What a listed code is, for the real types that apply to it (compat/markets.json instrumentKinds). */
+export type InstrumentKind = 'stock' | 'etf' | 'etn' | 'elw';
+
 /** One real-time type. */
 export interface RealTypeSpec {
   /** REST type code (`0B`). */
@@ -25,6 +28,8 @@ export interface RealTypeSpec {
   item: RealItemKind;
   /** Every item kind a registration may use (`1h`: market-wide or one stock). */
   items: RealItemKind[];
+  /** For stock-code items, the instruments it streams for (`0G`: ETFs); absent for every kind. */
+  instruments?: InstrumentKind[];
   /** FIDs the REST WebSocket delivers, in REST order. */
   fids: number[];
   /** FIDs the OCX delivered, in its sRealData TAB order. */

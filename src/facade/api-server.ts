@@ -16,7 +16,7 @@ import { attachEmulator } from '../emulator/attached.js';
 import { OCX_API_METHODS } from '../compat/ocx-api.js';
 import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
-import { num, text } from './args.js';
+import { list, num, text } from './args.js';
 import { ChejanBook } from './chejan.js';
 import { Conditions } from './conditions.js';
 import { openConnection, type ApiInitOptions, type Connection } from './connection.js';
@@ -227,11 +227,15 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   // ------------------------------------------------------------------ real data
 
-  /** SetRealReg(screen, "code;code", "fid;fid", optType "0" replace | "1" add): 0 once registered. */
-  async SetRealReg(screen: string, codeList: string, fidList: string, optType: string): Promise<number> {
+  /**
+   * SetRealReg(screen, "code;code", "fid;fid", optType "0" replace | "1" add): 0 once
+   * registered. Lists may be arrays (`SetRealReg('5100', ['005930'], [], '0')`); an empty FID
+   * list registers what a quote consumer reads (주식체결 and 주식호가잔량 for a code).
+   */
+  async SetRealReg(screen: string, codeList: string | readonly string[], fidList: string | readonly (string | number)[], optType: string): Promise<number> {
     const s = this.ready('SetRealReg');
-    if (isRefusal(s)) return this.fail('SetRealReg', s, screen);
-    return this.guarded('SetRealReg', 'realtime', () => s.real.setRealReg(text(screen), text(codeList), text(fidList), text(optType)), screen);
+    if (isRefusal(s)) return this.fail('SetRealReg', s, text(screen));
+    return this.guarded('SetRealReg', 'realtime', () => s.real.setRealReg(text(screen), list(codeList), list(fidList), text(optType)), text(screen));
   }
 
   /** SetRealRemove(screen | "ALL", code | "ALL"). */
@@ -321,10 +325,10 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   }
 
   /** CommKwRqData(codes "a;b", next 0, count, typeFlag 0 stocks, rqname, screen): OnReceiveTrData with TR OPTKWFID. */
-  async CommKwRqData(codeList: string, next: number, count: number, typeFlag: number, rqname: string, screen: string): Promise<number> {
+  async CommKwRqData(codeList: string | readonly string[], next: number, count: number, typeFlag: number, rqname: string, screen: string): Promise<number> {
     const s = this.ready('CommKwRqData');
     if (isRefusal(s)) return this.fail('CommKwRqData', s, screen, rqname, 'OPTKWFID');
-    return this.outcome('CommKwRqData', await s.trq.kwRequest(text(codeList), num(next), num(count), num(typeFlag), text(rqname), text(screen)), screen, rqname, 'OPTKWFID');
+    return this.outcome('CommKwRqData', await s.trq.kwRequest(list(codeList), num(next), num(count), num(typeFlag), text(rqname), text(screen)), screen, rqname, 'OPTKWFID');
   }
 
   /** CommInvestRqData: the OCX no longer served it, and Kiwoom REST has no market-wide investor feed: -201. */

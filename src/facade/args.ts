@@ -19,3 +19,13 @@ export function num(v: unknown): number {
   if (typeof v === 'number') return v;
   return typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : Number.NaN;
 }
+
+/**
+ * A `;`-joined OCX list: a string as given, or a list (the `api_server` sketch passes
+ * `['005930']` and `[]`) joined with `;`. Entries that are not strings or numbers become "?",
+ * which the checks that follow refuse by name.
+ */
+export function list(v: unknown): string {
+  if (Array.isArray(v)) return v.map((x) => text(x, '?')).join(';');
+  return text(v);
+}

@@ -54,6 +54,16 @@ export interface OrderContext {
   msg(screen: string, rqname: string, trcode: string, msg: string): void;
 }
 
+/**
+ * The login's account a program's accno names: as given, or with the blanks, hyphens and
+ * leading zeros a program kept from a TR output or a config file (`"8012345611 "`,
+ * `"80123456-11"`, `"0008012345611"`).
+ */
+export function accountOf(accno: string, accounts: readonly string[]): string | undefined {
+  const digits = accno.replace(/[\s-]/g, '');
+  return accounts.find((a) => a === digits || (digits.length > a.length && digits.endsWith(a) && /^0+$/.test(digits.slice(0, -a.length))));
+}
+
 /** Orders of one APIServer. */
 export class Orders {
   constructor(
@@ -114,7 +124,7 @@ export class Orders {
   private async plan(a: OrderArgs): Promise<OrderPlan | Refusal> {
     const screenBad = checkScreen(a.screen);
     if (screenBad !== undefined) return screenBad;
-    if (!this.ctx.accounts().includes(a.accno)) {
+    if (accountOf(a.accno, this.ctx.accounts()) === undefined) {
       return refuse('OP_ERR_ORD_WRONG_ACCTINFO', `accno "${a.accno}" is not an account of this login (GetLoginInfo("ACCNO") lists them)`);
     }
     const spec = a.credit === undefined ? getOrderType(a.orderType) : getCreditOrderType(a.orderType);
@@ -166,10 +176,10 @@ export class Orders {
     return { apiId: spec.apiId, body, trcode, spec };
   }
 
+  /** A price must be whole won; a hoga that takes none sends none, whatever was given (the OCX ignored it). */
   private checkPrice(price: number, needsPrice: boolean, what: string): Refusal | undefined {
     if (!Number.isInteger(price) || price < 0) return refuse('OP_ERR_ORD_WRONG_INPUT', `price must be a whole number of won, got ${String(price)}`);
     if (needsPrice && price === 0) return refuse('OP_ERR_ORD_WRONG_INPUT', `price is required for ${what}`);
-    if (!needsPrice && price !== 0) return refuse('OP_ERR_ORD_WRONG_INPUT', `price must be 0 for ${what}, got ${price}`);
     return undefined;
   }
 

@@ -4,10 +4,12 @@
  * Each screen owns one REG group (allocated on first use, at most 200 screens as in the OCX).
  * optType "0" replaces the screen's codes (REG refresh "0"), "1" adds to them (refresh "1").
  * The FID list selects the real types, as in the OCX: every registrable type that carries one
- * of the FIDs and whose item kind matches the code (stock, 업종 sector code, or market-wide for
- * an empty list).
+ * of the FIDs, whose item kind matches the code (stock, 업종 sector code, or market-wide for an
+ * empty list) and, for a stock code, whose instrument matches the master's (ETF NAV for ETFs,
+ * the ELW types for ELWs). An empty FID list registers what a quote consumer reads
+ * (compat/facade.json realRegDefaults).
  */
-import { sectorName } from '../compat/markets.js';
+import { instrumentKind, sectorName } from '../compat/markets.js';
 import { fidName } from '../compat/fids.js';
 import { realTypeByOcxName, realTypesForFids, undeliveredFids, REAL_TYPES, type RealItemKind, type RealTypeSpec } from '../compat/real-types.js';
 import type { FidValues, RealData as RealDataArg } from './events.js';
@@ -15,6 +17,7 @@ import { realData } from './fid-record.js';
 import type { MasterEntry } from './master.js';
 import type { RealtimePort } from './ports.js';
 import { refuse, type Refusal } from './refusal.js';
+import { FACADE } from './tables.js';
 
 /** The OCX limits of SetRealReg. */
 export const REAL_LIMITS = { screens: 200, codesPerCall: 100, fidsPerCall: 100 } as const;
@@ -22,7 +25,12 @@ export const REAL_LIMITS = { screens: 200, codesPerCall: 100, fidsPerCall: 100 }
 /** Group numbers: screens get 1..; the account-level chejan group sits outside that range. */
 export const CHEJAN_GROUP = '0';
 
-const SCREEN = /^\d{4}$/;
+/**
+ * The OCX asked for a 4-digit screen number other than 0000. Programs also pass shorter ones
+ * ("101", or 101 as a number) and names ("SCR1"); the reference does not say the control
+ * refused them, so any 1 to 4 letters or digits is a screen, except all zeros.
+ */
+const SCREEN = /^[0-9A-Za-z]{1,4}$/;
 
 /** Item kind of a code as SetRealReg receives it. */
 function itemKind(code: string): RealItemKind {
@@ -32,10 +40,10 @@ function itemKind(code: string): RealItemKind {
   return 'stock';
 }
 
-/** Validates a screen number: four digits, not 0000. */
+/** Validates a screen number: 1 to 4 letters or digits, not 0 or 0000. */
 export function checkScreen(screen: string, field = 'screen'): Refusal | undefined {
-  if (!SCREEN.test(screen) || screen === '0000') {
-    return refuse('OP_ERR_INPUT', `${field} must be a 4-digit screen number other than "0000", got "${screen}"`);
+  if (!SCREEN.test(screen) || /^0+$/.test(screen)) {
+    return refuse('OP_ERR_INPUT', `${field} must be a screen number of up to 4 digits other than "0000", got "${screen}"`);
   }
   return undefined;
 }
@@ -51,7 +59,7 @@ interface ScreenRegs {
   codes: Map<string, Set<string>>;
 }
 
-/** The types a FID list selects for a code of this kind. */
+/** The types a FID list selects for items of this kind, whatever the instrument. */
 function typesFor(fids: number[], kind: RealItemKind): RealTypeSpec[] {
   const candidates = realTypesForFids(fids).filter((t) => t.items.includes(kind));
   if (kind !== 'market') return candidates;
@@ -117,6 +125,16 @@ export class RealData {
     for (const t of Object.values(REAL_TYPES)) this.ocxName[t.code] = t.ocxName;
   }
 
+  /** The type codes a FID list selects for one item: by item kind, then by the code's instrument. */
+  private typesOf(code: string, fids: number[]): string[] {
+    const kind = itemKind(code);
+    if (fids.length === 0) return FACADE.realRegDefaults[kind] ?? [];
+    const types = typesFor(fids, kind);
+    if (kind !== 'stock') return types.map((t) => t.code);
+    const instrument = instrumentKind(this.master.entry(code.replace(/_(NX|AL)$/, ''))?.market ?? '0');
+    return types.filter((t) => t.instruments === undefined || t.instruments.includes(instrument)).map((t) => t.code);
+  }
+
   /** SetRealReg. Resolves when the server acknowledged the registration. */
   async setRealReg(screen: string, codeList: string, fidList: string, optType: string): Promise<Refusal | undefined> {
     const bad = checkScreen(screen) ?? this.checkArgs(screen, codeList, fidList, optType);
@@ -135,15 +153,19 @@ export class RealData {
     }
     const fids = splitList(fidList).map(Number);
     this.warnUndelivered(fids);
-    const byKind = new Map<RealItemKind, string[]>();
+    // One REG per distinct set of types (each message is items × types on the wire).
+    const byTypes = new Map<string, string[]>();
+    const none: string[] = [];
     for (const code of codes.length === 0 ? [''] : codes) {
-      const k = itemKind(code);
-      byKind.set(k, [...(byKind.get(k) ?? []), code]);
+      const types = this.typesOf(code, fids);
+      if (types.length === 0) none.push(code);
+      else byTypes.set(types.join(','), [...(byTypes.get(types.join(',')) ?? []), code]);
     }
+    if (none.length > 0) this.notify(screen, `SetRealReg: no real type carrying FIDs ${fids.join(';')} applies to ${none.join(';')} (an ETF NAV FID for a stock, say): nothing registered for ${none.length === 1 ? 'it' : 'them'}`);
     const regs = this.screenRegs(screen);
     const before = new Map([...regs.codes].map(([code, types]) => [code, new Set(types)]));
     try {
-      await this.register(regs, byKind, fids, optType === '1');
+      await this.register(regs, byTypes, optType === '1');
     } catch (err) {
       // The server refused (an unknown code, too many items): the screen keeps what it had.
       regs.codes.clear();
@@ -154,19 +176,18 @@ export class RealData {
     return undefined;
   }
 
-  private async register(regs: ScreenRegs, byKind: Map<RealItemKind, string[]>, fids: number[], add: boolean): Promise<void> {
+  private async register(regs: ScreenRegs, byTypes: Map<string, string[]>, add: boolean): Promise<void> {
     let refresh = add;
     if (!refresh) regs.codes.clear();
-    for (const [kind, items] of byKind) {
-      const types = typesFor(fids, kind).map((t) => t.code);
-      if (types.length === 0) continue;
+    for (const [key, items] of byTypes) {
+      const types = key.split(',');
       for (const item of items) {
         const set = regs.codes.get(item) ?? new Set<string>();
         for (const t of types) set.add(t);
         regs.codes.set(item, set);
       }
       await this.rt.register(regs.grp, items, types, refresh);
-      // A second item kind in the same call adds to what the first one just replaced.
+      // A second set of types in the same call adds to what the first one just replaced.
       refresh = true;
     }
   }
@@ -250,7 +271,6 @@ export class RealData {
     const codes = splitList(codeList);
     if (codes.length > REAL_LIMITS.codesPerCall) return refuse('OP_ERR_OVER_MAX_DATA', `codeList has ${codes.length} codes; at most ${REAL_LIMITS.codesPerCall} per SetRealReg call`);
     const fids = splitList(fidList);
-    if (fids.length === 0) return refuse('OP_ERR_INPUT', 'fidList is empty: name at least one FID ("10;15;20")');
     if (fids.length > REAL_LIMITS.fidsPerCall) return refuse('OP_ERR_OVER_MAX_FID', `fidList has ${fids.length} FIDs; at most ${REAL_LIMITS.fidsPerCall} per SetRealReg call`);
     const notNumber = fids.find((f) => !/^\d+$/.test(f));
     if (notNumber !== undefined) return refuse('OP_ERR_INPUT', `fidList entry "${notNumber}" is not a FID number`);
@@ -261,7 +281,7 @@ export class RealData {
     }
     const kinds = new Set((codes.length === 0 ? [''] : codes).map(itemKind));
     const nums = fids.map(Number);
-    if ([...kinds].every((k) => typesFor(nums, k).length === 0)) {
+    if (nums.length > 0 && [...kinds].every((k) => typesFor(nums, k).length === 0)) {
       return refuse('OP_ERR_INPUT', `no real type Kiwoom REST delivers carries FIDs ${fids.join(';')} for ${codes.length === 0 ? 'a market-wide registration' : `codes ${codes.join(';')}`}`);
     }
     return undefined;

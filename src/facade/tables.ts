@@ -1,6 +1,7 @@
 /**
  * The facade's own table (`compat/facade.json`): request defaults for REST-only keys, the OCX's
- * internal order sTrCodes, the reconciliation queries and constant login-info tags.
+ * internal order sTrCodes, the reconciliation queries, constant login-info tags and the real
+ * types of a SetRealReg without FIDs.
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,6 +17,8 @@ interface FacadeTable {
   orderTrCodes: Record<string, string>;
   reconcile: { openOrders: QuerySpec; history: QuerySpec; maxPages: number; balances: QuerySpec & { fids: Record<string, string> } };
   loginInfo: Record<string, string>;
+  /** Real types SetRealReg registers for an empty FID list, by item kind. */
+  realRegDefaults: Record<string, string[]>;
 }
 
 /** The facade table. */

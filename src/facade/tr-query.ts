@@ -8,9 +8,11 @@
  * limiter) gets its OnReceiveTrData in the order it asked. What the OCX let a handler read stays
  * readable afterwards too, within a bound: the last answers per TR code and rqname.
  */
+import { trInputDefaults } from '../compat/tr-defaults.js';
 import { getLegacyOnlyTr, getTrMapping, trCodesForApi, type TrMapping } from '../compat/tr-map.js';
 import { allApis, getApi } from '../registry/index.js';
 import type { APIServerEvents } from './events.js';
+import { kstDay } from './master.js';
 import type { RestPort } from './ports.js';
 import { checkScreen } from './real-data.js';
 import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
@@ -59,6 +61,7 @@ export class TrQueries {
     private readonly rest: RestPort,
     private readonly emit: Emit,
     private readonly warn: (message: string) => void,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** SetInputValue(name, value): kept until the next CommRqData. */
@@ -216,7 +219,17 @@ export class TrQueries {
 
   private buildBody(trcode: string, mapping: TrMapping, inputs: Map<string, string>): Record<string, string> | Refusal {
     const body: Record<string, string> = {};
-    for (const [name, key] of Object.entries(mapping.inputs)) body[key] = (inputs.get(name) ?? '').trim();
+    const defaults = trInputDefaults(trcode);
+    for (const [name, key] of Object.entries(mapping.inputs)) {
+      let value = (inputs.get(name) ?? '').trim();
+      const fallback = Object.hasOwn(defaults, name) ? defaults[name] : undefined;
+      if (value === '' && fallback !== undefined) {
+        // Kiwoom REST requires what the OCX let a program leave blank (compat/tr-defaults.json).
+        value = fallback.value === '{today}' ? kstDay(this.now()) : fallback.value;
+        this.warnOnce(`${trcode}|default|${name}`, `${trcode}: input "${name}" was not set; sending ${value} (${fallback.why})`);
+      }
+      body[key] = value;
+    }
     for (const key of Object.keys(mapping.restOnlyInputs ?? {})) body[key] = Object.hasOwn(FACADE.requestDefaults, key) ? (FACADE.requestDefaults[key] ?? '') : '';
     const implicit = new Set(mapping.implicitInputs ?? []);
     for (const name of inputs.keys()) {

@@ -140,3 +140,25 @@ describe('REAL pushes of every documented type', () => {
     });
   });
 });
+
+describe('types that fit the instrument', () => {
+  it('ETF NAV is pushed for an ETF only and the ELW types for an ELW only, whatever was registered', async () => {
+    const h = await startHarness({ realRate: 3000 });
+    const c = await Client.login(h.url);
+    try {
+      const items = ['005930', '069500', '57JBHH'];
+      expect((await c.request({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: items, type: ['0B', '0G', '0m', '0u'] }] }))['return_code']).toBe(0);
+      // The round robin reaches every registration within a few hundred frames.
+      for (const item of items) await c.next(isReal('0B', item));
+      await c.next(isReal('0G', '069500'));
+      await c.next(isReal('0m', '57JBHH'));
+      await c.next(isReal('0u', '57JBHH'));
+      const seen = new Set(c.frames.flatMap((f) => (f.trnm === 'REAL' ? realOf(f).map((e) => `${e.type} ${e.item}`) : [])));
+      expect([...seen].filter((s) => s.startsWith('0G')).sort()).toEqual(['0G 069500']);
+      expect([...seen].filter((s) => s.startsWith('0m') || s.startsWith('0u')).sort()).toEqual(['0m 57JBHH', '0u 57JBHH']);
+    } finally {
+      c.close();
+      await h.close();
+    }
+  });
+});

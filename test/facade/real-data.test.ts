@@ -78,3 +78,40 @@ test('GetCommRealData reads the latest value of any type for the code, "" when n
   expect(real.value('005930', 9999)).toBe('');
   expect(real.value('000660', 10)).toBe('');
 });
+
+test('the types fit the instrument the master lists: ETF NAV for an ETF, the ELW types for an ELW, neither for a stock', async () => {
+  const rt = fakeSession();
+  const kinds: Record<string, string> = { '005930': '0', '069500': '8', '57JBHH': '3', '500001': '60' };
+  const master = { entry: (code: string): MasterEntry | undefined => (kinds[code] === undefined ? undefined : { code, name: code, market: kinds[code]!, row: {} }) };
+  const real = new RealData(rt, () => undefined, master, () => undefined);
+  // 10 and 20 are carried by 주식체결, 주식시세, ETF NAV, ELW 이론가, ELW 지표, ...
+  await real.setRealReg('1000', '005930;069500;57JBHH;500001', '10;20', '0');
+  const typesOf = (code: string): string[] => rt.sent.filter((l) => l.split(' ')[3]?.split(',').includes(code)).flatMap((l) => l.split(' ')[4]?.split(',') ?? []).sort();
+  expect(typesOf('005930')).toContain('0B');
+  expect(typesOf('005930').filter((t) => ['0G', '0m', '0u'].includes(t))).toEqual([]);
+  expect(typesOf('069500').filter((t) => ['0G', '0m', '0u'].includes(t))).toEqual(['0G']);
+  expect(typesOf('57JBHH').filter((t) => ['0G', '0m', '0u'].includes(t))).toEqual(['0m', '0u']);
+  expect(typesOf('500001').filter((t) => ['0G', '0m', '0u'].includes(t))).toEqual([]);
+  // One REG per distinct type set, the first replacing (refresh 0), the rest adding.
+  expect(rt.sent.map((l) => l.split(' ')[2])).toEqual(['0', ...rt.sent.slice(1).map(() => '1')]);
+});
+
+test('an empty FID list registers what a quote consumer reads; list arguments are accepted', async () => {
+  const rt = fakeSession();
+  const real = new RealData(rt, () => undefined, MASTER, () => undefined);
+  await real.setRealReg('1000', '005930', '', '0');
+  await real.setRealReg('1001', '001', '', '0');
+  expect(rt.sent).toEqual(['REG 1 0 005930 0B,0D', 'REG 2 0 001 0J']);
+});
+
+test('GetCommRealData inside the event answers for the code or the real type; the data reads as the TAB record too', () => {
+  const real = quiet();
+  const inside: string[] = [];
+  real.deliver('0B', '005930', { '20': '090001', '10': '+70000', '11': '+100', '15': '+3' }, (code, name, data) => {
+    inside.push(real.value(code, 10), real.value(name, '15'), real.value('주식호가잔량', 10), String(data).split('\t').slice(0, 4).join('|'), data['10'] ?? '');
+  });
+  expect(inside).toEqual(['+70000', '+3', '', '090001|+70000|+100|', '+70000']);
+  // Outside a handler the real type names nothing; the code reads its latest value.
+  expect(real.value('주식체결', 10)).toBe('');
+  expect(real.value('005930', 10)).toBe('+70000');
+});

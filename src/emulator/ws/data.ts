@@ -9,6 +9,8 @@ export type ItemKind = 'stock' | 'account' | 'index' | 'gold' | 'market' | 'mark
 export interface RealTypeSpec {
   name: string;
   items: ItemKind;
+  /** Legacy market codes of the stocks it is pushed for (`0G`: ETFs); absent for every market. */
+  markets?: string[];
   /** [fid, value source] in documented order. */
   fids: [string, string][];
 }

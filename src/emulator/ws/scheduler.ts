@@ -62,9 +62,14 @@ export class PushScheduler {
     for (const session of this.sessions()) {
       if (!session.isLoggedIn) continue;
       for (const reg of session.subs.all()) {
-        const kind = REAL_TYPES[reg.type]?.items;
+        const spec = REAL_TYPES[reg.type];
+        const kind = spec?.items;
         if (kind === 'account' || kind === 'condition') continue; // pushed on events
-        this.entries.push({ session, reg, code: kind === 'stock' ? splitItem(reg.item).code : '' });
+        const code = kind === 'stock' ? splitItem(reg.item).code : '';
+        // Live sends a type only for the instruments it applies to: no ETF NAV for 삼성전자.
+        const market = code === '' ? undefined : this.ctx.state.stock(code)?.market;
+        if (spec?.markets !== undefined && market !== undefined && !spec.markets.includes(market)) continue;
+        this.entries.push({ session, reg, code });
       }
     }
     this.cursor = 0;
