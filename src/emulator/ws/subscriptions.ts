@@ -94,7 +94,11 @@ export function parseRegistration(
       if (!REAL_TYPES[t] || REAL_TYPES[t].items === 'condition') {
         return { ok: false, error: `등록할 수 없는 실시간 항목입니다 (type=${t})` };
       }
-      for (const it of items as string[]) {
+      // 00 and 04 push for the token's account whatever the item: `item: []` names the account too.
+      // Any other type with no item would register nothing, and an ack would say it did.
+      const its = REAL_TYPES[t].items === 'account' && items.length === 0 ? [''] : (items as string[]);
+      if (its.length === 0) return { ok: false, error: `data[${i}].item(실시간 등록 요소)이 비어 있습니다 (type=${t})` };
+      for (const it of its) {
         if (isRemove) {
           pairs.push({ type: t, item: REAL_TYPES[t].items === 'account' ? '' : it });
           continue;
@@ -105,6 +109,8 @@ export function parseRegistration(
       }
     }
   }
+  // REMOVE with `data: []` names nothing: refused rather than taken as "the whole group".
+  if (pairs.length === 0) return { ok: false, error: 'data(실시간 해지 리스트)가 비어 있습니다' };
   return { ok: true, grp, refresh: refresh === '1', pairs };
 }
 
@@ -121,11 +127,10 @@ export class Subscriptions {
     for (const p of pairs) group.set(key(p), p);
   }
 
-  /** REMOVE: drops the pairs from the group; no pairs drops the whole group. */
+  /** REMOVE: drops the pairs from the group. */
   remove(grp: string, pairs: readonly Registration[]): void {
     const group = this.groups.get(grp);
     if (!group) return;
-    if (pairs.length === 0) group.clear();
     for (const p of pairs) group.delete(key(p));
     if (group.size === 0) this.groups.delete(grp);
   }
