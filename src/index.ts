@@ -18,4 +18,4 @@ export {
   type ReconnectOptions,
   type TokenSource,
 } from './realtime/index.js';
-export { APIServer, EVENT_NAMES, type LastError, type ApiInitOptions, type OrderType, type SimNo, type LogLevel, type RestTuning, type APIServerEvents, type FidValues } from './facade/index.js';
+export { APIServer, EVENT_NAMES, type LastError, type ApiInitOptions, type OrderType, type SimNo, type LogLevel, type RestTuning, type APIServerEvents, type ChejanData, type FidValues, type RealData } from './facade/index.js';

@@ -71,6 +71,18 @@ async function allOrFirstError<T extends readonly unknown[]>(steps: readonly [..
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/** Current prices of codes from ka10095 (100 codes a query), unsigned and unpadded: AddPrice's `code^price`. */
+async function quotePrices(rest: Connection['rest'], codes: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < codes.length; i += 100) {
+    const { body } = await rest.call('ka10095', { stk_cd: codes.slice(i, i + 100).join('|') });
+    for (const row of (body.atn_stk_infr ?? []) as Record<string, unknown>[]) {
+      out.set(String(row['stk_cd'] ?? '').replace(/_(NX|AL)$/, ''), String(row['cur_prc'] ?? '').trim().replace(/^[+-]/, '').replace(/^0+(?=\d)/, ''));
+    }
+  }
+  return out;
+}
+
 /** The package root: what GetAPIModulePath answers (the OCX answered its install directory). */
 const MODULE_PATH = fileURLToPath(new URL('../../', import.meta.url)).replace(/[\\/]$/, '');
 
@@ -540,7 +552,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       conn,
       real: new RealData(conn.rt, warn, master, (screen, msg) => this.emit('OnReceiveMsg', screen, '', '', msg)),
       chejan,
-      conditions: new Conditions(conn.rt, emit),
+      conditions: new Conditions(conn.rt, emit, (codes) => quotePrices(conn.rest, codes)),
       master,
       trq,
       orders,

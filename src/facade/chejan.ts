@@ -9,7 +9,10 @@
  *   (900 주문수량 − 902 미체결수량) is already covered (by reconciliation) is dropped;
  * - a fill for an order whose 접수 was never seen is preceded by a synthesised 접수;
  * - while the gate is held (an order request in flight, a reconciliation running) frames wait,
- *   so events keep the OCX order: OnReceiveTrData, OnReceiveMsg, then chejan.
+ *   so events keep the OCX order: OnReceiveTrData, OnReceiveMsg, then chejan;
+ * - a modify or cancel is delivered as the OCX delivered it: the amendment order's 확인, then an
+ *   update of the original order (its 902 미체결수량 reduced by the amended quantity), which
+ *   carries FID 819 = "1", the end of the flow order state machines such as koapy's wait for.
  */
 import type { FidValues } from './events.js';
 
@@ -58,6 +61,8 @@ interface OrderTrack {
   fillNos: Set<string>;
   /** Final statuses (확인/취소/거부) delivered. */
   finals: Set<string>;
+  /** The order's last gubun-0 event, for the update a modify or cancel makes to it. */
+  last?: Readonly<Record<string, string>>;
 }
 
 interface Pending {
@@ -66,6 +71,14 @@ interface Pending {
 }
 
 const FINAL_STATUSES = new Set(['확인', '취소', '거부']);
+
+/** FID 819: "1" on the original order's update that ends a modify or cancel (koapy's is_last). */
+const END_OF_AMENDMENT = '819';
+
+/** An order number without its zero padding (904 and 9203 may be padded differently). */
+function plainNo(ordNo: string | undefined): string {
+  return (ordNo ?? '').trim().replace(/^0+/, '');
+}
 
 function int(v: string | undefined): number {
   if (v === undefined) return 0;
@@ -82,6 +95,8 @@ export function chejanCode(code: string): string {
 /** Order state machine and chejan gate. */
 export class ChejanBook {
   private readonly orders = new Map<string, OrderTrack>();
+  /** The same tracks by order number without padding. */
+  private readonly byPlainNo = new Map<string, OrderTrack>();
   /** Order numbers an order answer gave back (ours for sure). */
   private readonly claimed = new Set<string>();
   private holds = 0;
@@ -158,8 +173,35 @@ export class ChejanBook {
     if (t === undefined) {
       t = { accepted: false, filled: 0, fillNos: new Set(), finals: new Set() };
       this.orders.set(ordNo, t);
+      this.byPlainNo.set(plainNo(ordNo), t);
     }
     return t;
+  }
+
+  /** Delivers a gubun-0 event and remembers it as its order's latest. */
+  private deliver(t: OrderTrack, fids: Record<string, string>): void {
+    t.last = fids;
+    this.sink('0', fids);
+  }
+
+  /**
+   * After an amendment's 확인: the original order's update, as the OCX sent it. Its open
+   * quantity shrinks by what was cancelled or moved to the modify order; nothing filled, so the
+   * per-fill FIDs are blank. Only for an original this book has seen.
+   */
+  private updateOriginal(amendment: Readonly<Record<string, string>>): void {
+    const orig = this.byPlainNo.get(plainNo(amendment['904']));
+    const last = orig?.last;
+    if (orig === undefined || last === undefined) return;
+    this.deliver(orig, {
+      ...last,
+      '902': String(Math.max(0, int(last['902']) - int(amendment['900']))),
+      '908': amendment['908'] ?? last['908'] ?? '',
+      '909': '',
+      '914': '',
+      '915': '',
+      [END_OF_AMENDMENT]: '1',
+    });
   }
 
   private applyOrderFrame(values: FidValues): void {
@@ -170,7 +212,7 @@ export class ChejanBook {
     if (status === '접수') {
       if (t.accepted) return;
       t.accepted = true;
-      this.sink('0', fids);
+      this.deliver(t, fids);
       return;
     }
     if (status === '체결') {
@@ -181,11 +223,11 @@ export class ChejanBook {
       if (fillNo !== '') t.fillNos.add(fillNo);
       if (!t.accepted) {
         t.accepted = true;
-        this.sink('0', { ...fids, '913': '접수', '902': values['900'] ?? '', '903': '0', '909': '', '910': '', '911': '', '914': '', '915': '' });
+        this.deliver(t, { ...fids, '913': '접수', '902': values['900'] ?? '', '903': '0', '909': '', '910': '', '911': '', '914': '', '915': '' });
       }
       if ((fids['915'] ?? '') === '') fids['915'] = String(cum - t.filled);
       t.filled = cum;
-      this.sink('0', fids);
+      this.deliver(t, fids);
       return;
     }
     if (FINAL_STATUSES.has(status)) {
@@ -194,13 +236,16 @@ export class ChejanBook {
       // A modify or cancel order's first event is its 확인: later fills need no synthesised 접수.
       t.accepted = true;
     }
-    this.sink('0', fids);
+    this.deliver(t, fids);
+    if (status === '확인' && plainNo(fids['904']) !== '') this.updateOriginal(fids);
   }
 
   private applyReconcile(snapshots: OrderSnapshot[]): ReconcileOutcome {
     const fresh: OrderSnapshot[] = [];
     const filledCodes = new Set<string>();
     const ordered = [...snapshots].sort((a, b) => a.time.localeCompare(b.time) || a.ordNo.localeCompare(b.ordNo));
+    // An original in the same batch is reported with its quantities after the amendment already.
+    const inBatch = new Set(snapshots.map((s) => plainNo(s.ordNo)));
     for (const s of ordered) {
       if (!this.claimed.has(s.ordNo)) fresh.push(s);
       const t = this.track(s.ordNo);
@@ -208,14 +253,14 @@ export class ChejanBook {
       const amendment = s.origOrdNo !== '';
       if (!t.accepted) {
         t.accepted = true;
-        if (!amendment) this.sink('0', this.synth(s, '접수', { '902': String(s.orderQty) }));
+        if (!amendment) this.deliver(t, this.synth(s, '접수', { '902': String(s.orderQty) }));
       }
-      if (amendment) this.deliverFinal(t, s);
+      if (amendment) this.deliverFinal(t, s, inBatch);
       if (s.filledQty > t.filled) {
         const unit = s.filledQty - t.filled;
         t.filled = s.filledQty;
         filledCodes.add(s.code);
-        this.sink('0', this.synth(s, '체결', {
+        this.deliver(t, this.synth(s, '체결', {
           '902': String(s.openQty),
           '903': String(s.fillPrice * s.filledQty),
           '910': String(s.fillPrice),
@@ -224,15 +269,17 @@ export class ChejanBook {
           '915': String(unit),
         }));
       }
-      if (!amendment) this.deliverFinal(t, s);
+      if (!amendment) this.deliverFinal(t, s, inBatch);
     }
     return { unclaimed: fresh, filledCodes: [...filledCodes] };
   }
 
-  private deliverFinal(t: OrderTrack, s: OrderSnapshot): void {
+  private deliverFinal(t: OrderTrack, s: OrderSnapshot, inBatch: ReadonlySet<string>): void {
     if (!FINAL_STATUSES.has(s.status) || t.finals.has(s.status)) return;
     t.finals.add(s.status);
-    this.sink('0', this.synth(s, s.status, { '902': String(s.openQty) }));
+    const fids = this.synth(s, s.status, { '902': String(s.openQty) });
+    this.deliver(t, fids);
+    if (s.status === '확인' && s.origOrdNo !== '' && !inBatch.has(plainNo(s.origOrdNo))) this.updateOriginal(fids);
   }
 
   /** A gubun-0 event built from a REST snapshot; 909 (체결번호) is empty because REST does not report it. */

@@ -4,6 +4,9 @@
  *
  * The OCX rules hold here, before anything is sent: a condition runs at most once per minute
  * (SendCondition returns 0, as the OCX does), and at most 10 conditions run in real time.
+ * Every page of a search is gathered at once, so OnReceiveTrCondition's nNext is 0 and a
+ * continuation (nSearch 2) answers an empty page. With KOA_Functions("SetConditionSearchFlag",
+ * "AddPrice") the codes come as `code^price`, the prices from one ka10095 query per 100 codes.
  */
 import type { APIServerEvents } from './events.js';
 import type { ConditionEvent, ConditionInfo, RealtimePort } from './ports.js';
@@ -11,6 +14,9 @@ import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 
 /** The OCX's condition rules. */
 export const CONDITION_RULES = { windowMs: 60_000, maxRealtime: 10 } as const;
+
+/** Current prices of codes, unsigned and unpadded (for AddPrice). */
+export type PriceLookup = (codes: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 
 type Emit = <K extends 'OnReceiveConditionVer' | 'OnReceiveTrCondition' | 'OnReceiveRealCondition'>(event: K, ...args: APIServerEvents[K]) => void;
 
@@ -32,6 +38,7 @@ export class Conditions {
   constructor(
     private readonly rt: RealtimePort,
     private readonly emit: Emit,
+    private readonly prices: PriceLookup = () => Promise.resolve(new Map()),
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -62,8 +69,14 @@ export class Conditions {
   async send(screen: string, name: string, index: number, search: number): Promise<Refusal | undefined> {
     const found = this.find(name, index);
     if (isRefusal(found)) return found;
-    if (search !== 0 && search !== 1) return refuse('OP_ERR_INPUT', `search must be 0 (once) or 1 (real-time), got ${String(search)}`);
+    if (search !== 0 && search !== 1 && search !== 2) return refuse('OP_ERR_INPUT', `search must be 0 (once), 1 (real-time) or 2 (continuation), got ${String(search)}`);
     const last = this.lastRun.get(found.seq);
+    if (search === 2) {
+      // The search before this one was delivered whole (nNext 0): nothing is left to continue.
+      if (last === undefined) return refuse('OP_ERR_COND_NOTFOUND', `condition ${index} "${name}" has no search to continue: send it with 0 or 1 first`);
+      this.emit('OnReceiveTrCondition', screen, '', name, index, 0);
+      return undefined;
+    }
     if (last !== undefined && this.now() - last < CONDITION_RULES.windowMs) {
       const waitS = Math.ceil((CONDITION_RULES.windowMs - (this.now() - last)) / 1000);
       return refuse('OP_ERR_COND_OVERFLOW', `condition ${index} "${name}" ran less than a minute ago: the OCX allows one request per condition per minute (retry in ${waitS} s)`);
@@ -76,7 +89,9 @@ export class Conditions {
     if (realtime) this.running.set(found.seq, { screen, name, index });
     try {
       const codes = await this.rt.search(found.seq, { realtime });
-      this.emit('OnReceiveTrCondition', screen, codes.map((c) => `${c};`).join(''), name, index, 0);
+      const prices = this.withPrices ? await this.prices(codes) : undefined;
+      const list = codes.map((c) => (prices === undefined ? `${c};` : `${c}^${prices.get(c) ?? ''};`)).join('');
+      this.emit('OnReceiveTrCondition', screen, list, name, index, 0);
       return undefined;
     } catch (err) {
       if (realtime) this.running.delete(found.seq);

@@ -96,4 +96,26 @@ describe('ChejanBook', () => {
     ]);
     expect(summary(out)).toEqual(['0:0000007:확인:', '0:0000007:체결:3', '0:0000008:확인:']);
   });
+
+  test("a cancel: the cancel order's 확인, then the original order's update with 902 reduced and 819 '1'", () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000010', '접수', 10, 10));
+    b.onOrderFrame(frame('0000010', '체결', 10, 7, '11', { '915': '3' }));
+    // Cancel 5 of the 7 still open: the stream reports the cancel order 0000011 as 확인.
+    b.onOrderFrame(frame('0000011', '확인', 5, 0, '', { '904': '0000010', '908': '101500' }));
+    expect(summary(out)).toEqual(['0:0000010:접수:', '0:0000010:체결:3', '0:0000011:확인:', '0:0000010:체결:']);
+    const update = out.at(-1)?.[1] ?? {};
+    expect(update).toMatchObject({ '902': '2', '908': '101500', '819': '1', '909': '', '911': '3' });
+    // Only that event ends a flow: no other carries 819.
+    expect(out.slice(0, -1).some(([, f]) => f['819'] !== undefined)).toBe(false);
+    // A later fill of the original still counts from what was filled.
+    b.onOrderFrame(frame('0000010', '체결', 10, 0, '12', { '915': '2' }));
+    expect(summary(out).at(-1)).toBe('0:0000010:체결:2');
+  });
+
+  test('a modify of an order this book never saw confirms the modify order and claims nothing else', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000021', '확인', 3, 3, '', { '904': '0000020' }));
+    expect(summary(out)).toEqual(['0:0000021:확인:']);
+  });
 });

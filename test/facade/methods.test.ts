@@ -123,7 +123,7 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     const { api, emu } = b;
     const statuses: string[] = [];
     api.on('OnReceiveChejanData', (g) => {
-      if (g === '0') statuses.push(`${api.GetChejanData(905)}:${api.GetChejanData(913)}`);
+      if (g === '0') statuses.push(`${api.GetChejanData(905)}:${api.GetChejanData(913)}:${api.GetChejanData(902)}:${api.GetChejanData(819)}`);
     });
     const bid = Number(api.GetCommRealData('005930', 28).replace(/^[+-]/, '')) || 70_000;
     const price = Math.floor((bid * 0.95) / 100) * 100;
@@ -133,7 +133,9 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     const modified = emu.orderLedger().at(-1)?.ordNo ?? '';
     expect(await api.SendOrder('cancel', '2001', accno, 3, '005930', 0, 0, '00', modified)).toBe(0);
     await sleep(200);
-    expect(statuses).toEqual(['+매수:접수', '+매수정정:확인', '매수취소:확인']);
+    // Each amendment: its own 확인, then the order it amended updated (nothing left open) with
+    // 819 "1", the end of the flow, as the OCX sent them.
+    expect(statuses).toEqual(['+매수:접수:3:', '+매수정정:확인:3:', '+매수:접수:0:1', '매수취소:확인:0:', '+매수정정:확인:0:1']);
   });
 
   test('SetRealReg → OnReceiveRealData(code, 주식체결, fids); GetCommRealData matches; SetRealRemove stops it', async () => {
