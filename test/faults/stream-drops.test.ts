@@ -25,6 +25,8 @@ interface ChejanRecord {
   unit: number;
   /** 911 체결량 (cumulative) */
   cum: number;
+  /** 819 "1": the original order's update that ends a cancel, not a new step of the order. */
+  flowEnd: boolean;
 }
 
 let api: APIServer;
@@ -49,6 +51,7 @@ beforeAll(async () => {
       fillNo: (fids['909'] ?? '').trim(),
       unit: Number(fids['915'] || 0),
       cum: Number(fids['911'] || 0),
+      flowEnd: fids['819'] === '1',
     });
   });
   api.on('OnReceiveTrData', (_screen, rqname, trcode) => {
@@ -203,7 +206,7 @@ describe('20 WebSocket drops under a live stream and an order consumer', () => {
       if (new Set(fillNos).size !== fillNos.length) figures.duplicatesFound++;
       expect({ ordNo: order.ordNo, got }).toEqual({ ordNo: order.ordNo, got: ledgerQty });
       expect(fillNos.every((no) => orderFills.some((f) => f.fillNo === no))).toBe(true);
-      expect(events.filter((e) => e.status === '접수')).toHaveLength(1);
+      expect(events.filter((e) => e.status === '접수' && !e.flowEnd)).toHaveLength(1);
       const cums = events.filter((e) => e.status === '체결').map((e) => e.cum);
       expect(cums).toEqual([...cums].sort((x, y) => x - y));
     }
