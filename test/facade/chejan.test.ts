@@ -32,6 +32,20 @@ describe('ChejanBook', () => {
     expect(out[0]?.[1]['9001']).toBe('A005930');
   });
 
+  test('a fill is identified by 9203 + 909 (체결번호), not by its price: two partial fills at one price both arrive', () => {
+    const { book: b, out } = book();
+    const at = { '910': '70000', '901': '70000' };
+    b.onOrderFrame(frame('0000011', '접수', 10, 10, '', at));
+    b.onOrderFrame(frame('0000011', '체결', 10, 7, '101', { ...at, '915': '3' }));
+    b.onOrderFrame(frame('0000011', '체결', 10, 5, '102', { ...at, '915': '2' }));
+    // The same 체결번호 again is the same fill, even when its quantities read differently.
+    b.onOrderFrame(frame('0000011', '체결', 10, 2, '102', { ...at, '915': '3' }));
+    expect(summary(out)).toEqual(['0:0000011:접수:', '0:0000011:체결:3', '0:0000011:체결:2']);
+    // Another order's fill number 101 is its own fill.
+    b.onOrderFrame(frame('0000012', '체결', 1, 0, '101', { ...at, '915': '1' }));
+    expect(summary(out).slice(3)).toEqual(['0:0000012:접수:', '0:0000012:체결:1']);
+  });
+
   test('a fill before its 접수 gets a synthesised 접수 first; the late 접수 is dropped', () => {
     const { book: b, out } = book();
     b.onOrderFrame(frame('0000002', '체결', 5, 0, '7', { '915': '5' }));

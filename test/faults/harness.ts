@@ -8,7 +8,7 @@ import type { ApiInitOptions } from '../../src/facade/connection.js';
 import { APIServer } from '../../src/facade/index.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, REDACTED, type Logger } from '../../src/log.js';
 
 /** `FAULTS_LONG=1` (or `npm run test:faults -- --long` through the script) runs the soak form. */
 export const LONG = process.env['FAULTS_LONG'] === '1';
@@ -68,9 +68,36 @@ export async function openEmulatedApi(
   return { api, emu };
 }
 
-/** How many times any of `secrets` appears in `lines` (secrets shorter than 6 characters are ignored). */
-export function countSecrets(lines: readonly string[], secrets: Iterable<string>): number {
+/**
+ * Makes the library log each secret: it goes out as a 종목코드 (opt10001), Kiwoom's 1902 answer
+ * quotes the unknown code back, and both the REST client and the facade log that text. The scan
+ * that follows then meets every secret in a log line, so it fails when scrubbing fails instead
+ * of passing on lines that never held a secret. Resolves with the number of secrets echoed.
+ */
+export async function echoSecrets(api: APIServer, secrets: Iterable<string>): Promise<number> {
+  let echoed = 0;
+  for (const secret of secrets) {
+    api.SetInputValue('종목코드', secret);
+    const code = await api.CommRqData('secret-echo', 'opt10001', 0, '9999');
+    if (code >= 0 || !/\b1902\b/.test(api.GetLastError()?.message ?? '')) {
+      throw new Error(`the secret echo needs the server's 1902 answer; CommRqData returned ${code}: ${api.GetLastError()?.message ?? ''}`);
+    }
+    echoed++;
+  }
+  return echoed;
+}
+
+/**
+ * How many times any of `secrets` appears in `lines` (secrets shorter than 6 characters are
+ * ignored). A scan of nothing proves nothing, so it throws when no line was captured, no secret
+ * is given, or fewer lines than `echoed` hold the server's 1902 echo with the secret redacted.
+ */
+export function countSecrets(lines: readonly string[], secrets: Iterable<string>, echoed = 0): number {
   const list = [...secrets].filter((s) => s.length >= 6);
+  if (lines.length === 0) throw new Error('secret scan: no log line was captured');
+  if (list.length === 0) throw new Error('secret scan: no secret to look for');
+  const echoes = lines.filter((l) => l.includes('1902') && l.includes(REDACTED)).length;
+  if (echoes < echoed) throw new Error(`secret scan: ${echoed} secrets were echoed by the server but only ${echoes} log lines show one redacted`);
   let found = 0;
   for (const line of lines) for (const s of list) if (line.includes(s)) found++;
   return found;

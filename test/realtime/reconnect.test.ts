@@ -97,6 +97,31 @@ describe('reconnect', () => {
     expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B'] } });
   });
 
+  it.each([
+    ['a REG group', 'REG'],
+    ['a real-time condition', 'CNSRREQ'],
+  ])('a drop while %s is being restored fails that attempt: the session reconnects again and holds everything', async (_what, trnm) => {
+    session();
+    const errors: Error[] = [];
+    rt.on('error', (e) => errors.push(e));
+    await rt.connect();
+    await rt.register('1', ['005930'], ['0B']);
+    await rt.search('2', { realtime: true });
+    const sent = fake.receivedOf(trnm).length;
+    // The restore's request goes unanswered, and the socket is lost while it waits.
+    fake.swallow(trnm, 1);
+    fake.drop();
+    await fake.waitFor(() => fake.receivedOf(trnm).length > sent);
+    fake.drop();
+    const restored = (): boolean => fake.live().length === 1 && Object.hasOwn(regsOf(fake.last()), '1') && fake.last().realtimeConds.has('2');
+    await fake.waitFor(() => rt.state === 'open' && restored(), 2_000);
+    expect(fake.logins()).toBe(3);
+    expect(regsOf(fake.last())).toEqual({ '1': { '005930': ['0B'] } });
+    expect(rt.stats().reconnects).toBe(1);
+    // A lost socket is a failed attempt, not a refusal to report.
+    expect(errors).toEqual([]);
+  });
+
   it('a register() during the gap resolves once the server holds it', async () => {
     session({ reconnect: { initialDelayMs: 60, maxDelayMs: 60, jitter: 0 } });
     await rt.connect();

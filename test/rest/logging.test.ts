@@ -59,6 +59,23 @@ describe('logs never carry a secret', () => {
     expect(new Set(messages.map((m) => m.component))).toEqual(new Set(['rest', 'token', undefined]));
   });
 
+  it('a secret that server text repeats is removed at every occurrence, from log lines and from the error', async () => {
+    const { lines, stream } = capture();
+    const rest = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger: createLogger({ level: 'debug', destination: stream }) });
+    fake.on('ka10004', () => ({ return_code: 2, return_msg: `입력 값 오류입니다[1517:appkey=${APPKEY}, 다시 ${APPKEY}; secret=${SECRETKEY}/${SECRETKEY}]` }));
+    const err = await rest.call('ka10004', { stk_cd: '005930' }).catch((e: unknown) => e);
+    await rest.close();
+    expect(err).toBeInstanceOf(ApiError);
+    const message = (err as ApiError).message;
+    expect(message).toContain('1517');
+    const logged = lines.filter((l) => l.includes('1517'));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const text of [message, ...logged]) {
+      for (const secret of [APPKEY, SECRETKEY]) expect(text).not.toContain(secret);
+      expect(text.split(REDACTED).length - 1).toBeGreaterThanOrEqual(4);
+    }
+  });
+
   it('undocumented fields are logged once per api-id and key', async () => {
     const { lines, stream } = capture();
     const rest = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger: createLogger({ level: 'debug', destination: stream }) });

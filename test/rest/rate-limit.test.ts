@@ -39,6 +39,23 @@ describe('RateLimiter (fake clock)', () => {
     expect(granted.map((g) => g.at)).toEqual([0, 200, 400, 600, 800]);
   });
 
+  it('an idle bucket holds at most its burst: after 10 s idle, five requests are still spaced', async () => {
+    const rl = limiter({ perApiId: 5 });
+    await grants(rl, [['ka10001', 'query']], 0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const granted = await grants(rl, Array.from({ length: 5 }, () => ['ka10001', 'query'] as [string, LimitedCategory]), 2_000);
+    // The first goes at once; the bucket kept one token (+ the 5% lateness credit), no more.
+    expect(granted.map((g) => g.at)).toEqual([0, 190, 390, 590, 790]);
+  });
+
+  it('a larger burst releases that many at once after idle, then the rate', async () => {
+    const rl = limiter({ perApiId: 5, query: 1_000, global: 1_000, burst: 3 });
+    await grants(rl, [['ka10001', 'query']], 0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const granted = await grants(rl, Array.from({ length: 5 }, () => ['ka10001', 'query'] as [string, LimitedCategory]), 2_000);
+    expect(granted.map((g) => g.at)).toEqual([0, 0, 0, 190, 390]);
+  });
+
   it('lets an api-id with budget pass one that waits for its own', async () => {
     const granted = await grants(
       limiter({ perApiId: 1, query: 1_000, global: 1_000 }),
