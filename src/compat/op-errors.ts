@@ -2,7 +2,7 @@
  * OCX return codes (`compat/op-errors.json`): the OP_ERR_* table and which code a REST-side
  * failure becomes, by error category and by the OCX call that failed.
  */
-import { ApiError, KiwoomError } from '../errors.js';
+import { ApiError, HttpError, KiwoomError, NetworkError, QueueFullError, SessionError, TimeoutError, ValidationError } from '../errors.js';
 import type { ErrorCategory } from '../errors.js';
 import { loadTable, own } from './load.js';
 
@@ -30,6 +30,23 @@ interface OpErrorsFile {
 
 const file = loadTable<OpErrorsFile>('op-errors.json');
 
+/**
+ * The classes `errorClasses` rows name, by the name the table uses. The keys are string
+ * literals, so bundling and minification, which rename classes, leave the mapping intact.
+ */
+const ERROR_CLASSES: Readonly<Record<string, abstract new (...args: never[]) => KiwoomError>> = {
+  ValidationError, NetworkError, TimeoutError, HttpError, QueueFullError, SessionError,
+};
+
+/** Each mapped class's prototype → its row; a name the code lacks is a stale table, refused at load. */
+const ROW_BY_PROTOTYPE = new Map<object, ByContext>(
+  Object.entries(file.errorClasses).map(([name, row]) => {
+    const cls = own(ERROR_CLASSES, name);
+    if (cls === undefined) throw new Error(`compat/op-errors.json maps error class ${name}, which the library does not have`);
+    return [cls.prototype, row];
+  }),
+);
+
 /** Every OCX return code (0 and negatives) by its number as a string. */
 export const OP_ERRORS: Readonly<Record<string, OpErrorSpec>> = file.codes;
 
@@ -53,16 +70,16 @@ export function opErrorForApiError(error: Pick<ApiError, 'code' | 'category'>, c
 
 /**
  * The OCX return code for anything thrown by the library (or anything else) in a context.
- * ApiErrors go by Kiwoom code and category; other library errors by their class, nearest
- * class first (OrderUnknownError → TimeoutError); unknown throwables give OP_ERR_FAIL (-10).
+ * ApiErrors go by Kiwoom code and category; other library errors by their class (identity, not
+ * name), nearest class first (OrderUnknownError → TimeoutError, not NetworkError); unknown
+ * throwables give OP_ERR_FAIL (-10).
  */
 export function opErrorFor(error: unknown, context: OcxContext): number {
   if (error instanceof ApiError) return opErrorForApiError(error, context);
   if (error instanceof KiwoomError) {
-    for (let proto: object | null = Object.getPrototypeOf(error); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
-      const name = (proto as { constructor: { name: string } }).constructor.name;
-      const row = own(file.errorClasses, name);
-      if (row) return row[context];
+    for (let proto: object | null = Object.getPrototypeOf(error); proto !== null && proto !== KiwoomError.prototype; proto = Object.getPrototypeOf(proto)) {
+      const row = ROW_BY_PROTOTYPE.get(proto);
+      if (row !== undefined) return row[context];
     }
   }
   return opErrorForCategory('unknown', context);

@@ -5,7 +5,10 @@ import {
   KiwoomError,
   NetworkError,
   OrderUnknownError,
+  QueueFullError,
   RateLimitError,
+  SessionError,
+  TimeoutError,
   ValidationError,
 } from '../../src/errors.js';
 import type { ErrorCategory } from '../../src/errors.js';
@@ -73,5 +76,31 @@ describe('OCX return codes', () => {
     expect(opErrorFor(new HttpError('waf', { status: 400 }), 'query')).toBe(-205);
     expect(opErrorFor(new KiwoomError('other'), 'query')).toBe(-10);
     expect(opErrorFor(new Error('plain'), 'order')).toBe(-10);
+  });
+
+  it('a timeout is its own class, not its parent NetworkError: -205 for a query, not -106', () => {
+    const timeout = new TimeoutError('slow', { phase: 'headers' });
+    expect(contexts.map((c) => opErrorFor(timeout, c))).toEqual([-101, -205, -307, -205, -205]);
+    expect(contexts.map((c) => opErrorFor(new NetworkError('down'), c))).toEqual([-101, -106, -307, -106, -106]);
+    // OrderUnknownError is a TimeoutError: its nearest mapped class decides.
+    expect(opErrorFor(new OrderUnknownError('?', { phase: 'body' }), 'query')).toBe(-205);
+    expect(opErrorFor(new QueueFullError('full'), 'condition')).toBe(-13);
+    expect(opErrorFor(new SessionError('closed', { code: 'closed' }), 'order')).toBe(-106);
+  });
+
+  it('maps by class identity: a renamed class (as minifiers do) and a subclass keep their row; a look-alike name does not', () => {
+    const timeout = new TimeoutError('slow', { phase: 'headers' });
+    const original = Object.getOwnPropertyDescriptor(TimeoutError, 'name')!;
+    Object.defineProperty(TimeoutError, 'name', { value: 't', configurable: true });
+    try {
+      expect(opErrorFor(timeout, 'query')).toBe(-205);
+    } finally {
+      Object.defineProperty(TimeoutError, 'name', original);
+    }
+    class GatewayTimeout extends TimeoutError {}
+    expect(opErrorFor(new GatewayTimeout('gw', { phase: 'headers' }), 'query')).toBe(-205);
+    // Named like a mapped class, but not one: the unknown row.
+    const Impostor = { TimeoutError: class TimeoutError extends KiwoomError {} }.TimeoutError;
+    expect(opErrorFor(new Impostor('x'), 'query')).toBe(-10);
   });
 });

@@ -9,6 +9,14 @@ import { BACKENDS, nextEvent, openBackend, type Backend } from './helpers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The weekday before a YYYYMMDD date, as YYYYMMDD. */
+function weekdayBefore(yyyymmdd: string): string {
+  const d = new Date(Date.UTC(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)) - 1, Number(yyyymmdd.slice(6, 8))));
+  do d.setUTCDate(d.getUTCDate() - 1);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
+  return d.toISOString().slice(0, 10).replaceAll('-', '');
+}
+
 describe.each(BACKENDS)('APIServer on %s', (name) => {
   let b: Backend;
   let accno = '';
@@ -68,6 +76,41 @@ describe.each(BACKENDS)('APIServer on %s', (name) => {
     expect(pages[0]?.rows).toBeGreaterThan(0);
     // The second page continues backwards in time from where the first one stopped.
     expect(Number(pages[1]?.first)).toBeLessThan(Number(pages[0]?.first));
+  });
+
+  test('TR query: every row by its index, over four pages of continuation, none repeated or skipped', async () => {
+    const { api } = b;
+    const dates: string[] = [];
+    const closes: string[] = [];
+    const nexts: string[] = [];
+    const handler = (_s: string, rq: string, tr: string, _r: string, prevNext: string): void => {
+      if (rq !== 'days') return;
+      nexts.push(prevNext);
+      const rows = api.GetRepeatCnt(tr, rq);
+      for (let i = 0; i < rows; i++) {
+        dates.push(api.GetCommData(tr, rq, i, '날짜').trim());
+        closes.push(api.GetCommData(tr, rq, i, '종가').trim());
+      }
+      // Past the last row the OCX answered blanks.
+      expect(api.GetCommData(tr, rq, rows, '날짜')).toBe('');
+    };
+    api.on('OnReceiveTrData', handler);
+    try {
+      for (const prevNext of [0, 2, 2, 2]) {
+        api.SetInputValue('종목코드', '005930');
+        api.SetInputValue('조회일자', kstDay(Date.now()));
+        api.SetInputValue('표시구분', '0');
+        expect(await api.CommRqData('days', 'opt10086', prevNext, '0104')).toBe(0);
+      }
+    } finally {
+      api.off('OnReceiveTrData', handler);
+    }
+    expect(nexts).toEqual(['2', '2', '2', '2']);
+    expect(dates).toHaveLength(400);
+    // The emulator trades every weekday: newest first, each row is the weekday before the row
+    // above it, so page n continues exactly where page n-1 stopped and no row repeats.
+    for (let i = 1; i < dates.length; i++) expect(`${dates[i - 1]} → ${dates[i]}`).toBe(`${dates[i - 1]} → ${weekdayBefore(dates[i - 1]!)}`);
+    expect(closes.every((c) => /^[+-]?\d+$/.test(c))).toBe(true);
   });
 
   test('TR query: account TR with implicit inputs; a field the TR never had reads ""', async () => {
