@@ -93,6 +93,38 @@ describe('order matching', () => {
   });
 });
 
+describe('sell side', () => {
+  /** kt10001 takes the same body as kt10000. */
+  const sell = buy;
+
+  test('a limit sell exactly at the best bid fills there; a sell at the ask rests', async () => {
+    const { emu, token, orders } = await started();
+    const q = emu.state.quote('000660');
+    if (!q) throw new Error('no quote');
+    const [bid, ask] = [q.bidPrices[0] as number, q.askPrices[0] as number];
+    const qty = Math.min(3, q.bidQtys[0] as number);
+    const atBid = await call(emu, token, 'kt10001', sell('000660', qty, bid));
+    expect(atBid.body.return_code).toBe(0);
+    expect(emu.fillLedger().map((f) => [f.ordNo, f.side, f.price, f.qty])).toEqual([[atBid.body.ord_no, 'sell', bid, qty]]);
+    expect(orders.at(-1)).toMatchObject({ kind: 'fill', order: { ordNo: atBid.body.ord_no, openQty: 0, status: '체결' } });
+    const above = await call(emu, token, 'kt10001', sell('000660', 1, ask));
+    expect(emu.fillLedger()).toHaveLength(1);
+    expect(emu.orderLedger().find((o) => o.ordNo === above.body.ord_no)).toMatchObject({ filledQty: 0, openQty: 1 });
+  });
+
+  test('a FOK sell limited at the bid fills whole; limited at the ask, above every bid, it is cancelled whole', async () => {
+    const { emu, token } = await started();
+    const q = emu.state.quote('000660');
+    if (!q) throw new Error('no quote');
+    const [bid, ask] = [q.bidPrices[0] as number, q.askPrices[0] as number];
+    const qty = Math.min(2, q.bidQtys[0] as number);
+    const above = await call(emu, token, 'kt10001', sell('000660', qty, ask, '20'));
+    expect(emu.orderLedger().find((o) => o.ordNo === above.body.ord_no)).toMatchObject({ filledQty: 0, openQty: 0, status: '취소' });
+    const atBid = await call(emu, token, 'kt10001', sell('000660', qty, bid, '20'));
+    expect(emu.fillLedger().map((f) => [f.ordNo, f.price, f.qty])).toEqual([[atBid.body.ord_no, bid, qty]]);
+  });
+});
+
 describe('time in force', () => {
   test('IOC (trde_tp 10) fills what the book offers at once and cancels the rest; FOK (20) fills all or nothing', async () => {
     const { emu, token, orders } = await started();
@@ -124,7 +156,7 @@ describe('modify and cancel', () => {
     if (!q) throw new Error('no quote');
     const low = q.lowerLimit;
     const orig = (await call(emu, token, 'kt10000', buy('005380', 3, low))).body.ord_no as string;
-    const ask = q.askPrices[0] as number;
+    const [ask, askQty] = [q.askPrices[0] as number, q.askQtys[0] as number];
     const m = await call(emu, token, 'kt10002', { dmst_stex_tp: 'KRX', orig_ord_no: orig, stk_cd: '005380', mdfy_qty: '0', mdfy_uv: String(ask) });
     expect(m.body).toMatchObject({
       return_code: 0, return_msg: '매수정정 주문입력이 완료되었습니다', base_orig_ord_no: orig, mdfy_qty: '000000000003', dmst_stex_tp: 'KRX',
@@ -135,7 +167,11 @@ describe('modify and cancel', () => {
     expect(orders[1]?.order).toMatchObject({ ordNo: newNo, origOrdNo: orig, price: ask, qty: 3 });
     const ledger = emu.orderLedger();
     expect(ledger.find((o) => o.ordNo === orig)?.openQty).toBe(0);
-    expect(emu.fillLedger().every((f) => f.ordNo === newNo && f.price === ask)).toBe(true);
+    // It fills at the ask, up to what the ask level holds; the rest stays open at that price.
+    const filled = Math.min(3, askQty);
+    expect(emu.fillLedger().map((f) => [f.ordNo, f.price])).toEqual(emu.fillLedger().map(() => [newNo, ask]));
+    expect(emu.fillLedger().reduce((n, f) => n + f.qty, 0)).toBe(filled);
+    expect(ledger.find((o) => o.ordNo === newNo)).toMatchObject({ filledQty: filled, openQty: 3 - filled });
     expect(emu.stats().orders).toBe(2);
   });
 
