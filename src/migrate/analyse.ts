@@ -15,7 +15,7 @@ export type Severity = 'ok' | 'check' | 'unsupported';
 export interface Finding {
   file: string;
   line: number;
-  kind: 'call' | 'event';
+  kind: 'call' | 'event' | 'wait';
   /** OCX method or event. */
   name: string;
   /** The APIServer method that replaces it (null: none). */
@@ -37,6 +37,12 @@ export interface FileSites {
 }
 
 const MOCK_NOTE = 'the mock domain accepts KRX codes only';
+
+/** What a wait idiom becomes under the drop-in. */
+const WAIT_CHANGE = 'not needed: under the drop-in the call before it returns after the handlers of the events it caused have run, so there is nothing left to wait for (remove it; MIGRATION.md step 3)';
+
+/** The screen argument of the calls that take one. */
+const SCREEN_ARG: Readonly<Record<string, number>> = { CommRqData: 3, CommKwRqData: 5, SendOrder: 1, SendOrderCredit: 1, SetRealReg: 0, DisconnectRealData: 0, SendCondition: 0, SendConditionStop: 0 };
 const RANK: Record<Severity, number> = { ok: 0, check: 1, unsupported: 2 };
 
 /** Analyses every file of a project; TR context (rqname → TR) is shared across files. */
@@ -48,12 +54,14 @@ export function analyse(files: readonly FileSites[], t: ScanTables): Finding[] {
     for (const site of f.sites) {
       const finding = base(f.file, site);
       out.push(finding);
-      if (site.kind === 'event') continue;
+      if (site.kind !== 'call') continue;
+      checkScreenArg(finding, site, t);
       const rule = Object.hasOwn(RULES, site.name) ? RULES[site.name] : undefined;
       if (site.name === 'SetInputValue') pendingInputs.push({ site, finding });
       if (site.name === 'CommRqData') {
         const tr = str(site.args[1]);
         for (const p of pendingInputs) checkInput(p.finding, p.site, tr, t);
+        checkRequiredInputs(finding, tr, pendingInputs.map((p) => str(p.site.args[0])), t);
         pendingInputs = [];
       }
       rule?.(finding, site, { t, file: f, rqTr });
@@ -152,12 +160,31 @@ function checkOrder(f: Finding, s: Site, t: ScanTables, credit: boolean): void {
     } else {
       f.maps += ` trde_tp ${hoga.trdeTp} (${hoga.name})`;
       if (!hoga.mock) note(f, 'check', `sHogaGb "${hogaCode}" (${hoga.name}) is refused on the mock domain (00 and 03 only)`);
-      if (!hoga.needsPrice && price !== undefined && price !== 0) note(f, 'check', `${hoga.name} takes price 0, got ${price}`);
+      if (!hoga.needsPrice && price !== undefined && price !== 0) f.notes.push(`${hoga.name} takes no price: ${price} is dropped, as the OCX ignored it`);
       if (hoga.needsPrice && price === 0 && orderType !== undefined && orderType <= 2) note(f, 'unsupported', `${hoga.name} needs a price, got 0`);
     }
   }
   if (code !== undefined) nxtNote(f, [code]);
   if (credit) note(f, 'check', 'credit orders are not offered on the mock domain');
+}
+
+/** A literal screen the facade refuses (the OCX's: not all zeros, up to 4 letters or digits). */
+function checkScreenArg(f: Finding, s: Site, t: ScanTables): void {
+  const at = Object.hasOwn(SCREEN_ARG, s.name) ? SCREEN_ARG[s.name] : undefined;
+  const screen = at === undefined ? undefined : str(s.args[at]);
+  if (screen !== undefined && !t.isScreen(screen)) note(f, 'unsupported', `screen "${screen}" is refused (-105): a screen is 1 to 4 letters or digits, not all zeros`);
+}
+
+/** Inputs REST requires that no SetInputValue before this CommRqData sets and no OCX default fills. */
+function checkRequiredInputs(f: Finding, trCode: string | undefined, set: readonly (string | undefined)[], t: ScanTables): void {
+  if (trCode === undefined || set.includes(undefined)) return;
+  const tr = t.tr(trCode);
+  if (tr === undefined) return;
+  const missing = tr.requiredInputs.filter((name) => !set.includes(name));
+  const defaulted = missing.filter((name) => Object.hasOwn(tr.inputDefaults, name));
+  const refused = missing.filter((name) => !Object.hasOwn(tr.inputDefaults, name));
+  if (defaulted.length > 0) f.notes.push(`not set here, sent with the OCX's default: ${defaulted.map((n) => `${n} = ${tr.inputDefaults[n] ?? ''}`).join(', ')}`);
+  if (refused.length > 0) note(f, 'check', `REST requires ${refused.map((n) => `"${n}"`).join(', ')}, not set before this call: CommRqData answers -202 unless another SetInputValue sets it`);
 }
 
 function checkInput(f: Finding, s: Site, trCode: string | undefined, t: ScanTables): void {
@@ -221,6 +248,9 @@ function requestNames(files: readonly FileSites[]): Map<string, string> {
 }
 
 function base(file: string, site: Site): Finding {
+  if (site.kind === 'wait') {
+    return { file, line: site.line, kind: 'wait', name: site.name, facade: null, maps: '', severity: 'check', notes: [`${site.name}: a wait for an OCX event`], change: WAIT_CHANGE };
+  }
   if (site.kind === 'event') {
     const row = OCX_EVENTS[site.name];
     const none = row?.source === 'none' || row === undefined;

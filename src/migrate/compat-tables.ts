@@ -5,6 +5,9 @@ import { CHEJAN } from '../compat/chejan.js';
 import { fidName } from '../compat/fids.js';
 import { getCreditOrderType, getHoga, getOrderType } from '../compat/orders.js';
 import { loadTable } from '../compat/load.js';
+import { trInputDefaults } from '../compat/tr-defaults.js';
+import { getApi } from '../registry/index.js';
+import { checkScreen } from '../facade/real-data.js';
 import type { ScanTables, TrRow } from './tables.js';
 
 let cached: ScanTables | undefined;
@@ -21,7 +24,7 @@ function build(): ScanTables {
   return {
     tr: (code) => {
       const m = getTrMapping(code);
-      return m === undefined ? undefined : trRow(m);
+      return m === undefined ? undefined : trRow(m, code);
     },
     legacyOnly: (code) => getLegacyOnlyTr(code)?.name,
     implicitInput: (name) => (Object.hasOwn(implicit, name) ? implicit[name] : undefined),
@@ -40,6 +43,7 @@ function build(): ScanTables {
     undeliveredReal: (fids) => undeliveredFids(fids),
     undeliveredChejan: (fids) => fids.filter((f) => !chejanDelivered.has(f)),
     fidName: (fid) => fidName(fid),
+    isScreen: (screen) => checkScreen(screen) === undefined,
   };
 }
 
@@ -51,8 +55,14 @@ function itemKind(code: string): RealItemKind {
   return 'stock';
 }
 
-function trRow(m: TrMapping): TrRow {
+function trRow(m: TrMapping, code: string): TrRow {
   const outputs = { ...m.single?.shared, ...m.single?.fields, ...m.multi?.shared, ...m.multi?.fields };
   if (m.rowCountField !== undefined) outputs[m.rowCountField] ??= '(row count)';
-  return { apiId: m.apiId, name: m.name, inputs: m.inputs, outputs, implicitInputs: m.implicitInputs ?? [], unmappedInputs: m.unmapped.inputs, unmappedOutputs: m.unmapped.outputs };
+  const required = new Set((getApi(m.apiId)?.request ?? []).filter((f) => f.required).map((f) => f.key));
+  const defaults = Object.fromEntries(Object.entries(trInputDefaults(code)).map(([name, d]) => [name, d.value]));
+  return {
+    apiId: m.apiId, name: m.name, inputs: m.inputs, outputs, implicitInputs: m.implicitInputs ?? [], unmappedInputs: m.unmapped.inputs, unmappedOutputs: m.unmapped.outputs,
+    requiredInputs: Object.entries(m.inputs).filter(([, key]) => required.has(key)).map(([name]) => name),
+    inputDefaults: defaults,
+  };
 }

@@ -3,7 +3,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { extractSites } from './extract.js';
+import { extractSites, languageOf } from './extract.js';
 import { analyse, type Finding } from './analyse.js';
 import { OCX_EVENTS, OCX_METHODS } from './surface.js';
 import type { ScanTables } from './tables.js';
@@ -35,7 +35,7 @@ export function scanProject(root: string, tables: ScanTables, onProgress?: (file
     if (i % 250 === 249) onProgress?.(i + 1, paths.length);
     const text = readFileSync(p, 'utf8');
     const file = (relative(root, p) || p.split(sep).at(-1) || p).split(sep).join('/');
-    return { file, text, sites: extractSites(text, methods, events) };
+    return { file, text, sites: extractSites(text, methods, events, languageOf(p)) };
   });
   const findings = analyse(files.filter((f) => f.sites.length > 0), tables);
   const count = (s: Finding['severity']): number => findings.filter((f) => f.severity === s).length;

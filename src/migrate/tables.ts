@@ -16,6 +16,10 @@ export interface TrRow {
   /** Legacy input/output names with no REST key. */
   unmappedInputs: readonly string[];
   unmappedOutputs: readonly string[];
+  /** Korean input names whose REST key is required. */
+  requiredInputs: readonly string[];
+  /** The value the facade sends for a required input left unset (compat/tr-defaults.json). */
+  inputDefaults: Readonly<Record<string, string>>;
 }
 
 /** One sHogaGb code. */
@@ -52,4 +56,6 @@ export interface ScanTables {
   undeliveredChejan(fids: readonly number[]): number[];
   /** Korean FID name, for messages. */
   fidName(fid: number): string | undefined;
+  /** Whether the facade takes this screen number. */
+  isScreen(screen: string): boolean;
 }

@@ -18,9 +18,12 @@ describe('extractSites', () => {
     expect(sites[2]?.args[1]).toEqual({ text: 'code' });
   });
 
-  it('ignores comments, strings and method definitions', () => {
-    const sites = scan(`# self.ocx.SendOrder("x")\n// ocx.SetRealReg("1")\ns = "ocx.CommRqData(1)"\ndef SendOrder(self, a):\n    pass\n/* ocx.GetChejanData(9203) */\n`);
-    expect(sites).toEqual([]);
+  it("ignores comments, strings and method definitions, by the language's own comment rules", () => {
+    expect(extractSites(`# self.ocx.SendOrder("x")\ns = "ocx.CommRqData(1)"\ndef SendOrder(self, a):\n    pass\n`, methods, events, 'python')).toEqual([]);
+    expect(scan(`// ocx.SetRealReg("1")\nconst s = "ocx.CommRqData(1)";\n/* ocx.GetChejanData(9203) */\n`)).toEqual([]);
+    // Python's // is floor division and C#/TS's # is not a comment: the calls after them count.
+    expect(extractSites(`n = q // 2; ocx.SetRealReg("1", c, "10", "0")\n`, methods, events, 'python').map((x) => x.name)).toEqual(['SetRealReg']);
+    expect(scan(`this.#n = 1; ocx.SetRealReg("1", c, "10", "0");\n`).map((x) => x.name)).toEqual(['SetRealReg']);
   });
 
   it('resolves names bound once to a literal, and leaves the rest unresolved', () => {
