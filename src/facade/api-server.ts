@@ -25,7 +25,7 @@ import { chejanData } from './fid-record.js';
 import { koaHandler } from './koa-functions.js';
 import { Master } from './master.js';
 import { loadMaster } from './master-load.js';
-import { Orders } from './orders.js';
+import { Orders, type OrderOutcome } from './orders.js';
 import { CHEJAN_GROUP, RealData, realFidByName } from './real-data.js';
 import { Reconciler } from './reconcile.js';
 import { failed, isRefusal, opCode, refuse, type OpErrName, type Refusal } from './refusal.js';
@@ -224,6 +224,16 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const s = this.ready('SendOrderCredit');
     if (isRefusal(s)) return this.fail('SendOrderCredit', s, screen, rqname);
     return this.outcome('SendOrderCredit', await s.orders.send({ rqname: text(rqname), screen: text(screen), accno: text(accno), orderType: num(orderType), code: text(code), qty: num(qty), price: num(price), hoga: text(hoga), orgOrderNo: text(orgOrderNo), credit: { creditGb: text(creditGb), loanDate: text(loanDate) } }), screen, rqname);
+  }
+
+  /**
+   * Not an OCX method: what became of the latest SendOrder/SendOrderCredit under `rqname`
+   * (placed with its 주문번호, refused, not placed, ambiguous, or unknown while an order whose
+   * answer was lost is being settled). The OCX told this only through events; a caller that
+   * polls (the control API's `GET /orders/{id}`) reads it here.
+   */
+  orderOutcome(rqname: string): OrderOutcome | undefined {
+    return this.session?.orders.outcome(text(rqname));
   }
 
   /** SendOrderFO: Kiwoom REST has no futures/options orders; -340 (no such account), nothing sent. */
@@ -545,9 +555,9 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const orders = new Orders(conn.rest, chejan, trq, master, {
       accounts: () => accounts,
       isMock: () => conn.domain !== 'production',
-      reconcile: () => reconciler.run(),
+      reconcile: (decide) => reconciler.run(decide),
       msg: (screen, rqname, trcode, msg) => this.emit('OnReceiveMsg', screen, rqname, trcode, msg),
-    });
+    }, conn.settle);
     const s: Session = {
       conn,
       real: new RealData(conn.rt, warn, master, (screen, msg) => this.emit('OnReceiveMsg', screen, '', '', msg)),
@@ -606,6 +616,8 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       ]);
       s.master.use(load.snapshot);
       conn.logger.info({ requests: load.requests, fromCache: load.fromCache, ms: Date.now() - started }, 'master loaded');
+      // Not awaited: the first SendOrder waits for it, CommConnect need not.
+      s.orders.learnDay(s.reconciler.baseline());
       s.connected = true;
       this.emit('OnEventConnect', 0);
       return 0;
@@ -691,6 +703,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       await quietly('remove chejan group', () => conn.rt.remove(CHEJAN_GROUP));
     }
     s.connected = false;
+    s.orders.close();
     await quietly('close WebSocket', () => conn.rt.close());
     await quietly('revoke token', () => conn.rest.revoke());
     await quietly('close REST client', () => conn.rest.close());

@@ -16,18 +16,27 @@
  */
 import type { FidValues } from './events.js';
 
-/** What reconciliation learnt about one order from the REST queries. */
-export interface OrderSnapshot {
+/** What identifies an order: what its request fixed, its number and when it was received. */
+export interface OrderDesc {
   ordNo: string;
+  /** The order a modify or cancel amends; '' for a new order. */
   origOrdNo: string;
-  account: string;
   /** Plain 6-digit code. */
   code: string;
-  name: string;
   /** FID 907: '1' sell, '2' buy. */
   side: '1' | '2';
   orderQty: number;
   price: number;
+  /** FID 906 text (`보통`, `시장가`). */
+  tradeText: string;
+  /** HHMMSS */
+  time: string;
+}
+
+/** What reconciliation learnt about one order from the REST queries. */
+export interface OrderSnapshot extends OrderDesc {
+  account: string;
+  name: string;
   /** Cumulative filled quantity. */
   filledQty: number;
   /** Average fill price of the filled quantity. */
@@ -37,10 +46,6 @@ export interface OrderSnapshot {
   status: string;
   /** FID 905 text (`+매수`, `-매도`, `매수취소`). */
   kindText: string;
-  /** FID 906 text (`보통`, `시장가`). */
-  tradeText: string;
-  /** HHMMSS */
-  time: string;
 }
 
 /** What a reconciliation found. */
@@ -55,6 +60,8 @@ export interface ReconcileOutcome {
 export type ChejanSink = (gubun: '0' | '1', fids: FidValues) => void;
 
 interface OrderTrack {
+  /** When the book first knew the order (see {@link ChejanBook.serial}). */
+  serial: number;
   accepted: boolean;
   /** Cumulative filled quantity delivered so far. */
   filled: number;
@@ -86,6 +93,20 @@ function int(v: string | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+/** The order a `00` frame is about. */
+function descOf(values: FidValues): OrderDesc {
+  return {
+    ordNo: (values['9203'] ?? '').trim(),
+    origOrdNo: (values['904'] ?? '').trim().replace(/^0+$/, ''),
+    code: (values['9001'] ?? '').trim().replace(/^A/, ''),
+    side: (values['907'] ?? '').trim() === '1' ? '1' : '2',
+    orderQty: int(values['900']),
+    price: int(values['901']),
+    tradeText: (values['906'] ?? '').trim(),
+    time: (values['908'] ?? '').trim(),
+  };
+}
+
 /** `A`-prefixed code as the OCX writes FID 9001. */
 export function chejanCode(code: string): string {
   const plain = code.trim();
@@ -101,6 +122,14 @@ export class ChejanBook {
   private readonly claimed = new Set<string>();
   private holds = 0;
   private readonly queue: Pending[] = [];
+  private serials = 0;
+
+  /**
+   * Called with each order a `00` frame shows for the first time; true holds the gate with
+   * that frame first in line (the caller then releases it once), so that an order of unknown
+   * fate is announced before its chejan events.
+   */
+  onFirstSight: ((order: OrderDesc) => boolean) | undefined;
 
   /** @param fidsOf0 the gubun-0 FID list, so synthesised events carry every key an OCX consumer reads. */
   constructor(
@@ -153,6 +182,27 @@ export class ChejanBook {
     this.track(ordNo);
   }
 
+  /** Orders known to the book so far, as a mark: orders first known after it have higher serials. */
+  serial(): number {
+    return this.serials;
+  }
+
+  /** Whether the book knew the order at `mark` (a {@link serial} taken earlier). */
+  knownBefore(ordNo: string, mark: number): boolean {
+    const t = this.orders.get(ordNo);
+    return t !== undefined && t.serial <= mark;
+  }
+
+  /** Whether an order answer (or a settled order) claimed this order number. */
+  isClaimed(ordNo: string): boolean {
+    return this.claimed.has(ordNo);
+  }
+
+  /** Learns orders that exist (the day's orders at login) without delivering anything for them. */
+  know(orders: readonly OrderDesc[]): void {
+    for (const o of orders) this.track(o.ordNo);
+  }
+
   /** Cumulative filled quantity delivered for an order. */
   filledOf(ordNo: string): number {
     return this.orders.get(ordNo)?.filled ?? 0;
@@ -164,6 +214,11 @@ export class ChejanBook {
   }
 
   private process(p: Pending): void {
+    if (p.kind === '00' && this.onFirstSight !== undefined && !this.orders.has(p.values['9203'] ?? '') && this.onFirstSight(descOf(p.values))) {
+      this.holds += 1;
+      this.queue.unshift(p);
+      return;
+    }
     if (p.kind === '00') this.applyOrderFrame(p.values);
     else this.sink('1', { ...p.values, '9001': chejanCode(p.values['9001'] ?? '') });
   }
@@ -171,7 +226,7 @@ export class ChejanBook {
   private track(ordNo: string): OrderTrack {
     let t = this.orders.get(ordNo);
     if (t === undefined) {
-      t = { accepted: false, filled: 0, fillNos: new Set(), finals: new Set() };
+      t = { serial: (this.serials += 1), accepted: false, filled: 0, fillNos: new Set(), finals: new Set() };
       this.orders.set(ordNo, t);
       this.byPlainNo.set(plainNo(ordNo), t);
     }

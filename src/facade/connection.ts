@@ -12,6 +12,7 @@ import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.
 import { KiwoomRest, type KiwoomRestOptions } from '../rest/index.js';
 import type { SimNo } from './literals.js';
 import { defaultCacheDir, type CacheSpot, type MasterOptions } from './master-load.js';
+import type { SettleOptions } from './settle.js';
 
 /** The KiwoomRest options api_init passes through. */
 export type RestTuning = Pick<KiwoomRestOptions, 'limits' | 'timeouts' | 'cache' | 'tokenCachePath' | 'tokenRefreshMarginMs'>;
@@ -47,6 +48,8 @@ export interface ApiInitOptions {
   realtime?: Omit<RealtimeSessionOptions, 'rest' | 'wsUrl' | 'logger'>;
   /** The master loaded at CommConnect: its day cache directory, and whether theme members are loaded. */
   master?: MasterOptions;
+  /** How an order whose answer was lost is settled: the window it is looked for in, the clock tolerance. */
+  orders?: SettleOptions;
 }
 
 /** What api_init built. */
@@ -61,6 +64,7 @@ export interface Connection {
   masterCache: CacheSpot | undefined;
   /** Whether CommConnect loads every theme's members. */
   themeMembers: boolean;
+  settle: SettleOptions;
 }
 
 /**
@@ -95,6 +99,12 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     throw new ValidationError(`master.cacheDir must be a directory path or false, got ${String(cacheDir)}`, { field: 'master.cacheDir' });
   }
   const themeMembers = options.master?.themeMembers ?? true;
+  const settle = options.orders ?? {};
+  for (const [key, value] of Object.entries(settle)) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+      throw new ValidationError(`orders.${key} must be a number of milliseconds >= 0, got ${String(value)}`, { field: `orders.${key}` });
+    }
+  }
   if (options.log_level !== undefined && !LOG_LEVELS.includes(options.log_level)) {
     throw new ValidationError(`log_level must be one of ${LOG_LEVELS.join(', ')}, got ${String(options.log_level)}`, { field: 'log_level' });
   }
@@ -109,7 +119,7 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     // Its budgets are the emulator's own, not the mock domain's 1/s for queries.
     const rest = new KiwoomRest({ ...options.rest, appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger });
     const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: emulator.wsUrl, logger });
-    return { domain: 'emulator', rest, rt, emulator, logger, masterCache: masterCache(options, 'emulator', undefined), themeMembers };
+    return { domain: 'emulator', rest, rt, emulator, logger, masterCache: masterCache(options, 'emulator', undefined), themeMembers, settle };
   }
   const rest = new KiwoomRest({
     ...options.rest,
@@ -120,5 +130,5 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     logger,
   });
   const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: backend.wsUrl, logger });
-  return { domain: backend.domain, rest, rt, emulator: undefined, logger, masterCache: masterCache(options, backend.domain, backend.restUrl), themeMembers };
+  return { domain: backend.domain, rest, rt, emulator: undefined, logger, masterCache: masterCache(options, backend.domain, backend.restUrl), themeMembers, settle };
 }

@@ -157,24 +157,45 @@ export class Reconciler {
     this.chejan.release();
   }
 
-  /** Resolves with the snapshots no order answer claimed (see {@link ChejanBook.reconcile}). */
-  run(): Promise<OrderSnapshot[]> {
+  /**
+   * One reconciliation, after any running one. `decide` sees the orders found before their
+   * chejan events are delivered (an order of unknown fate is announced first). Resolves false
+   * when the queries failed.
+   */
+  run(decide?: (orders: readonly OrderSnapshot[]) => void): Promise<boolean> {
     const next = this.chain.then(async () => {
       this.chejan.hold();
       try {
-        const outcome: ReconcileOutcome = this.chejan.reconcile(await fetchOrderSnapshots(this.rest, this.account()));
+        const snapshots = await fetchOrderSnapshots(this.rest, this.account());
+        decide?.(snapshots);
+        const outcome: ReconcileOutcome = this.chejan.reconcile(snapshots);
         if (outcome.filledCodes.length > 0) {
           for (const fids of await fetchBalances(this.rest, this.account(), outcome.filledCodes)) this.chejan.balance(fids);
         }
-        return outcome.unclaimed;
+        return true;
       } catch (err) {
         this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'order reconciliation failed: query open orders and fills (opt10075/opt10076) to check');
-        return [];
+        return false;
       } finally {
         this.chejan.release();
       }
     });
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Teaches the book every order of the day (placed before this login, by any program) without
+   * delivering events for them, so an order of unknown fate is never confused with one of them.
+   * Resolves false when the queries failed.
+   */
+  async baseline(): Promise<boolean> {
+    try {
+      this.chejan.know(await fetchOrderSnapshots(this.rest, this.account()));
+      return true;
+    } catch (err) {
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'the day\'s orders could not be read at login: an order of unknown fate is then judged by its time alone');
+      return false;
+    }
   }
 }

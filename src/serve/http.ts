@@ -7,10 +7,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ValidationError } from '../errors.js';
 import { opErrorForCategory } from '../compat/op-errors.js';
-import { OcxCallError, order, query, type ServeApi } from './ocx.js';
+import type { Ctx, Handler } from './handler.js';
+import { OcxCallError, query, type ServeApi } from './ocx.js';
+import { cancelOrder, modifyOrder, openOrders, orderStatus, placeOrder } from './orders.js';
 
 /** Options of {@link startServe}. */
 export interface ServeOptions {
@@ -27,6 +29,13 @@ export interface ServeOptions {
   domain: string;
   /** Screen numbers used for the control API's own requests. */
   screen?: string;
+  /** Connections served at once; more are closed as they come (default 64). */
+  maxConnections?: number;
+  /**
+   * A connection must deliver a request's headers within this long of opening (or of its last
+   * answer), and a body within it of the headers, or it is closed (default 10,000 ms).
+   */
+  headersTimeoutMs?: number;
 }
 
 /** A running control API. */
@@ -36,13 +45,8 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, params: string[], ctx: Ctx) => Promise<[number, unknown]>;
-interface Ctx {
-  api: ServeApi;
-  domain: string;
-  screen: string;
-  accno: () => string;
-}
+/** Largest request body read. */
+const MAX_BODY = 64 * 1024;
 
 /** The OCX codes a refusal of the caller's input becomes, for queries and for orders. */
 const INPUT_CODES = new Set([opErrorForCategory('input', 'query'), opErrorForCategory('input', 'order')]);
@@ -60,10 +64,25 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   const token = options.token ?? randomBytes(32).toString('hex');
   const expected = Buffer.from(`Bearer ${token}`);
-  const ctx: Ctx = { api: options.api, domain: options.domain, screen: options.screen ?? '9100', accno: () => options.api.GetLoginInfo('ACCNO').split(';')[0] ?? '' };
+  const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
+  const ctx: Ctx = {
+    api: options.api,
+    domain: options.domain,
+    screen: options.screen ?? '9100',
+    accno: () => options.api.GetLoginInfo('ACCNO').split(';')[0] ?? '',
+    readBody: (req) => readBody(req, headersTimeoutMs),
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => send(res, 500, { error: err instanceof Error ? err.message : String(err) }));
+  });
+  server.maxConnections = options.maxConnections ?? 64;
+  // Node's own headersTimeout never fires for a connection that sends nothing (or part of a
+  // request line), so each connection gets a deadline for its next request's headers.
+  server.on('connection', (socket: Socket) => armHeadersDeadline(socket, headersTimeoutMs));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    clearHeadersDeadline(req.socket);
+    res.once('finish', () => armHeadersDeadline(req.socket, headersTimeoutMs));
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const given = Buffer.from(req.headers.authorization ?? '');
@@ -76,9 +95,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     for (const [method, pattern, handler] of ROUTES) {
       const m = pattern.exec(path);
       if (m !== null && req.method === method) {
+        const params = decodeAll(m.slice(1));
+        if (params === undefined) {
+          send(res, 400, { error: `malformed percent-escape in the path ${path}`, field: 'path' });
+          return;
+        }
         try {
-          const [status, body] = await handler(req, m.slice(1).map(decodeURIComponent), ctx);
-          send(res, status, body);
+          const [status, body, headers] = await handler(req, params, ctx);
+          send(res, status, body, headers);
         } catch (err) {
           if (!(err instanceof OcxCallError)) throw err;
           // Refused as given (bad code, bad input): 400; anything else the backend did: 502.
@@ -102,8 +126,32 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
+
+function armHeadersDeadline(socket: Socket, ms: number): void {
+  clearHeadersDeadline(socket);
+  const timer = setTimeout(() => socket.destroy(), ms);
+  timer.unref();
+  deadlines.set(socket, timer);
+  socket.once('close', () => clearHeadersDeadline(socket));
+}
+
+function clearHeadersDeadline(socket: Socket): void {
+  clearTimeout(deadlines.get(socket));
+  deadlines.delete(socket);
+}
+
+/** Percent-decoded path segments, or undefined when one has a malformed escape (`%E0%A4%A`). */
+function decodeAll(segments: string[]): string[] | undefined {
+  try {
+    return segments.map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(`${JSON.stringify(body)}\n`);
 }
 
@@ -139,64 +187,32 @@ const balance: Handler = async (_req, _p, { api, screen, accno }) => {
   return [200, body];
 };
 
-const openOrders: Handler = async (_req, _p, { api, screen, accno }) => {
-  const inputs = { 계좌번호: accno(), 전체종목구분: '0', 매매구분: '0', 종목코드: '' };
-  const orders = await query(api, 'opt10075', inputs, screen, (rq) =>
-    Array.from({ length: api.GetRepeatCnt('opt10075', rq) }, (_v, i) => {
-      const get = (item: string): string => api.GetCommData('opt10075', rq, i, item).trim();
-      return { orderNo: get('주문번호'), code: get('종목코드'), name: get('종목명'), side: get('주문구분'), qty: abs(get('주문수량')), price: abs(get('주문가격')), openQty: abs(get('미체결수량')), status: get('주문상태') };
-    }),
-  );
-  return [200, { account: accno(), orders }];
-};
-
-const SIDES: Readonly<Record<string, number>> = { buy: 1, sell: 2 };
-
-const placeOrder: Handler = async (req, _p, { api, screen, accno, domain }) => {
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
-  } catch {
-    return [400, { error: 'the body must be a JSON object: {"side":"buy","code":"005930","qty":1,"price":0,"hoga":"03"}', field: 'body' }];
-  }
-  const orderType = typeof body.orderType === 'number' ? body.orderType : typeof body.side === 'string' ? SIDES[body.side] : undefined;
-  if (orderType === undefined) return [400, { error: 'give "side" ("buy" or "sell") or "orderType" (1..6, as SendOrder\'s nOrderType)', field: 'side' }];
-  for (const [field, type] of [['code', 'string'], ['qty', 'number']] as const) {
-    if (typeof body[field] !== type) return [400, { error: `"${field}" must be a ${type}`, field }];
-  }
-  const args = {
-    accno: typeof body.accno === 'string' ? body.accno : accno(),
-    orderType,
-    code: body.code as string,
-    qty: body.qty as number,
-    price: typeof body.price === 'number' ? body.price : 0,
-    hoga: typeof body.hoga === 'string' ? body.hoga : body.price === undefined || body.price === 0 ? '03' : '00',
-    orgOrderNo: typeof body.orgOrderNo === 'string' ? body.orgOrderNo : '',
-  };
-  try {
-    const { orderNo, message } = await order(api, args, screen);
-    return [201, { ret: 0, orderNo, message, domain }];
-  } catch (err) {
-    if (err instanceof OcxCallError) return [400, { ret: err.code, error: err.message, domain }];
-    throw err;
-  }
-};
-
 const ROUTES: readonly [string, RegExp, Handler][] = [
   ['GET', /^\/price\/([^/]+)$/, price],
   ['GET', /^\/balance$/, balance],
   ['GET', /^\/orders$/, openOrders],
   ['POST', /^\/orders$/, placeOrder],
+  ['GET', /^\/orders\/([^/]+)$/, orderStatus],
+  ['DELETE', /^\/orders\/(\d{1,10})$/, cancelOrder],
+  ['PATCH', /^\/orders\/(\d{1,10})$/, modifyOrder],
 ];
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text: at most {@link MAX_BODY} bytes, within `ms`; else the connection is closed. */
+async function readBody(req: IncomingMessage, ms: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
+  const timer = setTimeout(() => req.socket.destroy(), ms);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) {
+        req.socket.destroy();
+        throw new Error('body too large');
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -7,7 +7,7 @@ import { getOpError, opErrorMessage } from '../compat/op-errors.js';
 import type { APIServer, OrderType } from '../facade/index.js';
 
 /** What `serve` needs of an APIServer. */
-export type ServeApi = Pick<APIServer, 'SetInputValue' | 'CommRqData' | 'GetCommData' | 'GetRepeatCnt' | 'SendOrder' | 'GetLoginInfo' | 'GetLastError' | 'on' | 'off'>;
+export type ServeApi = Pick<APIServer, 'SetInputValue' | 'CommRqData' | 'GetCommData' | 'GetRepeatCnt' | 'SendOrder' | 'GetLoginInfo' | 'GetLastError' | 'orderOutcome' | 'on' | 'off'>;
 
 /** An OCX call that returned a non-zero code. */
 export class OcxCallError extends Error {
@@ -69,8 +69,12 @@ export async function query<T>(api: ServeApi, trcode: string, inputs: Record<str
   return answer;
 }
 
-/** Sends one order through SendOrder and resolves with its order number (from OnReceiveTrData). */
-export async function order(api: ServeApi, args: { accno: string; orderType: number; code: string; qty: number; price: number; hoga: string; orgOrderNo: string }, screen: string): Promise<{ orderNo: string; message: string }> {
+/**
+ * Sends one order through SendOrder and resolves with its rqname (the key of
+ * `api.orderOutcome`) and its order number from OnReceiveTrData: empty while its fate is
+ * unknown (the answer was lost and the facade is settling it).
+ */
+export async function order(api: ServeApi, args: { accno: string; orderType: number; code: string; qty: number; price: number; hoga: string; orgOrderNo: string }, screen: string): Promise<{ rqname: string; orderNo: string; message: string }> {
   const rqname = nextRqName('order');
   let message = '';
   let orderNo: string | undefined;
@@ -89,7 +93,7 @@ export async function order(api: ServeApi, args: { accno: string; orderType: num
       const why = api.GetLastError()?.message ?? (message === '' ? opErrorMessage(ret) : message);
       throw new OcxCallError(`SendOrder returned ${ret} (${getOpError(ret)?.name ?? 'OP_ERR'}): ${why}`, ret);
     }
-    return { orderNo: orderNo ?? '', message };
+    return { rqname, orderNo: orderNo ?? '', message };
   } finally {
     api.off('OnReceiveTrData', onTr);
     api.off('OnReceiveMsg', onMsg);

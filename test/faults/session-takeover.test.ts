@@ -4,62 +4,33 @@
  * other program and start a storm. Connection attempts are counted by a TCP relay in front of
  * the emulator's WebSocket.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { APIServer } from '../../src/facade/index.js';
+import { startRelay, type Relay } from './relay.js';
 import { LONG, captureLogs, countSecrets, echoSecrets, recordFigures, recordIssuedTokens, sleep, waitUntil } from './harness.js';
 
 const logs = captureLogs();
 const tokens = recordIssuedTokens();
 const QUIET_MS = LONG ? 10_000 : 1_500;
 
-/** A TCP relay to `port` that counts the connections made through it. */
-async function relay(port: number): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
-  let connections = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    connections++;
-    const upstream = connect(port, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: relayPort } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${relayPort}`,
-    connections: () => connections,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 let emu: Emulator;
 let api: APIServer;
-let ws: Awaited<ReturnType<typeof relay>>;
+let ws: Relay;
 let echoed = 0;
 let afterTakeover = NaN;
 
 beforeAll(async () => {
   emu = await startEmulator({ mode: 'mock', seed: 12, realRate: 100 });
   tokens.track(emu);
-  ws = await relay(Number(new URL(emu.wsUrl).port));
+  ws = await startRelay(Number(new URL(emu.wsUrl).port));
   api = new APIServer();
   await api.api_init({
     sim_no: 1,
     use_rest: true,
     appkey: emu.appkey,
     secretkey: emu.secretkey,
-    endpoints: { rest: emu.restUrl, ws: ws.url },
+    endpoints: { rest: emu.restUrl, ws: ws.url.replace(/^http/, 'ws') },
     logger: logs.logger,
     rest: { limits: { mockQuery: 5 } },
     realtime: { reconnect: { initialDelayMs: 10, maxDelayMs: 50 } },

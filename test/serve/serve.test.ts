@@ -51,12 +51,40 @@ describe('serve --http (control API)', () => {
   it('places an order with the token and names the domain', async () => {
     const before = ordersSent();
     const res = await post({ side: 'buy', code: '005930', qty: 1 });
-    const body = (await res.json()) as { ret: number; orderNo: string; domain: string };
+    const body = (await res.json()) as { ret: number; id: string; status: string; orderNo: string; domain: string };
     expect(res.status, JSON.stringify(body)).toBe(201);
-    expect(body.ret).toBe(0);
+    expect(body).toMatchObject({ ret: 0, status: 'placed', domain: 'emulator' });
     expect(body.orderNo).toMatch(/^\d+$/);
-    expect(body.domain).toBe('emulator');
     expect(ordersSent()).toBe(before + 1);
+    const status = await get(`/orders/${body.id}`);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ id: body.id, status: 'placed', orderNo: body.orderNo, settled: false });
+  });
+
+  it('modifies and cancels an open order by its number (PATCH / DELETE /orders/{no})', async () => {
+    const send = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, { method, headers: { ...auth(), 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const q = (await (await get('/price/005930')).json()) as { price: number };
+    const low = Math.floor((q.price * 0.8) / 100) * 100;
+    const placed = (await (await post({ side: 'buy', code: '005930', qty: 3, price: low, hoga: '00' })).json()) as { orderNo: string };
+    const modified = await send('PATCH', `/orders/${placed.orderNo}`, { price: low - 100 });
+    const mod = (await modified.json()) as { orderNo: string; status: string };
+    expect(modified.status, JSON.stringify(mod)).toBe(201);
+    expect(mod.orderNo).not.toBe(placed.orderNo);
+    const modifyRecord = emulatorOf(api)!.orderLedger().find((o) => Number(o.ordNo) === Number(mod.orderNo));
+    expect(modifyRecord).toMatchObject({ apiId: 'kt10002', price: low - 100 });
+    let open = (await (await get('/orders')).json()) as { orders: { orderNo: string; price: number; openQty: number }[] };
+    expect(open.orders.find((o) => Number(o.orderNo) === Number(mod.orderNo))).toMatchObject({ price: low - 100, openQty: 3 });
+    const cancelled = await send('DELETE', `/orders/${mod.orderNo}`);
+    expect(cancelled.status).toBe(201);
+    open = (await (await get('/orders')).json()) as typeof open;
+    expect(open.orders.find((o) => Number(o.orderNo) === Number(mod.orderNo) && o.openQty > 0)).toBeUndefined();
+    // Not open any more: nothing to amend, and nothing sent.
+    const before = ordersSent();
+    expect((await send('DELETE', `/orders/${mod.orderNo}`)).status).toBe(404);
+    expect((await send('PATCH', `/orders/${placed.orderNo}`, { price: low })).status).toBe(404);
+    expect((await send('PATCH', `/orders/${placed.orderNo}`, {})).status).toBe(400);
+    expect(ordersSent()).toBe(before);
   });
 
   it('refuses a bad order with SendOrder\'s code and message, and sends nothing', async () => {
