@@ -604,9 +604,14 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     try {
       await conn.rest.token();
       const started = Date.now();
-      // The master queries, the WebSocket login and the account query overlap: the rate
-      // limiter spaces the queries, the socket needs none.
-      const [load] = await allOrFirstError([
+      // The master queries, the WebSocket login, the account query and the reading of the day's
+      // orders overlap: the rate limiter spaces the queries, the socket needs none. The day's
+      // orders tell an order of unknown fate from the orders that existed before it; failing to
+      // read them is logged and does not fail the login.
+      const dayLearnt = s.reconciler.baseline();
+      s.orders.learnDay(dayLearnt);
+      const [, load] = await allOrFirstError([
+        dayLearnt,
         loadMaster(conn.rest, conn.masterCache, { themeMembers: conn.themeMembers, onCacheError: (err) => conn.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'master day cache not written') }),
         conn.rt.connect().then(() => conn.rt.register(CHEJAN_GROUP, [''], ['00', '04'], true)),
         conn.rest.call('ka00001', {}).then(({ body }) => {
@@ -616,8 +621,6 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       ]);
       s.master.use(load.snapshot);
       conn.logger.info({ requests: load.requests, fromCache: load.fromCache, ms: Date.now() - started }, 'master loaded');
-      // Not awaited: the first SendOrder waits for it, CommConnect need not.
-      s.orders.learnDay(s.reconciler.baseline());
       s.connected = true;
       this.emit('OnEventConnect', 0);
       return 0;

@@ -11,8 +11,8 @@ import { nextEvent, openBackend } from './helpers.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const orderRequests = (log: readonly { apiId: string | undefined }[]): number => log.filter((e) => e.apiId === 'kt10000').length;
 
-test('an order lost on the way is not resent: SendOrder 0, then an empty 주문번호 and a message', async () => {
-  const b = await openBackend('emulator');
+test('an order lost on the way is not resent: SendOrder 0, then, once the settle window passed, an empty 주문번호 and a message', async () => {
+  const b = await openBackend('emulator', { orders: { settleWindowMs: 500 }, rest: { timeouts: { headersMs: 300, totalMs: 500 } } });
   try {
     const { api, emu } = b;
     expect(await api.CommConnect()).toBe(0);
@@ -23,7 +23,9 @@ test('an order lost on the way is not resent: SendOrder 0, then an empty 주문�
     const answer = nextEvent<string[]>(api, 'OnReceiveTrData', (_s, rq) => rq === 'lost');
     emu.faults.dropNextRequests(1);
     expect(await api.SendOrder('lost', '2000', accno, 1, '005930', 1, 0, '03', '')).toBe(0);
+    const unknownAt = Date.now();
     const [, , trcode] = await answer;
+    expect(Date.now() - unknownAt).toBeGreaterThanOrEqual(500);
     expect(api.GetCommData(trcode ?? '', 'lost', 0, '주문번호')).toBe('');
     expect(msgs[0]).toMatch(/재전송하지 않고/);
     expect(msgs[1]).toMatch(/접수되지 않았습니다/);

@@ -120,6 +120,21 @@ describe('serve --http (control API)', () => {
     await remote.close();
   });
 
+  it('warns on stderr when --allow-remote binds beyond loopback', async () => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0', '--host', '0.0.0.0', '--allow-remote'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      for await (const line of createInterface({ input: child.stdout })) if (line.startsWith('token:')) break;
+      expect(stderr).toMatch(/warning: serving on 0\.0\.0\.0, beyond this machine/);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('runs as `kiwoom-compat serve --http`, printing the URL and token, until SIGINT', async () => {
     expect(existsSync('dist/cli/main.js'), 'run `npm run build` first').toBe(true);
     const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,7 @@
 /** `kiwoom-compat serve --http`: the local control API (quote, order, balance, open orders) over one logged-in APIServer. */
 import { parseArgs } from 'node:util';
 import { APIServer } from '../../facade/index.js';
-import { startServe } from '../../serve/http.js';
+import { isLoopback, startServe } from '../../serve/http.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
 import type { Command } from './command.js';
 
@@ -10,7 +10,11 @@ const help = `usage: kiwoom-compat serve --http [options]
 A small HTTP API in front of one logged-in APIServer, protected by a bearer token printed at
 start:
   GET  /price/:code   quote (opt10001 → ka10001)
-  POST /orders        {"side":"buy","code":"005930","qty":1,"price":0,"hoga":"03"} (SendOrder's checks)
+  POST /orders        {"side":"buy","code":"005930","qty":1,"price":0,"hoga":"03"} (SendOrder's checks):
+                      201 with the 주문번호; 202 when the answer was lost (never resent)
+  GET  /orders/:id    what became of it: placed (주문번호) / not-placed / ambiguous / unknown
+  DELETE /orders/:no  cancel an open order ({"qty":N} for part of it)
+  PATCH  /orders/:no  modify an open order: {"price":P} or {"price":P,"qty":N}
   GET  /balance       holdings and totals (opw00018 → kt00018)
   GET  /orders        open orders (opt10075 → ka10075)
 Tokens with Kiwoom are refreshed automatically before they expire; no daily restart is needed.
@@ -58,6 +62,9 @@ async function run(args: string[]): Promise<number> {
     await api.cleanup();
     throw err;
   });
+  if (!isLoopback(values.host)) {
+    console.error(`warning: serving on ${values.host}, beyond this machine: anyone who can reach it and holds the token can place orders; the token travels in clear text over HTTP`);
+  }
   console.log(`kiwoom-compat serve: ${server.url} (orders go to: ${domain}, account ${api.GetLoginInfo('ACCNO').split(';')[0] ?? ''})`);
   console.log(`token: ${server.token}`);
   console.log(`try:   curl -H "Authorization: Bearer ${server.token}" ${server.url}/price/005930`);

@@ -1,0 +1,136 @@
+/**
+ * The settle rules on their own: a real chejan book, a reconciliation pass that answers what a
+ * test says the account shows (or fails), and a short window.
+ */
+import { describe, expect, test } from 'vitest';
+import { ChejanBook, type OrderDesc } from '../../src/facade/chejan.js';
+import { Settler, type OrderIntent, type Verdict } from '../../src/facade/settle.js';
+
+const WINDOW = 200;
+const KST_MS = 9 * 3600_000;
+const hhmmss = (ms: number): string => new Date(ms + KST_MS).toISOString().slice(11, 19).replaceAll(':', '');
+
+const buy: OrderIntent = { action: 'new', code: '005930', side: '2', qty: 1, price: 70_000, trdeTp: '0', origOrdNo: '' };
+const order = (ordNo: string, over: Partial<OrderDesc> = {}): OrderDesc => ({
+  ordNo, origOrdNo: '', code: '005930', side: '2', orderQty: 1, price: 70_000, tradeText: '보통', time: hhmmss(Date.now()), ...over,
+});
+
+/** A settler whose passes show `account()` (or fail when it returns undefined). */
+function setup(account: () => OrderDesc[] | undefined, clockToleranceMs = 1_000) {
+  const book = new ChejanBook(() => undefined, []);
+  let passes = 0;
+  const settler = new Settler(book, async (decide) => {
+    passes++;
+    const shown = account();
+    if (shown === undefined) return false;
+    decide(shown);
+    book.know(shown);
+    return true;
+  }, { settleWindowMs: WINDOW, clockToleranceMs });
+  const run = async (intent = buy): Promise<{ verdict: Verdict; announced: Verdict[] }> => {
+    const sending = await settler.sending(intent);
+    sending.done();
+    const announced: Verdict[] = [];
+    const verdict = await settler.settle(intent, sending.mark, (v) => announced.push(v));
+    return { verdict, announced };
+  };
+  return { book, settler, run, passes: () => passes };
+}
+
+describe('Settler', () => {
+  test('one fitting order placed after the send: placed, announced once, claimed', async () => {
+    const s = setup(() => [order('0000007')]);
+    const { verdict, announced } = await s.run();
+    expect(verdict).toEqual({ state: 'placed', orderNo: '0000007' });
+    expect(announced).toEqual([verdict]);
+    expect(s.book.isClaimed('0000007')).toBe(true);
+  });
+
+  test('nothing fits: "not placed" only from the pass after the window, never earlier', async () => {
+    const s = setup(() => []);
+    const started = Date.now();
+    const { verdict } = await s.run();
+    expect(verdict).toEqual({ state: 'not-placed' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(WINDOW);
+    expect(s.passes()).toBeGreaterThan(1);
+  });
+
+  test('queries that keep failing: unknown, never "not placed"', async () => {
+    const s = setup(() => undefined);
+    const { verdict } = await s.run();
+    expect(verdict.state).toBe('unknown');
+  });
+
+  test('an order received before the send (beyond the clock tolerance) is not claimed', async () => {
+    const s = setup(() => [order('0000003', { time: hhmmss(Date.now() - 10_000) })]);
+    const { verdict } = await s.run();
+    expect(verdict.state).not.toBe('placed');
+  });
+
+  test('an order the book knew before the send is not claimed, whatever its time', async () => {
+    const s = setup(() => [order('0000004')]);
+    s.book.know([order('0000004')]);
+    expect((await s.run()).verdict).toEqual({ state: 'not-placed' });
+  });
+
+  test('two fitting orders: ambiguous, both named, neither claimed', async () => {
+    const s = setup(() => [order('0000008'), order('0000009')]);
+    const { verdict } = await s.run();
+    expect(verdict).toEqual({ state: 'ambiguous', candidates: ['0000008', '0000009'] });
+    expect(s.book.isClaimed('0000008') || s.book.isClaimed('0000009')).toBe(false);
+  });
+
+  test('an order that differs in price, side, quantity or code is no candidate', async () => {
+    for (const over of [{ price: 69_900 }, { side: '1' as const }, { orderQty: 2 }, { code: '000660' }]) {
+      const s = setup(() => [order('0000010', over)]);
+      expect((await s.run()).verdict, JSON.stringify(over)).toEqual({ state: 'not-placed' });
+    }
+  });
+
+  test('a different trade type text only: unknown with the candidate named, not "not placed"', async () => {
+    const s = setup(() => [order('0000011', { tradeText: '시장가' })]);
+    expect((await s.run()).verdict).toMatchObject({ state: 'unknown', candidates: ['0000011'] });
+  });
+
+  test('while a send of the same order awaits its answer, no early verdict', async () => {
+    let shown: OrderDesc[] = [];
+    const s = setup(() => shown);
+    const other = await s.settler.sending(buy);
+    const mine = await s.settler.sending(buy);
+    mine.done();
+    const settled = s.settler.settle(buy, mine.mark, () => undefined);
+    // The other send's order shows up; its answer has not claimed it yet.
+    shown = [order('0000012')];
+    await new Promise((r) => setTimeout(r, WINDOW / 2));
+    other.done();
+    s.book.expect('0000012');
+    expect((await settled).state).toBe('not-placed');
+  });
+
+  test('a candidate on the 00 stream holds its chejan events until the verdict, and wakes the search', async () => {
+    const delivered: string[] = [];
+    const book = new ChejanBook((_g, f) => delivered.push(`${f['9203']} ${f['913']}`), []);
+    const announced: string[] = [];
+    let queried = false;
+    const settler = new Settler(book, async (decide) => {
+      if (!queried) {
+        queried = true;
+        decide([]);
+        return true;
+      }
+      return false; // the queries fail: the stream alone decides
+    }, { settleWindowMs: 10_000, clockToleranceMs: 1_000 });
+    const sending = await settler.sending(buy);
+    sending.done();
+    const started = Date.now();
+    const settled = settler.settle(buy, sending.mark, (v) => announced.push(`${v.state} ${v.state === 'placed' ? v.orderNo : ''}`));
+    await new Promise((r) => setTimeout(r, 20));
+    book.onOrderFrame({ '9203': '0000020', '913': '접수', '9001': 'A005930', '907': '2', '900': '1', '901': '70000', '906': '보통', '908': hhmmss(Date.now()), '904': '0000000' });
+    expect(delivered).toEqual([]);
+    const verdict = await settled;
+    expect(verdict).toEqual({ state: 'placed', orderNo: '0000020' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(announced).toEqual(['placed 0000020']);
+    expect(delivered).toEqual(['0000020 접수']);
+  });
+});
