@@ -10,7 +10,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { APIServer } from '../../src/facade/index.js';
 import { KiwoomRest } from '../../src/rest/index.js';
 import { startRelay, type Relay, type RequestFault } from './relay.js';
-import { captureLogs, countSecrets, recordFigures, recordIssuedTokens, waitUntil } from './harness.js';
+import { captureLogs, countSecrets, echoSecrets, recordFigures, recordIssuedTokens, waitUntil } from './harness.js';
 
 const logs = captureLogs();
 const tokens = recordIssuedTokens();
@@ -228,10 +228,10 @@ describe('an order whose answer is lost', () => {
     expect(figures.foreignClaimed).toBe(0);
   });
 
-  test('no app key, secret key or token in any log line of this file', () => {
-    const found = countSecrets(logs.lines, [emu.appkey, emu.secretkey, ...tokens]);
+  test('no app key, secret key or token in any log line of this file', async () => {
+    const secrets = [emu.appkey, emu.secretkey, ...tokens];
+    const found = countSecrets(logs.lines, secrets, await echoSecrets(api, secrets));
     recordFigures('order-outcome', { ...figures, logLinesScanned: logs.lines.length, secretsFound: found });
-    expect(logs.lines.length).toBeGreaterThan(0);
     expect(found).toBe(0);
   });
 });
