@@ -13,3 +13,8 @@ export function domainOf(simNo: number): keyof typeof KIWOOM_HOSTS {
 export function isKiwoomHost(hostname: string): boolean {
   return Object.values(KIWOOM_HOSTS).some((h) => new URL(h.rest).hostname === hostname);
 }
+
+/** Whether an address only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

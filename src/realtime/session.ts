@@ -267,6 +267,21 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     return this.#control(() => (realtime ? this.#startRealtime(s, false) : this.#searchOnce(s)));
   }
 
+  /**
+   * One page of a one-shot search (CNSRREQ search_type 0) as the server answered it: its FID
+   * rows, `cont_yn` and `next_key`, for a program that passes pages on (the gateway). Rejects
+   * with Kiwoom's refusal as an ApiError.
+   */
+  async searchPage(seq: string | number, page: { contYn?: 'Y' | 'N'; nextKey?: string } = {}): Promise<ControlReply> {
+    const s = checkSeq(seq);
+    if (this.#state === 'idle') throw new SessionError('Not connected: call connect() before a one-shot search', { code: 'not-connected' });
+    return this.#control(async () => {
+      const reply = await this.#request({ trnm: 'CNSRREQ', seq: s, search_type: '0', stex_tp: 'K', cont_yn: page.contYn ?? 'N', next_key: page.nextKey ?? '' });
+      if (returnCodeOf(reply) !== 0) throw replyError(reply, CONDITION_API_ID.oneShot);
+      return reply;
+    });
+  }
+
   /** Stop real-time condition `seq` (CNSRCLR, ka10174). */
   async stopSearch(seq: string | number): Promise<void> {
     const s = checkSeq(seq);
@@ -336,7 +351,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     const event = conditionEventOf(entry);
     if (!event) return this.#bad.count('bad-condition', JSON.stringify(entry.values));
     this.#conds.track(event);
-    this.#emitSafe('condition', event);
+    this.#emitSafe('condition', event, entry);
   }
 
   #listenerFailed(error: unknown): void {

@@ -159,7 +159,8 @@ export interface RealtimeStats {
 /** Events of {@link RealtimeSession}. */
 export interface RealtimeEvents {
   real: [event: RealEvent];
-  condition: [event: ConditionEvent];
+  /** `entry` is the 02 push it came from; absent for differences found after a reconnect. */
+  condition: [event: ConditionEvent, entry?: RealEvent];
   disconnected: [info: DisconnectInfo];
   reconnecting: [attempt: number, delayMs: number];
   reconnected: [gapMs: number];

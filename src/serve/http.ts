@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { ValidationError } from '../errors.js';
+import { isLoopback } from '../hosts.js';
 import { opErrorForCategory } from '../compat/op-errors.js';
 import type { Ctx, Handler } from './handler.js';
 import { OcxCallError, query, type ServeApi } from './ocx.js';
@@ -50,11 +51,6 @@ const MAX_BODY = 64 * 1024;
 
 /** The OCX codes a refusal of the caller's input becomes, for queries and for orders. */
 const INPUT_CODES = new Set([opErrorForCategory('input', 'query'), opErrorForCategory('input', 'order')]);
-
-/** Whether an address only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /** Starts the control API. @throws ValidationError for a non-loopback host without allowRemote. */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {

@@ -4,6 +4,7 @@
  * and the gateway each give it their own routes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Envelope } from './envelope.js';
 
 /** Request bodies larger than this are refused (Kiwoom bodies are a few hundred bytes). */
@@ -21,6 +22,8 @@ export interface Answer {
 /** One request: its path (no query), its parsed JSON body (`{}` when empty, undefined when not JSON). */
 export interface KiwoomRequest {
   req: IncomingMessage;
+  /** The response the answer will be written to (a route may watch it for a client hanging up). */
+  res: ServerResponse;
   path: string;
   body: unknown;
   /** The raw body text. */
@@ -68,8 +71,14 @@ function write(res: ServerResponse, answer: Answer): void {
   res.end(JSON.stringify(answer.envelope.body));
 }
 
-/** Creates the HTTP server (not yet listening); `handle` routes every request. */
-export function createKiwoomHttpServer(handle: KiwoomHandler): Server {
+/** A certificate and its private key (PEM), to serve HTTPS and WSS. */
+export interface TlsFiles {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/** Creates the HTTP (or, with `tls`, HTTPS) server, not yet listening; `handle` routes every request. */
+export function createKiwoomHttpServer(handle: KiwoomHandler, tls?: TlsFiles): Server {
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let text: string;
@@ -79,15 +88,16 @@ export function createKiwoomHttpServer(handle: KiwoomHandler): Server {
       res.destroy();
       return;
     }
-    const answer = await handle({ req, path, body: parseJson(text), text });
+    const answer = await handle({ req, res, path, body: parseJson(text), text });
     if (answer !== undefined) write(res, answer);
   };
-  return createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     serve(req, res).catch(() => {
       // A handler bug answers 1999 rather than killing the server.
       if (!res.headersSent && !res.destroyed) {
         write(res, { envelope: { status: 500, body: { return_code: 2, return_msg: '입력 값 오류입니다[1999:예기치 못한 에러가 발생했습니다.]' } } });
       }
     });
-  });
+  };
+  return tls === undefined ? createServer(listener) : createTlsServer({ cert: tls.cert, key: tls.key }, listener);
 }

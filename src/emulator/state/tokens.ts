@@ -46,6 +46,18 @@ export class TokenStore implements TokenVerifier {
     return true;
   }
 
+  /** Revokes every token issued to `appkey` (its key pair was withdrawn); returns how many. */
+  revokeAppkey(appkey: string): number {
+    let n = 0;
+    for (const t of this.tokens.values()) {
+      if (t.appkey === appkey && !t.revoked) {
+        t.revoked = true;
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Every token issued so far, oldest first. */
   issued(): string[] {
     return [...this.tokens.keys()];
