@@ -16,13 +16,15 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { LIVE_WS } from '../compat/live.js';
-import { SessionError } from '../errors.js';
+import { SessionError, ValidationError } from '../errors.js';
+import { isLoopback } from '../hosts.js';
 import { componentLogger, createLogger, secretScrubber } from '../log.js';
 import { answerAuth, type AuthDeps } from '../emulator/rest/auth.js';
 import { createKiwoomHttpServer, notFound, type Answer, type KiwoomRequest } from '../emulator/rest/http.js';
 import { TokenStore } from '../emulator/state/tokens.js';
 import { SessionServer } from '../emulator/ws/sessions.js';
 import { RealtimeSession } from '../realtime/index.js';
+import { GATEWAY_NOTICE } from '../realtime/gateway-notices.js';
 import { KiwoomRest } from '../rest/index.js';
 import { resolveOptions } from '../rest/options.js';
 import { ClientRegistry, type ClientCredential } from './clients.js';
@@ -104,6 +106,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     coalesce: o.coalesce,
     logger: log,
   });
+  /** LOGINs accepted per client name: a client that keeps reconnecting shows here. */
+  const logins = new Map<string, number>();
   const relay = new RealtimeRelay({ rt, caps: LIVE_WS, maxRealtimeConditions: 10, logger: log });
 
   const admin = (request: KiwoomRequest): Answer => {
@@ -118,7 +122,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       case 'GET /gateway/status':
         return { envelope: { status: 200, body: { ...status(), return_code: 0, return_msg: '' } } };
       case 'POST /gateway/clients':
-        return { envelope: { status: 200, body: { ...gateway.clients.issue(name, { shared: b['shared'] === true }), return_code: 0, return_msg: '' } } };
+        try {
+          return { envelope: { status: 200, body: { ...gateway.clients.issue(name, { shared: b['shared'] === true }), return_code: 0, return_msg: '' } } };
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          return { envelope: { status: 400, body: { return_code: 2, return_msg: err.message } } };
+        }
       case 'POST /gateway/clients/revoke':
         return gateway.clients.revoke(name)
           ? { envelope: { status: 200, body: { name, return_code: 0, return_msg: '' } } }
@@ -142,6 +151,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     service: relay,
     // Programs sharing one pair each keep their session; a named pair logged in twice is one program too many, as at Kiwoom.
     onePerAppkey: (appkey) => registry.byKey(appkey)?.shared !== true,
+    onLogin: (session) => {
+      const name = registry.byKey(session.appkey)?.name ?? 'unknown';
+      logins.set(name, (logins.get(name) ?? 0) + 1);
+    },
     onClose: (session) => relay.forget(session),
   });
   rt.on('error', (err) => {
@@ -149,18 +162,33 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Another login took the upstream session: no client session can go on; tell them as Kiwoom would.
     if (err instanceof SessionError && err.code === 'R10001') sessions.kickAll();
   });
-  rt.on('reconnected', (gapMs) => log.warn({ gapMs }, 'upstream WebSocket back after a gap; subscriptions restored'));
+  // Clients keep their sockets through an upstream gap; the notices let their libraries treat it as a gap of their own.
+  const notify = (frame: string): void => {
+    if (o.gapNotices) for (const s of sessions.loggedInSessions()) s.send(frame);
+  };
+  rt.on('disconnected', (info) => {
+    if (!info.willReconnect) return;
+    log.warn({ code: info.code }, 'upstream WebSocket dropped; reconnecting');
+    notify(JSON.stringify({ trnm: 'SYSTEM', ...GATEWAY_NOTICE.upstreamDown }));
+  });
+  rt.on('reconnected', (gapMs) => {
+    log.warn({ gapMs }, 'upstream WebSocket back after a gap; subscriptions restored');
+    notify(JSON.stringify({ trnm: 'SYSTEM', ...GATEWAY_NOTICE.upstreamBack, gap_ms: gapMs }));
+  });
 
   const status = (): GatewayStatus => {
     const stats = restRelay.clientStats();
     const byName = new Map<string, GatewayStatus['clients'][number]>();
-    for (const c of registry.names()) byName.set(c.name, { name: c.name, shared: c.shared, sessions: [], rest: {} });
+    for (const c of registry.names()) byName.set(c.name, { name: c.name, shared: c.shared, logins: logins.get(c.name) ?? 0, sessions: [], rest: {} });
     for (const s of sessions.loggedInSessions()) {
       const name = registry.byKey(s.appkey)?.name;
       const entry = name === undefined ? undefined : byName.get(name);
       entry?.sessions.push({ subscriptions: s.subs.snapshot(), conditions: [...s.realtime.keys()].sort(), ...relay.statsOf(s) });
     }
-    for (const [queue, st] of Object.entries(stats)) byName.get(queue.split('#')[0]!)?.rest && (byName.get(queue.split('#')[0]!)!.rest[queue] = st);
+    for (const [queue, st] of Object.entries(stats)) {
+      const entry = byName.get(queue.split('#')[0]!);
+      if (entry) entry.rest[queue] = st;
+    }
     return {
       upstream: {
         state: rt.state,
@@ -177,15 +205,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   };
 
-  const close = async (): Promise<void> => {
-    restRelay.close();
-    await sessions.close();
-    await rt.close();
-    await rest.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      restRelay.close();
+      await sessions.close();
+      await rt.close();
+      await rest.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    })();
+    return closing;
   };
 
   const gateway: Gateway = {
@@ -222,7 +254,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await close();
     throw err;
   }
-  if (o.tls !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(o.host)) {
+  if (!isLoopback(o.host)) {
     log.warn({ host: o.host }, 'the gateway listens beyond this machine (TLS): whoever holds a client key pair can place orders on the account');
   }
   const { port } = server.address() as AddressInfo;

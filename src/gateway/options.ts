@@ -44,6 +44,12 @@ export interface GatewayOptions {
   maxWaitMs?: number;
   /** Identical queries queued at the same time share one upstream call (never orders). Default true. */
   coalesce?: boolean;
+  /**
+   * Tell clients about an upstream gap with two SYSTEM notices (GW10001 when it drops, GW10002
+   * with `gap_ms` when it is back), which RealtimeSession turns into 'disconnected' and
+   * 'reconnected' so that the facade reconciles orders and fills. Default true.
+   */
+  gapNotices?: boolean;
   /** PING interval towards clients (default 10 000 ms, as Kiwoom). */
   pingIntervalMs?: number;
   /** Lifetime of the tokens issued to clients, seconds (default 86 400). */
@@ -59,6 +65,7 @@ export interface ResolvedGatewayOptions extends GatewayOptions {
   port: number;
   maxWaitMs: number;
   coalesce: boolean;
+  gapNotices: boolean;
   pingIntervalMs: number;
   tokenLifetimeSec: number;
 }
@@ -93,6 +100,7 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     port,
     maxWaitMs: positive(o.maxWaitMs, 5000, 'maxWaitMs'),
     coalesce: o.coalesce ?? true,
+    gapNotices: o.gapNotices ?? true,
     pingIntervalMs: positive(o.pingIntervalMs, 10_000, 'pingIntervalMs'),
     tokenLifetimeSec: positive(o.tokenLifetimeSec, 86_400, 'tokenLifetimeSec'),
   };

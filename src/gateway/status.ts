@@ -23,6 +23,8 @@ export interface ClientStatus {
   name: string;
   /** True for the shared pair (its REST figures are per token: `name#tag`). */
   shared: boolean;
+  /** WebSocket LOGINs accepted since the gateway started (a client that keeps reconnecting shows here). */
+  logins: number;
   sessions: SessionStatus[];
   /** REST figures by queue (the client's name; `name#tag` per token for the shared pair). */
   rest: Record<string, ClientRestStats>;

@@ -9,6 +9,7 @@ import { AuthError, KiwoomError, NetworkError, SessionError, ValidationError } f
 import { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
 import { codesOf, conditionEventOf, ConditionBook, parseConditionList } from './conditions.js';
 import { Dispatcher } from './dispatcher.js';
+import { GATEWAY_GAP_CLOSE_CODE, GATEWAY_NOTICE } from './gateway-notices.js';
 import { resolveWsUrl } from './endpoint.js';
 import { BadFrames, CONDITION_API_ID, CONTROL_TRNM, replyError, returnCodeOf } from './frames.js';
 import { checkGroup, checkItems, checkSeq, checkTypes, expand } from './input.js';
@@ -333,7 +334,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       ws.send(text);
       return;
     }
-    if (trnm === 'SYSTEM') return this.#onSystem(ws, String(msg.code ?? ''), String(msg.message ?? ''));
+    if (trnm === 'SYSTEM') return this.#onSystem(ws, String(msg.code ?? ''), String(msg.message ?? ''), (msg as { gap_ms?: unknown }).gap_ms);
     if (typeof trnm !== 'string') return this.#bad.count('no-trnm', text);
     if (CONTROL_TRNM.has(trnm)) {
       if (!this.#replies.settle(msg as ControlReply)) this.#bad.count('unexpected-reply', text);
@@ -385,8 +386,18 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
 
   // ------------------------------------------------------------------ SYSTEM, drops, reconnects
 
-  #onSystem(ws: WebSocket, code: string, message: string): void {
+  #onSystem(ws: WebSocket, code: string, message: string, gapMs: unknown): void {
     this.#emitSafe('system', { code, message });
+    if (code === GATEWAY_NOTICE.upstreamDown.code) {
+      this.#log.warn({ code }, 'the gateway lost its upstream session; waiting for it');
+      this.#emitSafe('disconnected', { code: GATEWAY_GAP_CLOSE_CODE, reason: code, willReconnect: true });
+      return;
+    }
+    if (code === GATEWAY_NOTICE.upstreamBack.code) {
+      const gap = Number(gapMs);
+      this.#emitSafe('reconnected', Number.isFinite(gap) && gap >= 0 ? gap : 0);
+      return;
+    }
     if (code === 'R10001') {
       this.#log.error({ code }, 'session taken over by another login with the same app key; not reconnecting');
       this.#stop(kickedError(message));

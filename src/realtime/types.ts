@@ -130,7 +130,11 @@ export interface SystemEvent {
 
 /** Why the socket went away. */
 export interface DisconnectInfo {
-  /** WebSocket close code (1006 for an abrupt drop), when there was a socket. */
+  /**
+   * WebSocket close code (1006 for an abrupt drop), when there was a socket; 4000 when a
+   * kiwoom-compat gateway in between lost its own upstream session (this socket stays open,
+   * and 'reconnected' follows when the gateway is back).
+   */
   code: number;
   reason: string;
   willReconnect: boolean;

@@ -4,10 +4,15 @@
  * queries sharing one upstream call (never orders), and no upstream secret in any answer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient, startRig, type Rig } from './helpers.js';
+import { OrderUnknownError } from '../../src/errors.js';
+import { KiwoomRest } from '../../src/rest/index.js';
+import { captureLogs } from '../faults/harness.js';
+import { RawClient, startRig, waitFor, type Rig } from './helpers.js';
 
 let rig: Rig;
-afterEach(async () => rig?.close());
+afterEach(async () => {
+  await rig?.close();
+});
 
 const PRICE = { apiId: 'ka10001', path: '/api/dostk/stkinfo' } as const;
 
@@ -91,5 +96,47 @@ describe('gateway REST relay', () => {
     expect(rig.emu.orderLedger().length - acct).toBe(2);
     a.ws.close();
     b.ws.close();
+  });
+});
+
+describe('gateway REST relay: unknown outcomes and secrets', () => {
+  it('reports an order whose upstream answer never came as unknown (HTTP 504, no envelope), never as refused', async () => {
+    rig = await startRig({}, { rest: { mock: false, timeouts: { headersMs: 300, totalMs: 400 } } });
+    const pair = rig.gw.clients.issue('trader');
+    const raw = await RawClient.open(rig.gw, pair);
+    rig.emu.faults.delay(1500);
+    const order = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', ord_uv: '', trde_tp: '3', cond_uv: '' };
+    const answer = await raw.call('kt10000', '/api/dostk/ordr', order);
+    expect(answer.status).toBe(504);
+    expect(answer.body).not.toHaveProperty('return_code');
+    // The library behind the gateway reads it as Kiwoom would make it read a lost answer: unknown, not resent.
+    const rest = new KiwoomRest({ appkey: pair.appkey, secretkey: pair.secretkey, simNo: 1, baseUrl: rig.gw.restUrl, mock: false });
+    await expect(rest.call('kt10000', order)).rejects.toBeInstanceOf(OrderUnknownError);
+    await rest.close();
+    rig.emu.faults.delay(0);
+    // Each order reached the emulator exactly once: the gateway never resends one either.
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(rig.emu.orderLedger()).toHaveLength(2);
+    raw.ws.close();
+  });
+
+  it('never shows the upstream keys or token to a client, a log line or the status', async () => {
+    const logs = captureLogs();
+    rig = await startRig({}, { logger: logs.logger });
+    const pair = rig.gw.clients.issue('probe');
+    const raw = await RawClient.open(rig.gw, pair);
+    const answers = [
+      await raw.call(PRICE.apiId, PRICE.path, { stk_cd: '005930' }),
+      await raw.call('ka99999', PRICE.path, {}),
+      await raw.call('kt00018', '/api/dostk/acnt', { qry_tp: '1', dmst_stex_tp: 'KRX' }),
+    ];
+    expect((await raw.reg('1', ['005930'], ['0B']))['return_code']).toBe(0);
+    rig.emu.faults.dropWebSockets();
+    await waitFor(() => rig.gw.status().upstream.reconnects === 1, 'the upstream back');
+    const seen = [...logs.lines, ...raw.ws.raw, JSON.stringify(answers), JSON.stringify(rig.gw.status())].join('\n');
+    const secrets = [rig.emu.appkey, rig.emu.secretkey, ...rig.emu.issuedTokens(), pair.secretkey, rig.gw.adminToken];
+    expect(logs.lines.length).toBeGreaterThan(5);
+    expect(secrets.filter((s) => seen.includes(s))).toEqual([]);
+    raw.ws.close();
   });
 });

@@ -8,5 +8,6 @@ import { bridge } from './bridge.js';
 import { serve } from './serve.js';
 import { compare } from './compare.js';
 import { watch } from './watch.js';
+import { gateway } from './gateway.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare, watch };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare, watch, gateway };

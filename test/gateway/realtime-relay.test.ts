@@ -1,0 +1,163 @@
+/**
+ * The gateway's WebSocket side against the emulator: the live caps held for the union and
+ * refused to the client that would pass them with Kiwoom's 6-digit codes; real-time conditions
+ * shared within the 10 a login may run; one-shot condition pages passed through; the upstream
+ * taken by another login told to every client; a revoked pair's sessions closed.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LIVE_WS } from '../../src/compat/live.js';
+import { ValidationError } from '../../src/errors.js';
+import { startGateway } from '../../src/gateway/index.js';
+import { isReal } from '../emulator-ws/harness.js';
+import { RawClient, startRig, upstreamPairs, waitFor, type Rig } from './helpers.js';
+
+let rig: Rig;
+const clients: RawClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.ws.close();
+  await rig?.close();
+});
+
+async function open(name: string, options: { shared?: boolean } = {}): Promise<RawClient> {
+  const c = await RawClient.open(rig.gw, rig.gw.clients.issue(name, options));
+  clients.push(c);
+  return c;
+}
+
+describe('gateway real-time relay', () => {
+  it('holds the union under 200 items and the per-group cap, refusing the client that would pass them with 105115 / 105118', async () => {
+    rig = await startRig({ realRate: 0 });
+    const codes = rig.emu.state.master.map((s) => s.code);
+    const a = await open('a');
+    const b = await open('b');
+    expect((await a.reg('1', codes.slice(0, 100), ['0B']))['return_code']).toBe(0);
+    expect((await a.reg('1', codes.slice(100, 150), ['0B']))['return_code']).toBe(0);
+    // b's 60 new items would take the union to 210.
+    const over = await b.reg('1', codes.slice(150, 210), ['0B']);
+    expect(over).toMatchObject({ trnm: 'REG', return_code: LIVE_WS.codes.connectionCap.rc });
+    // Items a already holds take no slot: b may share them, and add up to the cap.
+    expect((await b.reg('1', [...codes.slice(0, 100), ...codes.slice(150, 200)], ['0B', '0D']))['return_code']).toBe(0);
+    expect((await b.reg('2', codes.slice(200, 201), ['0B']))['return_code']).toBe(LIVE_WS.codes.connectionCap.rc);
+    await waitFor(() => new Set(upstreamPairs(rig.emu).map((p) => p.split('|')[1])).size === 200, 'the union of 200 items upstream');
+    expect(rig.gw.status().upstream.items).toBe(200);
+    // b's refused request left b's groups as they were.
+    const bSubs = rig.gw.status().clients.find((c) => c.name === 'b')!.sessions[0]!.subscriptions;
+    expect(Object.keys(bSubs)).toEqual(['1']);
+
+    // One group past 200 items is the group cap, whatever the union holds.
+    b.ws.close();
+    await waitFor(() => rig.gw.status().upstream.items === 150, 'b’s share gone');
+    const c = await open('c');
+    expect((await c.reg('7', codes.slice(150, 250), ['0B']))['return_code']).toBe(LIVE_WS.codes.connectionCap.rc);
+    a.ws.close();
+    await waitFor(() => rig.gw.status().upstream.items === 0, 'a’s share gone');
+    expect((await c.reg('7', codes.slice(0, 100), ['0B']))['return_code']).toBe(0);
+    expect((await c.reg('7', codes.slice(100, 101), ['0B']))['return_code']).toBe(0);
+    expect((await c.reg('7', codes.slice(101, 201), ['0D']))['return_code']).toBe(LIVE_WS.codes.groupCap.rc);
+  });
+
+  it('refuses a client’s sixth REG/REMOVE in one second with 105110 and sends nothing upstream for it', async () => {
+    rig = await startRig({ realRate: 0 });
+    const a = await open('a');
+    const answers = await Promise.all(['005930', '000660', '035720', '005380', '000270', '068270'].map((code, i) => a.reg(String(i + 1), [code], ['0B'])));
+    expect(answers.slice(0, 5).map((r) => r['return_code'])).toEqual([0, 0, 0, 0, 0]);
+    expect(answers[5]).toMatchObject({ return_code: LIVE_WS.codes.regRate.rc });
+    await waitFor(() => upstreamPairs(rig.emu).length === 5, 'five pairs upstream');
+    expect(upstreamPairs(rig.emu)).not.toContain('0B|068270');
+  });
+
+  it('shares a real-time condition between clients: one upstream search, stopped when the last holder lets go', async () => {
+    rig = await startRig({ realRate: 0 });
+    const a = await open('a');
+    const b = await open('b');
+    for (const c of [a, b]) expect((await c.ws.request({ trnm: 'CNSRLST' }))['return_code']).toBe(0);
+    const first = await a.ws.request({ trnm: 'CNSRREQ', seq: '1', search_type: '1', stex_tp: 'K' });
+    const second = await b.ws.request({ trnm: 'CNSRREQ', seq: '1', search_type: '1', stex_tp: 'K' });
+    expect(first['return_code']).toBe(0);
+    expect(second['data']).toEqual(first['data']);
+    expect(rig.emu.wsHeld()[0]!.realtimeConditions).toEqual(['1']);
+    expect((await a.ws.request({ trnm: 'CNSRCLR', seq: '1' }))['return_code']).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rig.emu.wsHeld()[0]!.realtimeConditions).toEqual(['1']);
+    expect(rig.gw.status().upstream.conditions).toEqual({ '1': 1 });
+    b.ws.close();
+    await waitFor(() => rig.emu.wsHeld()[0]!.realtimeConditions.length === 0, 'the condition stopped upstream');
+  });
+
+  it('keeps the real-time conditions of all clients within the 10 a login may run', async () => {
+    rig = await startRig({ realRate: 0 });
+    const a = await open('a');
+    const b = await open('b');
+    for (const c of [a, b]) await c.ws.request({ trnm: 'CNSRLST' });
+    for (let seq = 0; seq < 10; seq++) {
+      const c = seq % 2 === 0 ? a : b;
+      expect((await c.ws.request({ trnm: 'CNSRREQ', seq: String(seq), search_type: '1', stex_tp: 'K' }))['return_code']).toBe(0);
+    }
+    const eleventh = await a.ws.request({ trnm: 'CNSRREQ', seq: '10', search_type: '1', stex_tp: 'K' });
+    expect(eleventh['return_code']).not.toBe(0);
+    expect(String(eleventh['return_msg'])).toContain('10');
+    // A condition another client already runs takes no new slot.
+    expect((await a.ws.request({ trnm: 'CNSRREQ', seq: '1', search_type: '1', stex_tp: 'K' }))['return_code']).toBe(0);
+    expect(rig.emu.wsHeld()[0]!.realtimeConditions).toHaveLength(10);
+  });
+
+  it('passes one-shot condition pages through as the upstream answered them', async () => {
+    rig = await startRig({ realRate: 0 });
+    const a = await open('a');
+    const page = await a.ws.request({ trnm: 'CNSRREQ', seq: '0', search_type: '0', stex_tp: 'K', cont_yn: 'N', next_key: '' });
+    expect(page).toMatchObject({ trnm: 'CNSRREQ', return_code: 0 });
+    const rows = page['data'] as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['9001', '302', '10']));
+    if (page['cont_yn'] === 'Y') {
+      const next = await a.ws.request({ trnm: 'CNSRREQ', seq: '0', search_type: '0', stex_tp: 'K', cont_yn: 'Y', next_key: page['next_key'] });
+      expect(next['data']).not.toEqual(rows);
+    }
+  });
+
+  it('routes market-wide and account registrations by type to every holder, once', async () => {
+    rig = await startRig({ realRate: 100 });
+    const a = await open('a');
+    const b = await open('b');
+    expect((await a.reg('1', [''], ['1h']))['return_code']).toBe(0);
+    expect((await a.reg('2', ['005930'], ['1h']))['return_code']).toBe(0);
+    expect((await b.reg('1', ['005930'], ['1h']))['return_code']).toBe(0);
+    await waitFor(() => a.ws.frames.some(isReal('1h')) && b.ws.frames.some(isReal('1h', '005930')), 'VI pushes');
+    // b registered 005930 only; a registered the market and 005930, and gets each entry once.
+    expect(b.ws.frames.filter(isReal('1h')).every(isReal('1h', '005930'))).toBe(true);
+    const aRaw = a.ws.raw.filter((t) => t.includes('"1h"'));
+    expect(new Set(aRaw).size).toBe(aRaw.length);
+  });
+
+  it('tells every client when another login takes the upstream session (R10001)', async () => {
+    rig = await startRig({ realRate: 0 });
+    const a = await open('a');
+    const b = await open('b');
+    rig.emu.faults.kickSession();
+    for (const c of [a, b]) expect((await c.ws.next((f) => f.trnm === 'SYSTEM'))['code']).toBe('R10001');
+    await Promise.all([a.ws.closed, b.ws.closed]);
+    expect(rig.gw.status().upstream.state).toBe('closed');
+  });
+
+  it('closes the sessions of a revoked pair, and lets clients of the shared pair log in side by side', async () => {
+    rig = await startRig({ realRate: 0 });
+    const gone = await open('gone');
+    const s1 = await open('shared', { shared: true });
+    const s2 = await open('shared', { shared: true });
+    rig.gw.clients.revoke('gone');
+    await gone.ws.closed;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s1.ws.frames.some((f) => f.trnm === 'SYSTEM')).toBe(false);
+    expect(rig.gw.status().clients.find((c) => c.name === 'shared')!.sessions).toHaveLength(2);
+    expect(s2.ws.ws.readyState).toBe(s2.ws.ws.OPEN);
+    // A named pair logged in twice is one program too many, as at Kiwoom: the older one goes.
+    const n1 = await open('named');
+    await open('named');
+    expect((await n1.ws.next((f) => f.trnm === 'SYSTEM'))['code']).toBe('R10001');
+  });
+
+  it('listens beyond loopback only with TLS', async () => {
+    await expect(startGateway({ appkey: 'k'.repeat(20), secretkey: 's'.repeat(20), host: '0.0.0.0' })).rejects.toThrow(ValidationError);
+    await expect(startGateway({ appkey: 'k'.repeat(20), secretkey: 's'.repeat(20), host: '0.0.0.0' })).rejects.toThrow(/host 0\.0\.0\.0.*TLS/);
+  });
+});
