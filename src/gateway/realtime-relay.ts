@@ -116,8 +116,8 @@ export class RealtimeRelay implements SessionService {
     const before = new Map(pairsOf(session).map((p) => [pairKey(p.type, p.item), p]));
     const groupBefore = session.subs.snapshot()[parsed.grp];
     const restore = (): void => {
-      session.subs.remove(parsed.grp, []);
       if (groupBefore !== undefined) session.subs.register(parsed.grp, false, groupBefore.map(pairOfKey));
+      else session.subs.remove(parsed.grp, (session.subs.snapshot()[parsed.grp] ?? []).map(pairOfKey));
     };
     if (isRemove) session.subs.remove(parsed.grp, parsed.pairs);
     else session.subs.register(parsed.grp, parsed.refresh, parsed.pairs);

@@ -35,14 +35,17 @@ describe('gateway real-time relay', () => {
     // b's 60 new items would take the union to 210.
     const over = await b.reg('1', codes.slice(150, 210), ['0B']);
     expect(over).toMatchObject({ trnm: 'REG', return_code: LIVE_WS.codes.connectionCap.rc });
+    const subsOf = (name: string): Record<string, string[]> => rig.gw.status().clients.find((c) => c.name === name)!.sessions[0]!.subscriptions;
+    // The refused request left b as it was: nothing registered.
+    expect(subsOf('b')).toEqual({});
     // Items a already holds take no slot: b may share them, and add up to the cap.
     expect((await b.reg('1', [...codes.slice(0, 100), ...codes.slice(150, 200)], ['0B', '0D']))['return_code']).toBe(0);
-    expect((await b.reg('2', codes.slice(200, 201), ['0B']))['return_code']).toBe(LIVE_WS.codes.connectionCap.rc);
     await waitFor(() => new Set(upstreamPairs(rig.emu).map((p) => p.split('|')[1])).size === 200, 'the union of 200 items upstream');
     expect(rig.gw.status().upstream.items).toBe(200);
-    // b's refused request left b's groups as they were.
-    const bSubs = rig.gw.status().clients.find((c) => c.name === 'b')!.sessions[0]!.subscriptions;
-    expect(Object.keys(bSubs)).toEqual(['1']);
+    // A refused request into a group b holds leaves the group as it was.
+    expect((await b.reg('2', codes.slice(0, 1), ['0A']))['return_code']).toBe(0);
+    expect((await b.reg('2', codes.slice(200, 201), ['0B']))['return_code']).toBe(LIVE_WS.codes.connectionCap.rc);
+    expect(subsOf('b')['2']).toEqual([`0A|${codes[0]}`]);
 
     // One group past 200 items is the group cap, whatever the union holds.
     b.ws.close();
