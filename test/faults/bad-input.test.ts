@@ -116,6 +116,12 @@ describe('every CLI command with bad input', () => {
     ['watch', () => [], /at least one stock code/],
     ['watch', () => ['12'], /not a stock code/],
     ['watch', () => Array.from({ length: 101 }, (_, i) => String(100000 + i)), /at most 100/],
+    ['gateway', () => ['--port', 'abc'], /--port/],
+    ['gateway', () => ['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key/],
+    ['gateway', () => ['--host', '0.0.0.0'], /not a loopback address.*--tls-cert/],
+    ['gateway', () => ['--use-rest', '--appkey', 'only-the-app-key'], /--use-rest needs the Kiwoom keys/],
+    ['gateway', () => ['status', '--url', 'http://127.0.0.1:9', '--admin-token', 'x'], /does not answer/],
+    ['gateway', () => ['revoke', 'x', '--state', '/nonexistent/gateway.json'], /no running gateway found/],
   ];
 
   CLI_CASES = CASES.length;

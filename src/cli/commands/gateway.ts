@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { startGateway, type GatewayStatus } from '../../gateway/index.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
+import { isLoopback } from '../../hosts.js';
 import { line } from '../format.js';
 import type { Command } from './command.js';
 
@@ -71,20 +72,23 @@ async function serve(args: string[]): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (!isLoopback(values.host) && values['tls-cert'] === undefined) {
+    throw new Error(`--host ${values.host} is not a loopback address: beyond this machine the gateway needs --tls-cert and --tls-key (whoever holds a pair can place orders)`);
+  }
+  const init = apiInitOptions(values);
+  if (init.use_rest && (init.appkey === undefined || init.secretkey === undefined)) {
+    throw new Error('--use-rest needs the Kiwoom keys the gateway logs in with: --appkey/--secretkey or KIWOOM_APPKEY/KIWOOM_SECRETKEY');
+  }
   const clientsFile = values.clients ?? join(configDir(), 'gateway-clients.json');
   const stateFile = values.state ?? join(dirname(clientsFile), 'gateway.json');
   mkdirSync(dirname(clientsFile), { recursive: true, mode: 0o700 });
-  const init = apiInitOptions(values);
   let emu: Emulator | undefined;
-  let upstream: { appkey?: string | undefined; secretkey?: string | undefined; endpoints: { rest?: string; ws?: string }; simNo: number; mock?: boolean };
+  let upstream: { appkey: string; secretkey: string; endpoints: { rest?: string; ws?: string }; simNo: number; mock?: boolean };
   if (init.use_rest) {
-    upstream = { appkey: init.appkey, secretkey: init.secretkey, endpoints: init.endpoints ?? {}, simNo: simNoOf(values) };
+    upstream = { appkey: init.appkey!, secretkey: init.secretkey!, endpoints: init.endpoints ?? {}, simNo: simNoOf(values) };
   } else {
     emu = await startEmulator({ mode: 'mock' });
     upstream = { appkey: emu.appkey, secretkey: emu.secretkey, endpoints: { rest: emu.restUrl, ws: emu.wsUrl }, simNo: simNoOf(values), mock: false };
-  }
-  if (upstream.appkey === undefined || upstream.secretkey === undefined) {
-    throw new Error('--use-rest needs the Kiwoom keys the gateway logs in with: --appkey/--secretkey or KIWOOM_APPKEY/KIWOOM_SECRETKEY');
   }
   const gw = await startGateway({
     appkey: upstream.appkey,
