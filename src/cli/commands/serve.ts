@@ -1,7 +1,8 @@
 /** `kiwoom-compat serve --http`: the local control API (quote, order, balance, open orders) over one logged-in APIServer. */
 import { parseArgs } from 'node:util';
 import { APIServer } from '../../facade/index.js';
-import { isLoopback, startServe } from '../../serve/http.js';
+import { isLoopback } from '../../hosts.js';
+import { startServe } from '../../serve/http.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
 import type { Command } from './command.js';
 
