@@ -35,6 +35,7 @@ const SCRIPTS = [
     args: args.has('--long') ? ['--long'] : QUICK ? ['--seconds', '15'] : [],
   },
   { name: 'ws-push-rate', file: 'ws-push-rate.mjs', args: QUICK ? ['50000', '2'] : [] },
+  { name: 'ocx-getters', file: 'ocx-getters.mjs', args: QUICK ? ['--logins', '1', '--calls', '2000'] : [] },
 ];
 
 if (!args.has('--no-build')) {

@@ -54,11 +54,14 @@ function unpad(value: string | undefined): string {
 export class Master {
   private snapshot: MasterSnapshot | undefined;
   private readonly byCode = new Map<string, MasterEntry>();
+  /** Answers built once per login: the master does not change until the next CommConnect. */
+  private readonly memo = new Map<string, string>();
 
   /** Installs what CommConnect loaded. */
   use(snapshot: MasterSnapshot): void {
     this.snapshot = snapshot;
     this.byCode.clear();
+    this.memo.clear();
     for (const tp of getMarket('')?.mrktTp ?? Object.keys(snapshot.lists)) {
       for (const row of snapshot.lists[tp] ?? []) {
         const code = row['code'] ?? '';
@@ -86,6 +89,10 @@ export class Master {
   codeList(market: string): string | Refusal {
     const spec = getMarket(market);
     if (spec === undefined) return refuse('OP_ERR_INPUT', `market "${market}" is not a GetCodeListByMarket code ("0" KOSPI, "10" KOSDAQ, "8" ETF, ...)`);
+    return this.remember(`codes|${market.trim()}`, () => this.joinCodes(spec));
+  }
+
+  private joinCodes(spec: NonNullable<ReturnType<typeof getMarket>>): string {
     const codes = new Set<string>();
     for (const tp of spec.mrktTp) {
       for (const row of this.snapshot?.lists[tp] ?? []) {
@@ -119,10 +126,24 @@ export class Master {
 
   /** GetThemeGroupList(0 | 1): `"code|name;..."`, sorted by code (0) or by name (1). */
   themeGroupList(sortBy: number): string {
+    return this.remember(`themes|${sortBy}`, () => this.joinThemes(sortBy));
+  }
+
+  private joinThemes(sortBy: number): string {
     const themes = [...(this.snapshot?.themes ?? [])];
     if (sortBy === 1) themes.sort((a, b) => a.name.localeCompare(b.name, 'ko'));
     else themes.sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }));
     return themes.map((t) => `${t.code}|${t.name};`).join('');
+  }
+
+  private remember(key: string, build: () => string): string {
+    if (this.snapshot === undefined) return '';
+    let v = this.memo.get(key);
+    if (v === undefined) {
+      v = build();
+      this.memo.set(key, v);
+    }
+    return v;
   }
 
   /** GetThemeGroupCode(theme): member codes, `A`-prefixed as the OCX wrote them, `;`-joined. */
