@@ -32,6 +32,9 @@ const TABLES = {
   'compat/live.json': [buildLive, 3],
   'compat/ocx-api.json': [buildOcxApi, 3],
   'compat/tr-defaults.json': [buildTrDefaults, 3],
+  // The Python package cannot read compat/ once pip installed it: its copies.
+  'compat/python/kiwoom_compat/data/ocx-api.json': [buildOcxApi, 3],
+  'compat/python/kiwoom_compat/data/tr-map.json': [buildTrMap, 3],
 };
 
 /** Every compat table's text as the generator would write it now, keyed by repo path. */

@@ -1,8 +1,8 @@
 /**
  * The bridge protocol: the APIServer facade as a child process, for programs that are not
- * JavaScript (the Python drop-in in compat/python). One JSON object per line, UTF-8, `\n`-ended.
+ * JavaScript (the Python drop-in in compat/python). UTF-8, `\n`-ended lines of JSON.
  *
- * **Calls in (stdin):** `{"id": 7, "method": "SendOrder", "args": ["buy", "2000", "1234567890", 1, "005930", 10, 0, "03", ""]}`
+ * **Calls in (stdin), one per line:** `{"id": 7, "method": "SendOrder", "args": ["buy", "2000", "1234567890", 1, "005930", 10, 0, "03", ""]}`
  * - `id` is the caller's (a number or string); it comes back on the reply and nowhere else.
  * - `method` is an APIServer method with its OCX name (`CommConnect`, `SetRealReg`, ...) or
  *   `api_init` / `cleanup`; `args` are its positional arguments (`api_init` takes one object:
@@ -11,23 +11,31 @@
  *   replies can come back in another order when an earlier call waits on the wire. `api_init`
  *   and `cleanup` are barriers: calls after them start once they have finished.
  *
- * **Replies out (stdout):** `{"id": 7, "result": 0}`, or `{"id": 7, "error": {"name": "ValidationError",
- * "message": "...", "field": "nQty"}}` (plus `code`, `category`, `apiId` when the error has them).
- * A line that is not a call gets `{"id": null, "error": {...}}`.
+ * **Out (stdout):** the first line is `{"ready": {"protocol": 2, "version": "...", "methods": [...], "events": [...], "nodeFlags": [...]}}`
+ * (`nodeFlags`: the Node options the bridge runs under). Every later line is a JSON array of
+ * messages, in the order they happened (one line per event-loop turn, so a burst of quotes costs
+ * one write):
+ * - reply: `{"id": 7, "result": 0}`, or `{"id": 7, "error": {"name": "ValidationError", "message": "...", "field": "nQty"}}`
+ *   (plus `code`, `category`, `apiId` when the error has them). A line that is not a call gets
+ *   `{"id": null, "error": {...}}`. An event caused by a call comes before that call's reply
+ *   when the facade raises it before the call resolves (CommConnect(true): OnEventConnect, then the reply).
+ * - event: `{"event": "OnReceiveChejanData", "args": ["0", {"9203": "0000012", ...}]}`.
+ * - quote (OnReceiveRealData), compact: `["005930", 3, "152301\t+71200\t..."]`: the code, a
+ *   schema number and the values joined by TAB in the schema's FID order (for the OCX's FIDs,
+ *   the OCX's sRealData order). The schema comes first, once:
+ *   `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...]}`. A quote that cannot be joined
+ *   (a value holding a TAB) comes as an event with a FID object instead.
+ * - `{"coalesced": 12}`: the reader fell behind and quotes were merged: 12 so far. While the
+ *   reader does not read, quotes for a code and real type that already wait replace the waiting
+ *   one (latest values, in the first one's place); replies and every other event wait in order
+ *   and are never merged or dropped. So the bridge's memory stays bounded.
  *
- * **Events out (stdout):** `{"event": "OnReceiveRealData", "seq": 12, "args": ["005930", "주식체결", {"10": "+71200", ...}]}`.
- * Events carry no `id`; `seq` counts events from 1 so a consumer can tell it missed none. An
- * event caused by a call is written before that call's reply when the facade raises it before
- * the call resolves (CommConnect(true) → OnEventConnect, then the reply).
- *
- * **Start and end:** the first line is `{"ready": {"protocol": 1, "version": "...", "methods": [...], "events": [...], "nodeFlags": [...]}}`
- * (`nodeFlags`: the Node options the bridge runs under, e.g. `--optimize-for-size`).
- * When stdin ends the bridge calls `cleanup()` (if `api_init` ran) and exits 0.
- * Logs go to stderr only; stdout carries protocol lines and nothing else.
+ * **End:** when stdin ends the bridge calls `cleanup()` (if `api_init` ran) and exits 0. Logs go
+ * to stderr only; stdout carries protocol lines and nothing else.
  */
 
 /** Protocol revision; bumped on an incompatible change. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** A call line. */
 export interface CallMessage {
@@ -49,10 +57,9 @@ export interface ErrorBody {
 /** A reply line. */
 export type ReplyMessage = { id: number | string | null; result: unknown } | { id: number | string | null; error: ErrorBody };
 
-/** An event line. */
+/** An event message. */
 export interface EventMessage {
   event: string;
-  seq: number;
   args: unknown[];
 }
 

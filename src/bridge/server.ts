@@ -1,10 +1,13 @@
 /**
- * The bridge engine: reads call lines, invokes the target's methods, writes replies and
- * forwards the target's events. Transport-free (lines in, lines out) so that it runs over
- * stdio in the CLI and over plain arrays in tests. Protocol: ./protocol.ts.
+ * The bridge engine: reads call lines, invokes the target's methods, queues replies and
+ * forwards the target's events. Transport-free (lines in, messages out) so that it runs over
+ * stdio in the CLI (through an {@link Outbox}) and over plain arrays in tests. Protocol:
+ * ./protocol.ts.
  */
 import { ValidationError } from '../errors.js';
 import type { CallMessage, ErrorBody, ReplyMessage } from './protocol.js';
+import { QuoteEncoder } from './quotes.js';
+import { stateFor } from './state.js';
 
 /** What the bridge drives: an object with OCX-named methods and an `on(event, listener)`. */
 export interface BridgeTarget {
@@ -18,8 +21,16 @@ export interface BridgeOptions {
   methods: readonly string[];
   /** Events forwarded to the caller. */
   events: readonly string[];
-  /** Writes one protocol line (without the newline). */
-  write: (line: string) => void;
+  /** Where messages go, in order (an {@link Outbox} over stdio). */
+  out: BridgeOutput;
+}
+
+/** The ordered message stream a bridge writes to (JSON texts). */
+export interface BridgeOutput {
+  /** A message that is never merged or dropped: replies, and every event but quotes. */
+  push(text: string): void;
+  /** A quote for `key` (code and real type), which may be merged into a waiting one for the same key. */
+  pushQuote(key: string, text: string): void;
 }
 
 /** A running bridge. */
@@ -32,21 +43,32 @@ export interface Bridge {
 
 /** Methods whose completion later calls wait for. */
 const BARRIERS = new Set(['api_init', 'cleanup']);
+const REAL_DATA = 'OnReceiveRealData';
 const noop = (): void => undefined;
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Wires a target to the protocol. */
-export function createBridge({ target, methods, events, write }: BridgeOptions): Bridge {
+export function createBridge({ target, methods, events, out }: BridgeOptions): Bridge {
   const allowed = new Set(methods);
-  let seq = 0;
   let initialised = false;
   let gate: Promise<unknown> = Promise.resolve();
+  const quotes = new QuoteEncoder();
+  const define = (text: string): void => out.push(text);
   for (const event of events) {
-    target.on(event, (...args: unknown[]) => {
-      seq += 1;
-      write(JSON.stringify({ event, seq, args }));
-    });
+    if (event === REAL_DATA) {
+      target.on(event, (code: unknown, name: unknown, values: unknown) => {
+        const compact = typeof code === 'string' && typeof name === 'string' && isRecord(values) ? quotes.encode(code, name, values, define) : undefined;
+        if (compact !== undefined) out.pushQuote(`${code as string}\u0000${name as string}`, compact);
+        else out.push(JSON.stringify({ event, args: [code, name, values] }));
+      });
+      continue;
+    }
+    target.on(event, (...args: unknown[]) => out.push(JSON.stringify({ event, args, ...stateFor(target as unknown as Record<string, unknown>, event, args) })));
   }
-  const reply = (msg: ReplyMessage): void => write(JSON.stringify(msg, (_k, v: unknown) => (v === undefined ? null : v)));
+  const reply = (msg: ReplyMessage): void => out.push(JSON.stringify(msg, (_k, v: unknown) => (v === undefined ? null : v)));
 
   return {
     get initialised() {

@@ -4,6 +4,7 @@
  * `console.log` in any layer cannot corrupt the stream the caller parses.
  */
 import { createInterface } from 'node:readline';
+import { Outbox } from './outbox.js';
 import { createBridge, type BridgeTarget } from './server.js';
 import { PROTOCOL_VERSION, type ReadyMessage } from './protocol.js';
 
@@ -15,6 +16,8 @@ export interface StdioBridgeOptions {
   version: string;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** Receives the output queue (tests and the bridge command read its counters). */
+  onOutbox?: (outbox: Outbox) => void;
   /** Send console.log/info/debug to stderr (default true; tests that own the console pass false). */
   redirectConsole?: boolean;
 }
@@ -31,12 +34,11 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
     console.debug = toStderr;
   }
 
-  const write = (line: string): void => {
-    output.write(`${line}\n`);
-  };
-  const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, write });
   const ready: ReadyMessage = { ready: { protocol: PROTOCOL_VERSION, version: options.version, methods: [...options.methods], events: [...options.events], nodeFlags: [...process.execArgv] } };
-  write(JSON.stringify(ready));
+  output.write(`${JSON.stringify(ready)}\n`);
+  const outbox = new Outbox(output);
+  options.onOutbox?.(outbox);
+  const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, out: outbox });
 
   const pending = new Set<Promise<void>>();
   const lines = createInterface({ input: options.input ?? process.stdin, crlfDelay: Infinity });
@@ -52,4 +54,5 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
       process.stderr.write(`bridge: cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
+  outbox.flush();
 }

@@ -31,6 +31,7 @@ import { Reconciler } from './reconcile.js';
 import { failed, isRefusal, opCode, refuse, type OpErrName, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
 import { TrQueries } from './tr-query.js';
+import type { TrSnapshot } from './tr-result.js';
 import type { OrderType } from './literals.js';
 
 /** The last refusal of any method: its OCX code and message. */
@@ -366,6 +367,15 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   /** GetCommDataEx(trcode, record): the repeated record as rows × outputs (the OCX's column order). */
   GetCommDataEx(trcode: string, recordName: string): string[][] {
     return this.session?.trq.table(text(trcode), text(recordName)) ?? [];
+  }
+
+  /**
+   * What the TR getters read of the answer GetCommData(trcode, rqname, ...) reads, as data, or
+   * undefined when there is none. Not an OCX method: the bridge ships it with OnReceiveTrData so
+   * that a reader in another process answers the TR getters without a round trip.
+   */
+  trSnapshot(trcode: string, rqname: string): TrSnapshot | undefined {
+    return this.session?.trq.snapshot(text(trcode), text(rqname));
   }
 
   /** GetRepeatCnt(trcode, rqname): rows of the repeated record (0 for single-only TRs). */

@@ -17,7 +17,7 @@ import type { RestPort } from './ports.js';
 import { checkScreen } from './real-data.js';
 import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 import { FACADE } from './tables.js';
-import { TrResult } from './tr-result.js';
+import { TrResult, type TrSnapshot } from './tr-result.js';
 
 type Emit = <K extends 'OnReceiveTrData' | 'OnReceiveMsg'>(event: K, ...args: APIServerEvents[K]) => void;
 
@@ -95,14 +95,14 @@ export class TrQueries {
       else this.continuation.delete(contKey);
       const result = new TrResult(trcode, rqname, mapping, answer.body);
       this.deliver(screen, result, answer.contYn === 'Y' ? '2' : '0', String(answer.body['return_msg'] ?? '').trim());
-    }, (refusal) => this.emit('OnReceiveMsg', screen, rqname, trcode, refusal.message));
+    });
   }
 
   /**
    * Sends at once (the rate limiter queues), but raises the events only after every earlier
    * request raised its own, so that answers come back in call order.
    */
-  private async inOrder<T>(send: () => Promise<T>, deliver: (answer: T) => void, refused: (r: Refusal) => void): Promise<Refusal | undefined> {
+  private async inOrder<T>(send: () => Promise<T>, deliver: (answer: T) => void): Promise<Refusal | undefined> {
     const before = this.tail;
     let done!: () => void;
     this.tail = new Promise<void>((resolve) => (done = resolve));
@@ -112,10 +112,8 @@ export class TrQueries {
     );
     try {
       const [outcome] = await Promise.all([sent, before]);
-      if ('refusal' in outcome) {
-        refused(outcome.refusal);
-        return outcome.refusal;
-      }
+      // A refusal is reported by the caller: one OnReceiveMsg naming the method, the server's text and the code.
+      if ('refusal' in outcome) return outcome.refusal;
       deliver(outcome.answer);
       return undefined;
     } finally {
@@ -185,6 +183,11 @@ export class TrQueries {
   /** GetCommDataEx(trcode, record): the repeated record as rows × outputs, [] when there is no answer. */
   table(trcode: string, rqname: string): string[][] {
     return this.resultFor(trcode, rqname)?.table() ?? [];
+  }
+
+  /** What the TR getters read of the answer GetCommData(trcode, rqname, ...) reads (undefined when none). */
+  snapshot(trcode: string, rqname: string): TrSnapshot | undefined {
+    return this.resultFor(trcode, rqname)?.snapshot();
   }
 
   /** GetDataCount(record): rows of that record in the answer being handled (or the latest one). */

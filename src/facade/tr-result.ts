@@ -4,6 +4,21 @@
  */
 import type { TrMapping, TrRecordMap } from '../compat/tr-map.js';
 
+/**
+ * A TR answer as data, for readers that answer the TR getters themselves (the bridge ships it
+ * with OnReceiveTrData): what GetCommData, GetRepeatCnt, GetDataCount, GetOutputValue and
+ * GetCommDataEx read.
+ */
+export interface TrSnapshot {
+  /** Names whose GetCommData value does not depend on the row. */
+  single: Record<string, string>;
+  /** The repeated record's names; `rows[i][j]` is GetCommData(tr, rq, i, fields[j]). */
+  fields: string[];
+  rows: string[][];
+  /** The records, each with its outputs in the OCX's order. */
+  records: { single?: { record: string; outputs: string[] }; multi?: { record: string; outputs: string[] } };
+}
+
 /** A TR answer, readable by Korean output name. */
 export class TrResult {
   private readonly rows: readonly Record<string, unknown>[];
@@ -61,6 +76,20 @@ export class TrResult {
     const names = record?.outputs ?? Object.keys(record?.fields ?? {});
     const rows = multi !== undefined ? this.rows.length : 1;
     return Array.from({ length: rows }, (_, i) => names.map((n) => this.value(i, n).value));
+  }
+
+  /** Everything the TR getters read of this answer (see {@link TrSnapshot}). */
+  snapshot(): TrSnapshot {
+    const { multi, single, rowCountField } = this.mapping;
+    const fields = Object.keys(multi?.fields ?? {});
+    const repeated = new Set(fields);
+    const out: TrSnapshot = { single: {}, fields, rows: this.rows.map((_, i) => fields.map((f) => this.value(i, f).value)), records: {} };
+    const singleNames = [...Object.keys(multi?.shared ?? {}), ...(rowCountField === undefined ? [] : [rowCountField]), ...Object.keys(single?.fields ?? {})];
+    for (const name of singleNames) if (!repeated.has(name) && !Object.hasOwn(out.single, name)) out.single[name] = this.value(0, name).value;
+    const outputsOf = (r: TrRecordMap): { record: string; outputs: string[] } => ({ record: r.record, outputs: r.outputs ?? Object.keys(r.fields ?? {}) });
+    if (single !== undefined) out.records.single = outputsOf(single);
+    if (multi !== undefined) out.records.multi = outputsOf(multi);
+    return out;
   }
 
   /**

@@ -42,21 +42,44 @@ class FakeServer extends EventEmitter {
 
 function harness() {
   const target = new FakeServer();
-  const out: Record<string, unknown>[] = [];
+  const out: unknown[] = [];
+  const quoteKeys: string[] = [];
   const bridge = createBridge({
     target,
     methods: ['api_init', 'CommConnect', 'SetInputValue', 'CommRqData', 'GetLoginInfo', 'cleanup'],
-    events: ['OnEventConnect', 'OnReceiveTrData', 'OnReceiveRealData'],
-    write: (line) => out.push(JSON.parse(line) as Record<string, unknown>),
+    events: ['OnEventConnect', 'OnReceiveTrData', 'OnReceiveRealData', 'OnReceiveConditionVer'],
+    out: {
+      push: (text) => out.push(JSON.parse(text)),
+      pushQuote: (key, text) => {
+        quoteKeys.push(key);
+        out.push(JSON.parse(text));
+      },
+    },
   });
-  return { target, out, bridge };
+  return { target, out: out as Record<string, unknown>[], quoteKeys, bridge };
 }
 
 describe('bridge protocol', () => {
   it('answers a call with its id and result, and writes events caused by the call before the reply', async () => {
     const { out, bridge } = harness();
     await bridge.handle('{"id":1,"method":"CommConnect","args":[true]}');
-    expect(out).toEqual([{ event: 'OnEventConnect', seq: 1, args: [0] }, { id: 1, result: 0 }]);
+    expect(out).toEqual([{ event: 'OnEventConnect', args: [0], memo: { GetLoginInfo: expect.objectContaining({ ACCNO: '8000000011;', USER_ID: '' }) } }, { id: 1, result: 0 }]);
+  });
+
+  it('ships what the getters answer with the events that change it: the TR table, login info, the condition list', async () => {
+    const { target, out } = harness();
+    const table = { single: { 종목명: '삼성전자' }, fields: ['일자'], rows: [['20261125']] };
+    Object.assign(target, { trSnapshot: (tr: string, rq: string) => (tr === 'opt10081' && rq === 'q' ? table : undefined), GetConditionNameList: () => '000^a;' });
+    target.emit('OnReceiveTrData', '0101', 'q', 'opt10081', '', '0');
+    target.emit('OnReceiveTrData', '0101', 'other', 'opt10081', '', '0');
+    target.emit('OnEventConnect', -101);
+    target.emit('OnReceiveConditionVer', 1, '');
+    expect(out).toEqual([
+      { event: 'OnReceiveTrData', args: ['0101', 'q', 'opt10081', '', '0'], tr: table },
+      { event: 'OnReceiveTrData', args: ['0101', 'other', 'opt10081', '', '0'] },
+      { event: 'OnEventConnect', args: [-101] },
+      { event: 'OnReceiveConditionVer', args: [1, ''], memo: { GetConditionNameList: { '': '000^a;' } } },
+    ]);
   });
 
   it('starts calls in line order and correlates out-of-order replies by id', async () => {
@@ -77,13 +100,39 @@ describe('bridge protocol', () => {
     expect(out).toEqual([{ id: 1, result: null }, { id: 2, result: 'true' }]);
   });
 
-  it('forwards events with FID dictionaries and a running seq', async () => {
+  it('forwards quotes as code, schema and TAB-joined values in the OCX FID order, defining the schema once', async () => {
+    const { target, out, quoteKeys } = harness();
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': '+71200', '20': '090001', '15': '+3' });
+    target.emit('OnReceiveRealData', '000660', '주식체결', { '10': '-1000', '20': '090002' });
+    const [schema, first, second] = out as [{ schema: number; real: string; fids: string[] }, unknown[], unknown[]];
+    expect(out).toHaveLength(3);
+    expect(schema.real).toBe('주식체결');
+    // The OCX's sRealData order for 주식체결 starts 20 (체결시간), 10 (현재가), 11, 12, 27, 28, 15 ...
+    expect(schema.fids.slice(0, 3)).toEqual(['20', '10', '11']);
+    const field = (row: unknown[], fid: string): string => String(row[2]).split('\t')[schema.fids.indexOf(fid)]!;
+    expect(first.slice(0, 2)).toEqual(['005930', schema.schema]);
+    expect([field(first, '10'), field(first, '20'), field(first, '15'), field(first, '11')]).toEqual(['+71200', '090001', '+3', '']);
+    expect(String(first[2]).split('\t')).toHaveLength(schema.fids.length);
+    expect([second[0], field(second, '10')]).toEqual(['000660', '-1000']);
+    expect(quoteKeys).toEqual(['005930\u0000주식체결', '000660\u0000주식체결']);
+  });
+
+  it('widens the schema for a FID outside it, and sends a quote it cannot join as a plain event', async () => {
     const { target, out } = harness();
-    target.push();
-    target.push();
-    expect(out).toEqual([
-      { event: 'OnReceiveRealData', seq: 1, args: ['005930', '주식체결', { '10': '+71200' }] },
-      { event: 'OnReceiveRealData', seq: 2, args: ['005930', '주식체결', { '10': '+71200' }] },
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': '+1' });
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': '+2', '77777': 'x' });
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': 'a\tb' });
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': 5 });
+    const schemas = out.filter((m) => 'schema' in m) as unknown as { schema: number; fids: string[] }[];
+    expect(schemas).toHaveLength(2);
+    expect(schemas[1]!.fids.at(-1)).toBe('77777');
+    expect(schemas[1]!.fids.slice(0, -1)).toEqual(schemas[0]!.fids);
+    const wide = out[3] as unknown as unknown[];
+    expect(wide[1]).toBe(schemas[1]!.schema);
+    expect(String(wide[2]).split('\t').at(-1)).toBe('x');
+    expect(out.slice(4)).toEqual([
+      { event: 'OnReceiveRealData', args: ['005930', '주식체결', { '10': 'a\tb' }] },
+      { event: 'OnReceiveRealData', args: ['005930', '주식체결', { '10': 5 }] },
     ]);
   });
 
@@ -114,16 +163,16 @@ describe('bridge protocol', () => {
     const target = new FakeServer();
     const input = new PassThrough();
     const output = new PassThrough();
-    const lines: Record<string, unknown>[] = [];
+    const lines: unknown[] = [];
     output.on('data', (chunk: Buffer) => {
-      for (const l of chunk.toString('utf8').split('\n')) if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString('utf8').split('\n')) if (l !== '') lines.push(JSON.parse(l));
     });
     const done = runStdioBridge({ target, methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], version: 'test', input, output, redirectConsole: false });
     input.write('{"id":1,"method":"api_init","args":[{"sim_no":1}]}\n{"id":2,"method":"GetLoginInfo","args":["ACCNO"]}\n');
     input.end();
     await done;
-    expect(lines[0]).toEqual({ ready: { protocol: 1, version: 'test', methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], nodeFlags: process.execArgv } });
-    expect(lines.slice(1)).toEqual([{ id: 1, result: null }, { id: 2, result: '8000000011;' }]);
+    expect(lines[0]).toEqual({ ready: { protocol: 2, version: 'test', methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], nodeFlags: process.execArgv } });
+    expect(lines.slice(1).flat()).toEqual([{ id: 1, result: null }, { id: 2, result: '8000000011;' }]);
     expect(target.cleaned).toBe(1);
   });
 });

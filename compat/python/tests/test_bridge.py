@@ -1,16 +1,19 @@
 """kiwoom_compat drives the APIServer facade through `kiwoom-compat bridge --stdio`, against the
-built-in emulator (use_rest False, sim_no 1). Needs `npm run build` first (dist/).
+built-in emulator (use_rest False, sim_no 1), as a plain script does (no Qt, no pump: the
+``thread`` loop). Needs `npm run build` first (dist/).
 
     cd compat/python && python3 -m unittest -v
 """
 import os
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from kiwoom_compat import APIServer, EVENTS, KiwoomCompatError  # noqa: E402
+from kiwoom_compat import EVENTS, APIServer, KiwoomCompatError  # noqa: E402
+from kiwoom_compat.wire import Event, Quote, Schema  # noqa: E402
 
 WAIT = 15.0
 
@@ -23,6 +26,7 @@ class Recorder(APIServer):
         self.events = []
         self.cond = threading.Condition()
         self.chejan_reads = []
+        self.real_reads = []
 
     def _record(self, name, *args):
         with self.cond:
@@ -36,16 +40,18 @@ class Recorder(APIServer):
             return [a for n, a in self.events if predicate(n, a)]
 
     def OnEventConnect(self, err_code):
+        time.sleep(0.3)  # a slow handler: CommConnect(block=True) must still return after it
         self._record("OnEventConnect", err_code)
 
     def OnReceiveTrData(self, screen, rqname, trcode, record_name, prev_next):
         self._record("OnReceiveTrData", screen, rqname, trcode, record_name, prev_next)
 
     def OnReceiveRealData(self, code, rtype, dictFID):
+        # GetCommRealData inside the handler reads the event being handled, as with the OCX.
+        self.real_reads.append((dictFID.get("10"), self.GetCommRealData(code, 10)))
         self._record("OnReceiveRealData", code, rtype, dictFID)
 
     def OnReceiveChejanData(self, gubun, dictFID):
-        # GetChejanData inside the handler reads the event being handled, as with the OCX.
         self.chejan_reads.append((gubun, self.GetChejanData(9203), dictFID.get("9203", "")))
         self._record("OnReceiveChejanData", gubun, dictFID)
 
@@ -58,8 +64,23 @@ class Recorder(APIServer):
     def OnReceiveTrCondition(self, screen, code_list, cond_name, cond_index, next_):
         self._record("OnReceiveTrCondition", screen, code_list, cond_name, cond_index, next_)
 
-    def OnReceiveRealCondition(self, code, type_, cond_name, cond_index):
-        self._record("OnReceiveRealCondition", code, type_, cond_name, cond_index)
+
+def no_round_trips(api):
+    """A context in which any call to the bridge fails: getters must answer from local state."""
+
+    class Guard(object):
+        def __enter__(self):
+            self.saved = api._ctl.wire.call
+
+            def refuse(method, args, timeout):
+                raise AssertionError("%s%r made a round trip" % (method, tuple(args)))
+
+            api._ctl.wire.call = refuse
+
+        def __exit__(self, *exc):
+            api._ctl.wire.call = self.saved
+
+    return Guard()
 
 
 class BridgeSession(unittest.TestCase):
@@ -70,6 +91,7 @@ class BridgeSession(unittest.TestCase):
         cls.api = Recorder()
         cls.api.api_init(sim_no=1, log_level="warn", use_rest=False)
         cls.connect_ret = cls.api.CommConnect(block=True)
+        cls.events_at_return = list(cls.api.events)
         cls.accno = cls.api.GetLoginInfo("ACCNO").split(";")[0]
 
     @classmethod
@@ -78,25 +100,32 @@ class BridgeSession(unittest.TestCase):
 
     def test_connect_returns_after_OnEventConnect_was_handled(self):
         self.assertEqual(self.connect_ret, 0)
-        self.assertIn(("OnEventConnect", (0,)), self.api.events)
+        self.assertEqual(self.events_at_return, [("OnEventConnect", (0,))])
         self.assertEqual(self.api.GetConnectState(), 1)
-        self.assertRegex(self.api.GetLoginInfo("ACCNO"), r"^\d{10};")
-        self.assertEqual(self.api.GetLoginInfo("GetServerGubun"), "1")
+        with no_round_trips(self.api):  # shipped with OnEventConnect
+            self.assertRegex(self.api.GetLoginInfo("ACCNO"), r"^\d{10};")
+            self.assertEqual(self.api.GetLoginInfo("GetServerGubun"), "1")
 
-    def test_real_data_arrives_with_fid_dictionaries(self):
+    def test_real_data_arrives_with_fid_dictionaries_and_GetCommRealData_reads_it_locally(self):
         self.assertEqual(self.api.SetRealReg("1000", "005930", "10;15;20", "0"), 0)
         got = self.api.wait_for(lambda n, a: n == "OnReceiveRealData" and a[0] == "005930" and a[1] == "주식체결", "주식체결 for 005930")
         fids = got[0][2]
         self.assertRegex(fids["10"], r"^[+-]?\d+$")
         self.assertRegex(fids["20"], r"^\d{6}$")
-        self.assertEqual(self.api.GetCommRealData("005930", 10) != "", True)
+        self.assertTrue(self.api.real_reads)
+        for in_dict, via_getter in self.api.real_reads:
+            self.assertEqual(via_getter, in_dict)
         self.assertEqual(self.api.SetRealRemove("1000", "ALL"), 0)
+        with no_round_trips(self.api):
+            self.assertEqual(self.api.GetCommRealData("005930", 10), self.api.real_reads[-1][1])
+            self.assertEqual(self.api.GetCommRealData("999999", 10), "")
 
     def test_order_then_chejan_with_GetChejanData_inside_the_handler(self):
         ret = self.api.SendOrder("buy", "2000", self.accno, 1, "005930", 1, 0, "03", "")
         self.assertEqual(ret, 0)
         trs = self.api.wait_for(lambda n, a: n == "OnReceiveTrData" and a[1] == "buy", "OnReceiveTrData for the order")
-        order_no = self.api.GetCommData(trs[0][2], "buy", 0, "주문번호").strip()
+        with no_round_trips(self.api):
+            order_no = self.api.GetCommData(trs[0][2], "buy", 0, "주문번호").strip()
         self.assertRegex(order_no, r"^\d+$")
         fills = self.api.wait_for(
             lambda n, a: n == "OnReceiveChejanData" and a[0] == "0" and a[1].get("9203", "").strip().lstrip("0") == order_no.lstrip("0") and a[1].get("913") == "체결",
@@ -104,35 +133,52 @@ class BridgeSession(unittest.TestCase):
         )
         self.assertEqual(fills[0][1]["9001"], "A005930")
         self.api.wait_for(lambda n, a: n == "OnReceiveChejanData" and a[0] == "1", "a 잔고 chejan")
+        self.assertTrue(self.api.chejan_reads)
         for gubun, inside, given in self.api.chejan_reads:
             self.assertEqual(inside, given)
 
-    def test_bad_order_is_refused_with_an_ocx_code(self):
-        self.assertLess(self.api.SendOrder("bad", "2000", self.accno, 1, "005930", 0, 0, "03", ""), 0)
-        self.assertLess(self.api.SendOrder("bad", "2000", self.accno, 9, "005930", 1, 0, "03", ""), 0)
+    def test_bad_order_is_refused_with_the_ocx_code_and_one_message(self):
+        before = len([e for e in self.api.events if e[0] == "OnReceiveMsg"])
+        self.assertEqual(self.api.SendOrder("bad", "2000", self.accno, 1, "005930", 0, 0, "03", ""), -300)
+        self.assertEqual(self.api.SendOrder("bad", "2000", self.accno, 9, "005930", 1, 0, "03", ""), -300)
+        msgs = [e for e in self.api.events if e[0] == "OnReceiveMsg"][before:]
+        self.assertEqual(len(msgs), 2)
+        self.assertIn("qty", msgs[0][1][3])
 
     def test_condition_search(self):
-        self.api.GetConditionLoad()
+        self.assertEqual(self.api.GetConditionLoad(), 1)
         self.api.wait_for(lambda n, a: n == "OnReceiveConditionVer" and a[0] == 1, "OnReceiveConditionVer(1)")
-        names = self.api.GetConditionNameList()
+        with no_round_trips(self.api):  # shipped with OnReceiveConditionVer
+            names = self.api.GetConditionNameList()
         self.assertRegex(names, r"^(\d+\^[^;]+;)+$")
         index, name = names.split(";")[1].split("^")
         self.assertEqual(self.api.SendCondition("3000", name, int(index), 0), 1)
         got = self.api.wait_for(lambda n, a: n == "OnReceiveTrCondition" and a[2] == name, "OnReceiveTrCondition")
         self.assertRegex(got[0][1], r"^(\d{6};)*$")
 
-    def test_tr_query_with_continuation(self):
+    def test_tr_pages_are_read_locally_and_read_what_the_bridge_reads(self):
+        pages = []
         for prev_next in (0, 2):
+            rq = "chart%d" % prev_next
             self.api.SetInputValue("종목코드", "005930")
             self.api.SetInputValue("기준일자", "20261125")
             self.api.SetInputValue("수정주가구분", "1")
-            self.assertEqual(self.api.CommRqData("chart%d" % prev_next, "opt10081", prev_next, "0101"), 0)
-            got = self.api.wait_for(lambda n, a: n == "OnReceiveTrData" and a[1] == "chart%d" % prev_next, "OnReceiveTrData chart%d" % prev_next)
-            count = self.api.GetRepeatCnt("opt10081", "chart%d" % prev_next)
-            self.assertGreater(count, 0)
-            self.assertRegex(self.api.GetCommData("opt10081", "chart%d" % prev_next, 0, "일자").strip(), r"^\d{8}$")
+            self.assertEqual(self.api.CommRqData(rq, "opt10081", prev_next, "0101"), 0)
+            got = self.api.wait_for(lambda n, a: n == "OnReceiveTrData" and a[1] == rq, "OnReceiveTrData " + rq)
             if prev_next == 0:
                 self.assertEqual(got[0][4], "2")
+            fields = ["일자", "현재가", "거래량", "시가", "고가", "저가", "종목코드", "없는항목"]
+            with no_round_trips(self.api):
+                count = self.api.GetRepeatCnt("opt10081", rq)
+                local = [[self.api.GetCommData("opt10081", rq, i, f) for f in fields] for i in (0, 1, count - 1, count)]
+            bridge = [[self.api._ctl.call("GetCommData", ("opt10081", rq, i, f)) for f in fields] for i in (0, 1, count - 1, count)]
+            self.assertGreater(count, 100)
+            self.assertEqual(local, bridge)
+            self.assertRegex(local[0][0].strip(), r"^\d{8}$")
+            # Past the last row: row fields read "", the single record's 종목코드 does not depend on the row.
+            self.assertEqual(local[-1], [""] * 6 + ["005930", ""])
+            pages.append(local[0][0])
+        self.assertNotEqual(pages[0], pages[1])  # page 2 is another stretch of days
 
 
 class Lifecycle(unittest.TestCase):
@@ -148,12 +194,12 @@ class Lifecycle(unittest.TestCase):
         api.api_init(sim_no=1, use_rest=False, log_level="warn")
         self.assertEqual(api.CommConnect(True), 0)
         self.assertEqual(seen, [0])
-        bridge = api._bridge
+        proc = api._ctl.wire.proc
         self.assertEqual(api.cleanup(), 0)
-        self.assertEqual(bridge.proc.returncode, 0)
+        self.assertEqual(proc.returncode, 0)
         self.assertEqual(api.cleanup(), 0)  # twice is harmless
         with self.assertRaises(KiwoomCompatError):
-            api.GetLoginInfo("ACCNO")
+            api.GetConnectState()
 
     def test_use_rest_without_keys_is_refused_naming_the_field(self):
         saved = {k: os.environ.pop(k) for k in ("KIWOOM_APPKEY", "KIWOOM_SECRETKEY") if k in os.environ}
@@ -172,31 +218,59 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("could not start the bridge", str(failed.exception))
 
     def test_the_default_bridge_runs_node_optimized_for_size(self):
-        # The bridge lives as long as the program; without the flag a fast real-time stream
-        # lets RSS climb tens of MB between full GCs (README "Performance").
         api = APIServer()
         try:
             api.api_init(sim_no=1)
-            self.assertIn("--optimize-for-size", api._bridge.info["nodeFlags"])
+            self.assertIn("--optimize-for-size", api._ctl.wire.info["nodeFlags"])
         finally:
             api.cleanup()
 
-    def test_every_event_can_be_overridden_or_connected(self):
-        api = APIServer()
+
+class Handlers(unittest.TestCase):
+    """How one event reaches an overriding method and connected slots (no bridge needed)."""
+
+    def test_every_event_reaches_its_override_and_its_connected_slots_with_their_arity(self):
+        calls = []
+
+        class Sub(APIServer):
+            def OnEventConnect(self, err):
+                calls.append(("override", "OnEventConnect", err))
+
+        api = Sub()
+        shapes = {
+            "OnEventConnect": [0],
+            "OnReceiveTrData": ["0101", "rq", "opt10001", "", "0"],
+            "OnReceiveMsg": ["0101", "rq", "opt10001", "ok"],
+            "OnReceiveChejanData": ["0", {"9203": "1", "913": "접수"}],
+            "OnReceiveConditionVer": [1, ""],
+            "OnReceiveTrCondition": ["3000", "005930;", "cond", 1, 0],
+            "OnReceiveRealCondition": ["005930", "I", "cond", "001"],
+            "OnReceiveInvestRealData": ["005930"],
+        }
         for name in EVENTS:
-            self.assertTrue(callable(getattr(api, name).connect))
+            if name != "OnEventConnect":  # the subclass's method replaces that signal
+                getattr(api, name).connect(lambda *a, _n=name: calls.append(("slot", _n, a)))
+        api.OnReceiveChejanData.connect(lambda gubun, cnt, fid_list: calls.append(("ocx", gubun, cnt, fid_list)))
+        api.OnReceiveTrData.connect(lambda *a: None)
+        seq = 0
+        for name, args in shapes.items():
+            seq += 1
+            api._deliver(Event(name, args, None, None, seq))
+        api._deliver(Quote("005930", Schema(1, "주식체결", ["20", "10"]), "090001\t+100", seq + 1))
+        self.assertIn(("override", "OnEventConnect", 0), calls)
+        delivered = {c[1] for c in calls if c[0] == "slot"}
+        self.assertEqual(delivered, set(EVENTS) - {"OnEventConnect"})
+        self.assertIn(("slot", "OnReceiveRealData", ("005930", "주식체결", {"20": "090001", "10": "+100"})), calls)
+        self.assertIn(("ocx", "0", 2, "9203;913"), calls)
 
 
 class OcxStyleCode(unittest.TestCase):
-    """Code written for QAxWidget: dynamicCall strings, connected slots with the OCX's arities."""
+    """Code written for QAxWidget, on APIServer: dynamicCall strings, connected slots with the OCX's arities."""
 
-    def test_dynamicCall_and_connected_slots_with_ocx_arity(self):
+    def test_dynamicCall_in_every_form_and_connected_slots_with_ocx_arity(self):
         ocx = APIServer()
         seen = {"login": [], "tr": [], "chejan": []}
         done = threading.Event()
-
-        def on_login(err_code):
-            seen["login"].append(err_code)
 
         def on_tr(screen, rqname, trcode, record, prev_next, data_len, err_code, msg, splm_msg):
             if rqname == "quote":
@@ -204,26 +278,23 @@ class OcxStyleCode(unittest.TestCase):
                 seen["tr"].append((prev_next, data_len, name.strip()))
 
         def on_chejan(gubun, item_cnt, fid_list):
-            order_no = ocx.dynamicCall("GetChejanData(int)", 9203)
-            seen["chejan"].append((gubun, item_cnt, fid_list, order_no))
+            seen["chejan"].append((gubun, item_cnt, fid_list, ocx.dynamicCall("GetChejanData(int)", 9203)))
             if gubun == "1":
                 done.set()
 
-        def on_msg(screen, rqname):  # fewer parameters than the event has: tolerated
-            pass
-
-        ocx.OnEventConnect.connect(on_login)
+        ocx.OnEventConnect.connect(seen["login"].append)
         ocx.OnReceiveTrData.connect(on_tr)
         ocx.OnReceiveChejanData.connect(on_chejan)
-        ocx.OnReceiveMsg.connect(on_msg)
+        ocx.OnReceiveMsg.connect(lambda screen, rqname: None)  # fewer parameters than the event has
         ocx.api_init(sim_no=1, use_rest=False, log_level="warn")
         try:
             self.assertEqual(ocx.dynamicCall("CommConnect()"), 0)
             self.assertEqual(seen["login"], [0])
-            self.assertEqual(ocx.dynamicCall("KOA_Functions(QString, QString)", "GetServerGubun", ""), "1")
-            accno = ocx.dynamicCall("GetLoginInfo(QString)", "ACCNO").split(";")[0]
+            self.assertEqual(ocx.dynamicCall('KOA_Functions("GetServerGubun", "")'), "1")
+            accno = ocx.dynamicCall('GetLoginInfo("ACCNO")').split(";")[0]
+            self.assertEqual(ocx.dynamicCall("GetLoginInfo(QString)", ["ACCNO"]), accno + ";")
             ocx.dynamicCall("SetInputValue(QString, QString)", "종목코드", "005930")
-            self.assertEqual(ocx.dynamicCall("CommRqData(QString, QString, int, QString)", "quote", "opt10001", 0, "0101"), 0)
+            self.assertEqual(ocx.dynamicCall("CommRqData(QString, QString, int, QString)", "quote", "opt10001", "0", "0101"), 0)
             self.assertEqual(seen["tr"], [("0", 0, "삼성전자")])
             ret = ocx.dynamicCall(
                 "SendOrder(QString, QString, QString, int, QString, int, int, QString, QString)",
@@ -236,10 +307,10 @@ class OcxStyleCode(unittest.TestCase):
             self.assertEqual(item_cnt, len(fid_list.split(";")))
             self.assertIn("9203", fid_list.split(";"))
             self.assertRegex(order_no.strip(), r"^\d+$")
-            with self.assertRaises(KiwoomCompatError):
+            with self.assertRaises(TypeError):
                 ocx.dynamicCall("SendOrderFO(QString)", [])
             with self.assertRaises(KiwoomCompatError):
-                ocx.dynamicCall("KOA_Functions(QString, QString)", "GetUpjongCode", "0")
+                ocx.dynamicCall("NoSuchMethod()")
         finally:
             ocx.cleanup()
 

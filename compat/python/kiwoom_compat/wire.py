@@ -1,0 +1,292 @@
+"""The bridge process (``kiwoom-compat bridge --stdio``) and its line protocol (src/bridge/protocol.ts).
+
+One reader thread takes lines off the child's stdout. Each line is a JSON array of messages:
+replies wake the caller that waits for them (matched by ``id``); events are decoded and handed,
+a line's worth at a time, to ``deliver`` (the delivery queue), in order, before any reply that
+follows them, so that a caller knows which events came before its answer (``upto``).
+
+Quotes arrive compact (code, schema, TAB-joined values) and stay that way until a handler or a
+getter reads them: most handlers read a few FIDs, and splitting 40 values they never read is
+what made a Python consumer slow.
+"""
+import itertools
+import json
+import subprocess
+import sys
+import threading
+
+from .errors import BridgeClosed, KiwoomCompatError
+from .locate import NodeSideMissing, bridge_command, describe
+
+PROTOCOL = 2
+REAL_DATA = "OnReceiveRealData"
+_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+_QUIET_KEYS = ("time", "pid", "hostname", "v")
+
+
+class Schema(object):
+    """A real type's FIDs in the order the bridge joins their values (the OCX's sRealData order)."""
+
+    __slots__ = ("id", "real", "fids", "index")
+
+    def __init__(self, schema_id, real, fids):
+        self.id = schema_id
+        self.real = real
+        self.fids = fids
+        self.index = {fid: i for i, fid in enumerate(fids)}
+
+
+class Event(object):
+    """An event as the bridge sent it, plus what ships with it (``tr``: a TR table, ``memo``: getter answers)."""
+
+    __slots__ = ("name", "args", "tr", "memo", "seq")
+
+    def __init__(self, name, args, tr, memo, seq):
+        self.name = name
+        self.args = args
+        self.tr = tr
+        self.memo = memo
+        self.seq = seq
+
+
+class Quote(object):
+    """One OnReceiveRealData: ``code``, its real type (``schema.real``) and its values, split on first use."""
+
+    __slots__ = ("code", "schema", "raw", "seq", "_values")
+    name = REAL_DATA
+
+    def __init__(self, code, schema, raw, seq):
+        self.code = code
+        self.schema = schema
+        self.raw = raw
+        self.seq = seq
+        self._values = None
+
+    @property
+    def real(self):
+        return self.schema.real
+
+    def values(self):
+        if self._values is None:
+            self._values = self.raw.split("\t")
+        return self._values
+
+    def value(self, fid):
+        """The value of FID ``fid`` (a string such as "10"), or None when the real type has no such FID."""
+        i = self.schema.index.get(fid)
+        return None if i is None else self.values()[i]
+
+    def fids(self):
+        """The values as a dict keyed by FID string (every FID of the real type; "" when not delivered)."""
+        return dict(zip(self.schema.fids, self.values()))
+
+    def merge(self, newer):
+        """Takes a newer quote's values (the queue merges quotes for a waiting code and real type)."""
+        self.schema = newer.schema
+        self.raw = newer.raw
+        self._values = newer._values
+
+
+def format_log_line(text):
+    """A bridge log line (pino JSON) as a person reads it: ``kiwoom-compat WARN [component]: message (k=v)``."""
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(rec, dict) or "msg" not in rec:
+        return text
+    level = _LEVELS.get(rec.pop("level", 30), "INFO")
+    msg = rec.pop("msg", "")
+    component = rec.pop("component", None)
+    for key in _QUIET_KEYS:
+        rec.pop(key, None)
+    extra = " ".join("%s=%s" % (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in rec.items())
+    return "kiwoom-compat %s%s: %s%s" % (level, " [%s]" % component if component else "", msg, " (%s)" % extra if extra else "")
+
+
+class _Slot(object):
+    __slots__ = ("done", "reply", "upto")
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.reply = None
+        self.upto = 0
+
+
+class Wire(object):
+    """A running bridge process.
+
+    ``deliver(events)`` is called on the reader thread with each line's events, in order.
+    ``stderr``: None (default) reads the bridge's log lines and writes them to ``sys.stderr`` in
+    a readable form; anything else is given to the child as its stderr, untouched.
+    """
+
+    def __init__(self, deliver, command=None, stderr=None, ready_timeout=30.0, on_closed=None):
+        self._deliver = deliver
+        self._on_closed = on_closed
+        self._ids = itertools.count(1)
+        self._pending = {}
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._ready = threading.Event()
+        self._closed = False
+        self._schemas = {}
+        #: Events read so far (their numbering: each event's ``seq``).
+        self.events_read = 0
+        #: Quotes the bridge merged because this process did not read fast enough.
+        self.coalesced = 0
+        self.info = None
+        try:
+            command = command or bridge_command()
+        except NodeSideMissing as err:
+            raise BridgeClosed(str(err))
+        self.command = command
+        try:
+            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE if stderr is None else stderr)
+        except OSError as err:
+            raise BridgeClosed("could not start the bridge (%s): %s" % (describe(command), err))
+        self._reader = threading.Thread(target=self._read, name="kiwoom-compat-reader", daemon=True)
+        self._reader.start()
+        if stderr is None:
+            threading.Thread(target=self._relay_logs, name="kiwoom-compat-logs", daemon=True).start()
+        if not self._ready.wait(ready_timeout) or self.info is None:
+            self.close(1.0)
+            raise BridgeClosed("the bridge did not start (command: %s)" % describe(command))
+        if self.info.get("protocol") != PROTOCOL:
+            self.close(1.0)
+            raise BridgeClosed("bridge protocol %r, this package speaks %d: install matching versions of the npm and Python packages" % (self.info.get("protocol"), PROTOCOL))
+
+    @property
+    def closed(self):
+        return self._closed
+
+    # -- calls -----------------------------------------------------------------------------
+    def call(self, method, args, timeout):
+        """Sends one call and waits for its reply (at most ``timeout`` seconds; None waits without end).
+
+        Returns ``(result, upto)``: ``upto`` is the ``seq`` of the last event that came before the
+        reply (the events the call caused are among them).
+        """
+        call_id = next(self._ids)
+        slot = _Slot()
+        with self._lock:
+            if self._closed:
+                raise BridgeClosed("the bridge is closed")
+            self._pending[call_id] = slot
+        line = json.dumps({"id": call_id, "method": method, "args": list(args)}, ensure_ascii=False)
+        try:
+            with self._write_lock:
+                self.proc.stdin.write((line + "\n").encode("utf-8"))
+                self.proc.stdin.flush()
+        except (OSError, ValueError):
+            with self._lock:
+                self._pending.pop(call_id, None)
+            raise BridgeClosed("the bridge process is gone")
+        if not slot.done.wait(timeout):
+            with self._lock:
+                self._pending.pop(call_id, None)
+            raise KiwoomCompatError("TimeoutError", "%s did not answer within %ss%s" % (method, timeout, _UNKNOWN_OUTCOME.get(method, "")))
+        reply = slot.reply
+        if "error" in reply:
+            e = reply["error"] or {}
+            if e.get("name") == "BridgeClosed":
+                raise BridgeClosed(e.get("message", ""))
+            raise KiwoomCompatError(e.get("name", "Error"), e.get("message", ""), e.get("field"), e.get("code"), e.get("category"))
+        return reply.get("result"), slot.upto
+
+    # -- reader ----------------------------------------------------------------------------
+    def _read(self):
+        stdout = self.proc.stdout
+        try:
+            first = stdout.readline()
+            try:
+                self.info = json.loads(first)["ready"]
+            except (ValueError, KeyError, TypeError):
+                sys.stderr.write("kiwoom-compat: the bridge did not say ready: %r\n" % first[:200])
+                return
+            self._ready.set()
+            for line in stdout:
+                self._take(line)
+        finally:
+            stdout.close()
+            self._shutdown("the bridge process ended")
+
+    def _take(self, line):
+        try:
+            messages = json.loads(line)
+        except ValueError:
+            sys.stderr.write("kiwoom-compat: ignoring a non-protocol line: %r\n" % line[:200])
+            return
+        batch = []
+        seq = self.events_read
+        for m in messages:
+            if m.__class__ is list:
+                seq += 1
+                batch.append(Quote(m[0], self._schemas[m[1]], m[2], seq))
+            elif "event" in m:
+                seq += 1
+                batch.append(Event(m["event"], m.get("args") or [], m.get("tr"), m.get("memo"), seq))
+            elif "id" in m:
+                # Events before a reply are queued before the caller wakes.
+                self.events_read = seq
+                if batch:
+                    self._deliver(batch)
+                    batch = []
+                with self._lock:
+                    slot = self._pending.pop(m["id"], None)
+                if slot is not None:
+                    slot.reply = m
+                    slot.upto = seq
+                    slot.done.set()
+            elif "schema" in m:
+                self._schemas[m["schema"]] = Schema(m["schema"], m["real"], m["fids"])
+            elif "coalesced" in m:
+                self.coalesced = m["coalesced"]
+        self.events_read = seq
+        if batch:
+            self._deliver(batch)
+
+    def _relay_logs(self):
+        with self.proc.stderr as stderr:
+            for raw in stderr:
+                text = raw.decode("utf-8", "replace").rstrip("\n")
+                try:
+                    sys.stderr.write(format_log_line(text) + "\n")
+                except (OSError, ValueError):
+                    pass
+
+    def _shutdown(self, why):
+        with self._lock:
+            self._closed = True
+            pending, self._pending = self._pending, {}
+        self._ready.set()
+        for slot in pending.values():
+            slot.reply = {"error": {"name": "BridgeClosed", "message": why}}
+            slot.upto = self.events_read
+            slot.done.set()
+        if self._on_closed is not None:
+            self._on_closed()
+
+    # -- end -------------------------------------------------------------------------------
+    def close(self, timeout=5.0):
+        """Closes stdin (the bridge then cleans up and exits); kills it if it is not gone within ``timeout``."""
+        try:
+            self.proc.stdin.close()
+        except (OSError, ValueError):
+            pass
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if threading.current_thread() is not self._reader:
+            self._reader.join(timeout)
+        return self.proc.returncode
+
+
+#: What a timeout means for calls whose effect may still happen.
+_UNKNOWN_OUTCOME = {
+    "SendOrder": ": the order's outcome is unknown, not refused; the bridge keeps settling it and OnReceiveTrData / OnReceiveMsg / OnReceiveChejanData report it",
+    "SendOrderCredit": ": the order's outcome is unknown, not refused; the bridge keeps settling it and OnReceiveTrData / OnReceiveMsg / OnReceiveChejanData report it",
+    "SendOrderFO": ": the order's outcome is unknown, not refused",
+}

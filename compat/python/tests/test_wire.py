@@ -1,0 +1,119 @@
+"""The wire to the bridge process, against a stand-in bridge (tests/fake_bridge.py): the
+protocol's batches and compact quotes, call timeouts, argument checks, and a cleanup that a
+stuck bridge cannot block."""
+import os
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from kiwoom_compat import APIServer, KiwoomCompatError  # noqa: E402
+from kiwoom_compat.wire import Quote, Wire, format_log_line  # noqa: E402
+
+FAKE = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_bridge.py")]
+
+
+class Collect(object):
+    def __init__(self):
+        self.events = []
+
+    def __call__(self, batch):
+        self.events.extend(batch)
+
+
+class ProtocolTwo(unittest.TestCase):
+    def setUp(self):
+        self.got = Collect()
+        self.wire = Wire(self.got, command=FAKE + ["echo"])
+
+    def tearDown(self):
+        self.wire.close(2.0)
+
+    def test_events_before_a_reply_are_delivered_before_the_call_returns_and_quotes_stay_compact(self):
+        messages = [
+            {"schema": 4, "real": "주식체결", "fids": ["20", "10", "15"]},
+            ["005930", 4, "090001\t+71200\t+3"],
+            {"event": "OnReceiveChejanData", "args": ["0", {"9203": "0000007"}]},
+            ["000660", 4, "090002\t-1000\t"],
+            {"coalesced": 17},
+        ]
+        result, upto = self.wire.call("Emit", messages, 5.0)
+        self.assertEqual(upto, 3)
+        self.assertEqual([e.seq for e in self.got.events], [1, 2, 3])
+        quote, chejan, other = self.got.events
+        self.assertIsInstance(quote, Quote)
+        self.assertEqual((quote.code, quote.real, quote.value("10"), quote.value("15"), quote.value("999")), ("005930", "주식체결", "+71200", "+3", None))
+        self.assertEqual(quote.raw, "090001\t+71200\t+3")  # the OCX's sRealData, untouched
+        self.assertEqual(other.fids(), {"20": "090002", "10": "-1000", "15": ""})
+        self.assertEqual((chejan.name, chejan.args), ("OnReceiveChejanData", ["0", {"9203": "0000007"}]))
+        self.assertEqual(self.wire.coalesced, 17)
+        self.assertEqual(result[-1], {"coalesced": 17})
+
+    def test_an_error_reply_raises_with_its_name_field_and_code(self):
+        with self.assertRaises(KiwoomCompatError) as raised:
+            self.wire.call("Fail", [{"name": "ValidationError", "message": "nQty must be positive", "field": "nQty", "code": -302}], 5.0)
+        e = raised.exception
+        self.assertEqual((e.name, e.message, e.field, e.code), ("ValidationError", "nQty must be positive", "nQty", -302))
+
+
+class CallsAreBounded(unittest.TestCase):
+    def test_a_call_has_a_default_timeout_and_the_setting_changes_it(self):
+        self.assertEqual(APIServer()._ctl.call_timeout, 60.0)
+        os.environ["KIWOOM_COMPAT_CALL_TIMEOUT"] = "0.4"
+        try:
+            api = APIServer(bridge_command=FAKE + ["stuck"])
+        finally:
+            del os.environ["KIWOOM_COMPAT_CALL_TIMEOUT"]
+        api._ctl.start()
+        t0 = time.monotonic()
+        with self.assertRaises(KiwoomCompatError) as raised:
+            api.GetLoginInfo("ACCNO")
+        self.assertEqual(raised.exception.name, "TimeoutError")
+        self.assertLess(time.monotonic() - t0, 3.0)
+        api.cleanup()
+
+    def test_a_timed_out_order_is_reported_as_unknown_not_refused(self):
+        api = APIServer(bridge_command=FAKE + ["stuck"], call_timeout=0.3)
+        api._ctl.start()
+        api._ctl.wire.info["methods"].append("SendOrder")
+        with self.assertRaises(KiwoomCompatError) as raised:
+            api.SendOrder("buy", "2000", "1234567890", 1, "005930", 1, 0, "03")
+        self.assertIn("outcome is unknown", raised.exception.message)
+        api.cleanup()
+
+    def test_cleanup_of_a_stuck_bridge_returns_and_ends_it(self):
+        api = APIServer(bridge_command=FAKE + ["stuck"], call_timeout=0.5)
+        api._ctl.start()
+        proc = api._ctl.wire.proc
+        t0 = time.monotonic()
+        done = threading.Event()
+        threading.Thread(target=lambda: (api.cleanup(), done.set()), daemon=True).start()
+        self.assertTrue(done.wait(5.0), "cleanup() blocked on a stuck bridge")
+        self.assertLess(time.monotonic() - t0, 3.0)
+        self.assertIsNotNone(proc.poll(), "the stuck bridge was left running")
+
+    def test_unknown_keyword_arguments_and_wrong_argument_counts_are_type_errors(self):
+        api = APIServer(bridge_command=FAKE + ["echo"])
+        with self.assertRaises(TypeError):
+            api.api_init(sim_no=1, use_rets=True)
+        with self.assertRaises(TypeError):
+            api.CommConnect(blok=True)
+        with self.assertRaises(TypeError):
+            api.GetLoginInfo(sTag="ACCNO", tag="ACCNO")
+        with self.assertRaises(TypeError):
+            api.GetMasterCodeName()
+        with self.assertRaises(TypeError):
+            api.SetInputValue("종목코드", "005930", "extra")
+
+
+class LogLines(unittest.TestCase):
+    def test_bridge_log_lines_read_as_text_not_json(self):
+        line = '{"level":40,"time":1764400000000,"pid":7,"hostname":"h","component":"rest","apiId":"ka10001","msg":"429: backing off"}'
+        self.assertEqual(format_log_line(line), "kiwoom-compat WARN [rest]: 429: backing off (apiId=ka10001)")
+        self.assertEqual(format_log_line("node: a plain line"), "node: a plain line")
+
+
+if __name__ == "__main__":
+    unittest.main()

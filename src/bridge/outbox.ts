@@ -1,0 +1,142 @@
+/**
+ * The bridge's output side: protocol messages leave as one line per event-loop turn (a JSON
+ * array of messages), and wait when the reader falls behind.
+ *
+ * Why a line per turn: a write per message is a system call per message, and at tens of
+ * thousands of quotes a second that, not the JSON, is what held the bridge's core.
+ *
+ * Backpressure: when the stream says the reader is behind (`write()` returned false), nothing
+ * more is written until it drains. Messages wait here meanwhile, and memory stays bounded
+ * because a quote for a (code, real type) that already waits replaces that waiting quote in
+ * place (the reader sees the latest values, once, where the first one stood); each merge is
+ * counted in {@link Outbox.coalesced} and reported to the reader as a `{"coalesced": n}`
+ * message. Everything else (replies, order, chejan, TR and condition events) waits in order and
+ * is never merged or dropped; it is bounded by what the program itself asks for.
+ */
+
+/** Where an {@link Outbox} writes: the shape of a Node writable stream. */
+export interface OutboxSink {
+  /** Writes one chunk; false when the reader is behind (the chunk is still taken). */
+  write(chunk: string): boolean;
+  /** Calls `listener` once, the next time the reader has caught up. */
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** Options of {@link Outbox}. */
+export interface OutboxOptions {
+  /** Most characters of messages per line; a larger backlog leaves as several lines (default 256 Ki). */
+  maxLineChars?: number;
+  /** Schedules the end-of-turn flush (default `setImmediate`). */
+  defer?: (flush: () => void) => void;
+}
+
+/** Written slots kept at the head of the queue before it is compacted. */
+const COMPACT_AT = 4_096;
+
+interface Slot {
+  text: string;
+  /** Set for a quote: its (code, real type) key. */
+  key?: string;
+}
+
+/** Batches protocol messages per turn and holds them, coalescing quotes, while the reader is behind. */
+export class Outbox {
+  /** Quotes merged into a waiting quote of the same code and real type because the reader was behind. */
+  coalesced = 0;
+  #reported = 0;
+  #queue: Slot[] = [];
+  #head = 0;
+  /** key → its quote still waiting in #queue. */
+  readonly #waitingQuote = new Map<string, Slot>();
+  #blocked = false;
+  #scheduled = false;
+  readonly #maxLineChars: number;
+  readonly #defer: (flush: () => void) => void;
+  readonly #flush = (): void => this.flush();
+  readonly #resume = (): void => {
+    this.#blocked = false;
+    this.flush();
+  };
+
+  constructor(
+    private readonly sink: OutboxSink,
+    options: OutboxOptions = {},
+  ) {
+    this.#maxLineChars = options.maxLineChars ?? 256 * 1024;
+    this.#defer = options.defer ?? setImmediate;
+  }
+
+  /** Messages waiting to be written. */
+  get waiting(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Whether the reader is behind (writes are held). */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
+
+  /** Queues a message (JSON text) that is never merged or dropped. */
+  push(text: string): void {
+    this.#queue.push({ text });
+    this.#schedule();
+  }
+
+  /**
+   * Queues a quote (JSON text) for `key` (its code and real type). While the reader is behind,
+   * a quote for a key that already waits replaces the waiting one's text in place.
+   */
+  pushQuote(key: string, text: string): void {
+    const waiting = this.#waitingQuote.get(key);
+    if (waiting !== undefined && this.#blocked) {
+      waiting.text = text;
+      this.coalesced++;
+      return;
+    }
+    const slot: Slot = { text, key };
+    this.#waitingQuote.set(key, slot);
+    this.#queue.push(slot);
+    this.#schedule();
+  }
+
+  /** Writes what waits, a line at a time, until done or the reader falls behind. */
+  flush(): void {
+    this.#scheduled = false;
+    while (!this.#blocked && (this.#head < this.#queue.length || this.coalesced !== this.#reported)) {
+      const parts: string[] = [];
+      let chars = 0;
+      if (this.coalesced !== this.#reported) {
+        this.#reported = this.coalesced;
+        parts.push(`{"coalesced":${this.coalesced}}`);
+      }
+      while (this.#head < this.#queue.length && chars < this.#maxLineChars) {
+        const slot = this.#queue[this.#head++]!;
+        if (slot.key !== undefined && this.#waitingQuote.get(slot.key) === slot) this.#waitingQuote.delete(slot.key);
+        parts.push(slot.text);
+        chars += slot.text.length;
+      }
+      this.#compact();
+      if (!this.sink.write(`[${parts.join(',')}]\n`)) {
+        this.#blocked = true;
+        this.sink.once('drain', this.#resume);
+      }
+    }
+  }
+
+  /** Drops the written prefix of the queue once it is worth it (a reader a little behind for hours never empties it). */
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head >= COMPACT_AT && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#blocked) return;
+    this.#scheduled = true;
+    this.#defer(this.#flush);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `bridge --stdio` honours backpressure: while its reader does not read, the bridge's memory
+ * stays bounded (quotes for a code and real type merge into the waiting one, counted and
+ * reported), and no reply, order, chejan or TR event is lost.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('bridge --stdio backpressure', () => {
+  it('a reader that stops reading for 2 s under 20,000 quotes/s: bounded memory, quotes coalesced, the order and its events all arrive', async () => {
+    const child = spawn(process.execPath, ['--optimize-for-size', 'dist/cli/main.js', 'bridge', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const messages: unknown[] = [];
+    const waiting = new Map<number, (m: Record<string, unknown>) => void>();
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const parsed = JSON.parse(line) as unknown;
+      for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+        messages.push(m);
+        const id = (m as { id?: number }).id;
+        if (id !== undefined) waiting.get(id)?.(m as Record<string, unknown>);
+      }
+    });
+    let nextId = 0;
+    const send = (method: string, ...args: unknown[]): Promise<Record<string, unknown>> => {
+      const id = ++nextId;
+      child.stdin.write(`${JSON.stringify({ id, method, args })}\n`);
+      return new Promise((resolve) => waiting.set(id, resolve));
+    };
+    try {
+      await send('api_init', { sim_no: 1, use_rest: false, log_level: 'silent', emulator: { realRate: 20_000, pingIntervalMs: 60_000 } });
+      expect((await send('CommConnect', true)).result).toBe(0);
+      const accno = String((await send('GetLoginInfo', 'ACCNO')).result).split(';')[0];
+      const codes = String((await send('GetCodeListByMarket', '0')).result).split(';').filter(Boolean).slice(0, 100);
+      expect((await send('SetRealReg', '1000', codes.join(';'), '10;41', '0')).result).toBe(0);
+      await sleep(500);
+
+      // The reader stops; an order goes in meanwhile.
+      lines.pause();
+      child.stdout.pause();
+      await sleep(300);
+      const before = rssMb(child.pid!);
+      child.stdin.write(`${JSON.stringify({ id: 1000, method: 'SendOrder', args: ['bp-buy', '2000', accno, 1, '005930', 1, 0, '03', ''] })}\n`);
+      const order = new Promise<Record<string, unknown>>((resolve) => waiting.set(1000, resolve));
+      let peak = before;
+      for (let i = 0; i < 20; i++) {
+        await sleep(100);
+        peak = Math.max(peak, rssMb(child.pid!));
+      }
+      const received = messages.length;
+      child.stdout.resume();
+      lines.resume();
+
+      expect((await order).result).toBe(0);
+      const after = messages.slice(received) as Record<string, unknown>[];
+      const chejanOf = (): string[] =>
+        (messages.slice(received) as { event?: string; args?: unknown[] }[]).filter((m) => m.event === 'OnReceiveChejanData').map((m) => (m.args![1] as Record<string, string>)['913']!);
+      for (let i = 0; i < 100 && !chejanOf().includes('체결'); i++) await sleep(100);
+      after.push(...(messages.slice(received + after.length) as Record<string, unknown>[]));
+      const coalesced = Math.max(0, ...after.map((m) => (typeof m.coalesced === 'number' ? m.coalesced : 0)));
+      const events = after.filter((m) => typeof m.event === 'string') as { event: string; args: unknown[] }[];
+      const tr = events.find((e) => e.event === 'OnReceiveTrData' && e.args[1] === 'bp-buy');
+      const chejan = events.filter((e) => e.event === 'OnReceiveChejanData').map((e) => (e.args[1] as Record<string, string>)['913']);
+      expect(tr, 'the order answer (OnReceiveTrData) was lost').toBeDefined();
+      expect(chejan).toEqual(expect.arrayContaining(['접수', '체결']));
+      // The flood went on while the reader was away, and was merged, not queued.
+      expect(coalesced).toBeGreaterThan(3_000);
+      expect(peak - before, `RSS ${before.toFixed(1)} → peak ${peak.toFixed(1)} MB while not read`).toBeLessThan(15);
+    } finally {
+      child.stdin.end();
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 30_000);
+});

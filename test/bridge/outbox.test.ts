@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { Outbox } from '../../src/bridge/outbox.js';
+
+/** A sink that takes chunks until told it is full, like a pipe whose reader stopped. */
+class Sink {
+  lines: unknown[][] = [];
+  full = false;
+  #drain: (() => void) | undefined;
+  write(chunk: string): boolean {
+    expect(chunk.endsWith('\n')).toBe(true);
+    expect(chunk.slice(0, -1)).not.toContain('\n');
+    this.lines.push(JSON.parse(chunk) as unknown[]);
+    return !this.full;
+  }
+  once(_event: 'drain', listener: () => void): void {
+    this.#drain = listener;
+  }
+  /** The reader caught up. */
+  drain(): void {
+    this.full = false;
+    const d = this.#drain;
+    this.#drain = undefined;
+    d?.();
+  }
+  get messages(): unknown[] {
+    return this.lines.flat();
+  }
+}
+
+/** An outbox whose end-of-turn flush runs when the test says. */
+function manual(options: { maxLineChars?: number } = {}) {
+  const sink = new Sink();
+  let pending: (() => void) | undefined;
+  const outbox = new Outbox(sink, { ...options, defer: (f) => (pending = f) });
+  const endTurn = (): void => {
+    const f = pending;
+    pending = undefined;
+    f?.();
+  };
+  return { sink, outbox, endTurn };
+}
+
+const quote = (code: string, price: number): string => JSON.stringify([code, 1, `${price}`]);
+const chejan = (n: number): string => JSON.stringify({ event: 'OnReceiveChejanData', args: ['0', { '9203': String(n) }] });
+
+describe('bridge outbox', () => {
+  it('writes what one event-loop turn produced as one line, in order', () => {
+    const { sink, outbox, endTurn } = manual();
+    outbox.push('{"id":1,"result":0}');
+    outbox.pushQuote('005930|주식체결', quote('005930', 100));
+    outbox.pushQuote('005930|주식체결', quote('005930', 101));
+    outbox.push(chejan(1));
+    expect(sink.lines).toEqual([]);
+    endTurn();
+    expect(sink.lines).toEqual([[{ id: 1, result: 0 }, ['005930', 1, '100'], ['005930', 1, '101'], JSON.parse(chejan(1))]]);
+    expect(outbox.coalesced).toBe(0);
+  });
+
+  it('holds everything while the reader is behind, merges waiting quotes in place, and never merges or drops anything else', () => {
+    const { sink, outbox, endTurn } = manual();
+    sink.full = true;
+    outbox.pushQuote('A', quote('A', 1));
+    endTurn(); // this line is taken, but the reader is now behind
+    expect(outbox.blocked).toBe(true);
+    outbox.pushQuote('A', quote('A', 2));
+    outbox.push(chejan(1));
+    outbox.pushQuote('B', quote('B', 1));
+    outbox.pushQuote('A', quote('A', 3)); // merges into the waiting A (2): it keeps its place before the chejan
+    outbox.push(chejan(2));
+    outbox.pushQuote('B', quote('B', 2));
+    outbox.push('{"id":9,"result":0}');
+    endTurn();
+    expect(sink.lines).toHaveLength(1);
+    expect(outbox.waiting).toBe(5);
+    expect(outbox.coalesced).toBe(2);
+    sink.drain();
+    expect(sink.messages.slice(1)).toEqual([{ coalesced: 2 }, ['A', 1, '3'], JSON.parse(chejan(1)), ['B', 1, '2'], JSON.parse(chejan(2)), { id: 9, result: 0 }]);
+    expect(outbox.blocked).toBe(false);
+    // Caught up: quotes flow one by one again.
+    outbox.pushQuote('A', quote('A', 4));
+    outbox.pushQuote('A', quote('A', 5));
+    endTurn();
+    expect(sink.messages.slice(-2)).toEqual([['A', 1, '4'], ['A', 1, '5']]);
+  });
+
+  it('stays bounded under a flood of quotes while the reader does not read, and delivers every order event after', () => {
+    const { sink, outbox, endTurn } = manual();
+    sink.full = true;
+    outbox.push(chejan(0));
+    endTurn();
+    for (let i = 1; i <= 200_000; i++) {
+      outbox.pushQuote(`C${i % 100}`, quote(`C${i % 100}`, i));
+      if (i % 10_000 === 0) outbox.push(chejan(i / 10_000));
+      if (i % 1_000 === 0) endTurn();
+    }
+    expect(outbox.waiting).toBeLessThanOrEqual(120);
+    expect(outbox.coalesced).toBe(200_000 - 100);
+    sink.drain();
+    const events = sink.messages.filter((m) => !Array.isArray(m) && (m as { event?: string }).event === 'OnReceiveChejanData');
+    expect(events.map((e) => (e as { args: [string, Record<string, string>] }).args[1]['9203'])).toEqual(Array.from({ length: 21 }, (_, i) => String(i)));
+    const quotes = sink.messages.filter(Array.isArray) as string[][];
+    expect(quotes).toHaveLength(100);
+    expect(quotes.every((q) => Number(q[2]) > 199_000)).toBe(true);
+  });
+
+  it('splits a large backlog into lines of bounded size, and stops at the first line the reader could not take', () => {
+    const { sink, outbox, endTurn } = manual({ maxLineChars: 1_000 });
+    for (let i = 0; i < 100; i++) outbox.push(chejan(i));
+    sink.full = true;
+    endTurn();
+    expect(sink.lines).toHaveLength(1);
+    sink.drain();
+    expect(sink.lines.length).toBeGreaterThan(3);
+    expect(sink.lines.every((l) => JSON.stringify(l).length < 1_200)).toBe(true);
+    expect(sink.messages).toEqual(Array.from({ length: 100 }, (_, i) => JSON.parse(chejan(i))));
+  });
+});
