@@ -23,7 +23,8 @@
  * - quote (OnReceiveRealData), compact: `["005930", 3, "152301\t+71200\t..."]`: the code, a
  *   schema number and the values joined by TAB in the schema's FID order (for the OCX's FIDs,
  *   the OCX's sRealData order). The schema comes first, once:
- *   `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...]}`. A quote that cannot be joined
+ *   `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...], "ocx": 38}` (`ocx`: how many leading
+ *   FIDs make the OCX's sRealData). A quote that cannot be joined
  *   (a value holding a TAB) comes as an event with a FID object instead.
  * - `{"coalesced": 12}`: the reader fell behind and quotes were merged: 12 so far. While the
  *   reader does not read, quotes for a code and real type that already wait replace the waiting

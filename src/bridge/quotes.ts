@@ -1,7 +1,8 @@
 /**
  * OnReceiveRealData in the bridge's compact form: `[code, schema, "v\tv\t..."]`, the values of
  * a real type joined by TAB in the OCX's sRealData order, after a schema message that names the
- * real type and its FIDs once: `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...]}`.
+ * real type and its FIDs once: `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...], "ocx": 38}`
+ * (`ocx`: how many leading FIDs make the OCX's sRealData; the rest are what REST adds).
  *
  * Why: the reader parses a short string instead of a 40-key object per quote (several times
  * cheaper in Python), and the string is the OCX's own sRealData argument. A schema starts from
@@ -15,6 +16,8 @@ import { realTypeByOcxName } from '../compat/real-types.js';
 interface Schema {
   id: number;
   fids: string[];
+  /** How many leading FIDs make the OCX's sRealData (the rest are what REST adds). */
+  ocx: number;
 }
 
 /** Encodes quotes; one per bridge, since schema numbers are per output stream. */
@@ -27,33 +30,34 @@ export class QuoteEncoder {
    * `define` receives a schema message to write first (before this quote) when one is needed.
    */
   encode(code: string, name: string, values: Readonly<Record<string, unknown>>, define: (text: string) => void): string | undefined {
-    let schema = this.#byName.get(name) ?? this.#define(name, baseFids(name), define);
+    let schema = this.#byName.get(name) ?? this.#define(name, ...baseFids(name), define);
     let joined = join(schema.fids, values);
     if (joined === undefined) return undefined;
     if (joined.present !== countKeys(values)) {
       const wider = [...schema.fids, ...Object.keys(values).filter((k) => !schema.fids.includes(k))];
-      schema = this.#define(name, wider, define);
+      schema = this.#define(name, wider, schema.ocx, define);
       joined = join(schema.fids, values);
       if (joined === undefined) return undefined;
     }
     return `[${JSON.stringify(code)},${schema.id},${JSON.stringify(joined.text)}]`;
   }
 
-  #define(name: string, fids: string[], define: (text: string) => void): Schema {
-    const schema = { id: this.#nextId++, fids };
+  #define(name: string, fids: string[], ocx: number, define: (text: string) => void): Schema {
+    const schema = { id: this.#nextId++, fids, ocx };
     this.#byName.set(name, schema);
-    define(JSON.stringify({ schema: schema.id, real: name, fids }));
+    define(JSON.stringify({ schema: schema.id, real: name, fids, ocx }));
     return schema;
   }
 }
 
-/** The OCX's FIDs of a real type in sRealData order, then the ones REST adds. */
-function baseFids(name: string): string[] {
+/** The OCX's FIDs of a real type in sRealData order, then the ones REST adds; and how many are the OCX's. */
+function baseFids(name: string): [string[], number] {
   const spec = realTypeByOcxName(name);
-  if (spec === undefined) return [];
+  if (spec === undefined) return [[], 0];
   const fids = spec.ocxFids.map(String);
   for (const f of spec.fids) if (!spec.ocxFids.includes(f)) fids.push(String(f));
-  return fids;
+  // A type the OCX never had: its sRealData is REST's own order (as the facade's string face).
+  return [fids, spec.ocxFids.length > 0 ? spec.ocxFids.length : fids.length];
 }
 
 function join(fids: readonly string[], values: Readonly<Record<string, unknown>>): { text: string; present: number } | undefined {

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { createBridge } from '../../src/bridge/server.js';
 import { runStdioBridge } from '../../src/bridge/stdio.js';
 import { ValidationError } from '../../src/errors.js';
+import { realTypeByOcxName } from '../../src/compat/real-types.js';
 
 /** A stand-in with OCX-shaped methods: enough to prove the protocol without a backend. */
 class FakeServer extends EventEmitter {
@@ -107,6 +108,7 @@ describe('bridge protocol', () => {
     const [schema, first, second] = out as [{ schema: number; real: string; fids: string[] }, unknown[], unknown[]];
     expect(out).toHaveLength(3);
     expect(schema.real).toBe('주식체결');
+    expect((schema as unknown as { ocx: number }).ocx).toBe(realTypeByOcxName('주식체결')!.ocxFids.length);
     // The OCX's sRealData order for 주식체결 starts 20 (체결시간), 10 (현재가), 11, 12, 27, 28, 15 ...
     expect(schema.fids.slice(0, 3)).toEqual(['20', '10', '11']);
     const field = (row: unknown[], fid: string): string => String(row[2]).split('\t')[schema.fids.indexOf(fid)]!;

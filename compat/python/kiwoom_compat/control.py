@@ -161,6 +161,8 @@ class Control(object):
             self._on_event(ev)
         except Exception:
             traceback.print_exc()
+        finally:
+            state.handled(ev)
 
     @property
     def coalesced(self):

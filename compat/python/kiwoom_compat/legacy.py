@@ -95,32 +95,48 @@ def capacity(fn):
     return n
 
 
-def ocx_args(name, args):
-    """An event's arguments in the OCX's own shape (what QAxWidget's signals carry).
+class RealData(dict):
+    """OnReceiveRealData's third argument on ``APIServer``: the FID dictionary the api_server sketch
+    reads (``data["10"]``) that is also the OCX's sRealData: ``str(data)`` and every string method
+    (``data.split("\t")``) work on the TAB-joined values in the real type's OCX FID order."""
 
-    OnReceiveChejanData(gubun, nItemCnt, "9201;9203;..."), OnReceiveTrData with its 9 arguments,
-    OnReceiveRealData's third argument the TAB-joined sRealData (quotes come that way already).
+    __slots__ = ("_text",)
+
+    def __init__(self, values, text):
+        dict.__init__(self, values)
+        self._text = text
+
+    def __str__(self):
+        return self._text
+
+    def __getattr__(self, name):
+        return getattr(self._text, name)
+
+
+def ocx_args(name, args):
+    """An event's arguments in the OCX's own shape (what QAxWidget's signals carry):
+    OnReceiveChejanData(gubun, nItemCnt, "9201;9203;..."), OnReceiveTrData with its 9 arguments.
     """
     if name == "OnReceiveChejanData":
         fids = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-        return (args[0] if args else "", len(fids), ";".join(fids))
-    if name == "OnReceiveTrData":
+        fid_list = args[2] if len(args) > 2 else ";".join(fids)
+        return (args[0] if args else "", len(fids), fid_list)
+    if name == "OnReceiveTrData" and len(args) < 9:
         return tuple(args[:5]) + (0, "", "", "")
-    if name == "OnReceiveRealData" and len(args) > 2 and isinstance(args[2], dict):
-        return (args[0], args[1], "\t".join(str(v) for v in args[2].values()))
     return tuple(args)
 
 
 def adapt(name, args, cap):
     """An event's arguments in the shape a handler with ``cap`` positional parameters takes.
 
-    The api_server sketch's shapes are the default: OnReceiveRealData(code, rtype, dictFID),
-    OnReceiveChejanData(gubun, dictFID). A chejan handler with 3 parameters gets the OCX's
-    (gubun, item_cnt, "fid;fid;..."); an OnReceiveTrData handler with more than 5 gets the
-    OCX's 9. Fewer parameters get a prefix.
+    The api_server sketch's shapes are the default: OnReceiveRealData(code, rtype, data) with
+    ``data`` a :class:`RealData`, OnReceiveChejanData(gubun, dictFID). A chejan handler with 3
+    parameters gets the OCX's (gubun, item_cnt, "fid;fid;..."). Fewer parameters get a prefix.
     """
     if cap is None:
         return args
-    if (name == "OnReceiveChejanData" and cap >= 3) or (name == "OnReceiveTrData" and cap > len(args)):
+    if name == "OnReceiveChejanData" and cap >= 3:
+        return ocx_args(name, args)[:cap]
+    if name == "OnReceiveTrData" and cap > len(args):
         return ocx_args(name, args)[:cap]
     return tuple(args)[:cap]

@@ -1,10 +1,11 @@
 """The OCX's 58 methods, with its argument names and order, for every face.
 
-The methods are made from the OCX's signature table (data/ocx-signatures.json, generated from
-the reference), so a wrong number of arguments or an unknown keyword is a TypeError, as for
-any Python function. Each method either answers from the state this process holds (the
-getters: see ``LOCAL``) or asks the bridge. A face supplies ``_ctl`` (its Control) and
-``_waits()`` (whether a call returns only after the handlers of the events it caused ran).
+The methods are made from the OCX's signature table (data/ocx-api.json, the copy of
+compat/ocx-api.json: the same table the TypeScript APIServer is checked against), so a wrong
+number of arguments or an unknown keyword is a TypeError, as for any Python function. Each
+method either answers from the state this process holds (the getters: see ``LOCAL``) or asks
+the bridge. A face supplies ``_ctl`` (its Control) and ``_waits()`` (whether a call returns
+only after the handlers of the events it caused ran).
 """
 import json
 import os
@@ -21,41 +22,57 @@ def load_data(name):
         return json.load(f)
 
 
-SIGNATURES = load_data("ocx-signatures.json")
+SIGNATURES = load_data("ocx-api.json")
 #: Every OCX method name, in the OCX's order.
 METHODS = tuple(SIGNATURES["methods"])
-#: Every OCX event name.
+#: Every OCX event name, in the OCX's order.
 EVENTS = tuple(SIGNATURES["events"])
 
 
 # -- getters answered here (None: not held here, ask the bridge) ------------------------------
-def _comm_data(face, trcode, rqname, index, item):
-    state = face._ctl.state
-    table = state.tr_for(text(trcode), text(rqname))
-    if table is None:
-        return None
+def _tr_getter(read, empty):
+    """A TR getter: ``read(face, answer, ...)`` on the answer it reads; ``empty`` when there is none."""
+
+    def getter(face, trcode, rqname, *rest):
+        state = face._ctl.state
+        if state.tr_unknown:
+            return None
+        answer = state.tr_for(text(trcode), text(rqname))
+        return empty if answer is None else read(face, answer, *rest)
+
+    return getter
+
+
+def _record_getter(read, empty):
+    """GetDataCount / GetOutputValue: they name a record, not a TR."""
+
+    def getter(face, record_name, *rest):
+        state = face._ctl.state
+        if state.tr_unknown:
+            return None
+        answer = state.tr_for_record(text(record_name))
+        return empty if answer is None else read(answer, text(record_name), *rest)
+
+    return getter
+
+
+def _comm_data(face, answer, index, item):
     name = text(item).strip()
-    value = table.value(num(index), name)
+    value = answer.value(num(index), name)
     if value is None:
-        key = (table.trcode, name)
-        if key not in state.warned:
-            state.warned.add(key)
-            sys.stderr.write('kiwoom-compat WARN: GetCommData: "%s" is not an output of %s that Kiwoom REST delivers; returning ""\n' % (name, table.trcode))
+        state = face._ctl.state
+        if (answer.trcode, name) not in state.warned:
+            state.warned.add((answer.trcode, name))
+            sys.stderr.write('kiwoom-compat WARN: GetCommData: "%s" is not an output of %s that Kiwoom REST delivers; returning ""\n' % (name, answer.trcode))
         return ""
     return value
 
 
-def _repeat_cnt(face, trcode, rqname):
-    table = face._ctl.state.tr_for(text(trcode), text(rqname))
-    return None if table is None else len(table.rows)
-
-
-def _chejan(face, fid):
-    return face._ctl.state.chejan.get(text(fid), "")
-
-
-def _real(face, code, fid):
-    return face._ctl.state.real_value(text(code), text(fid))
+def _comm_get_data(face, code, real_type, field, index, inner):
+    # Real type "" reads a TR answer, as programs call it: CommGetData(trcode, "", rqname, index, item).
+    if text(real_type).strip() != "":
+        return None
+    return LOCAL["GetCommData"](face, code, field, index, inner)
 
 
 def _memo(method):
@@ -65,24 +82,25 @@ def _memo(method):
     return answer
 
 
-def _koa(face, name, param):
-    # Until the bridge serves KOA_Functions itself, the one sub-command every program uses.
-    if face._ctl.has("KOA_Functions"):
-        return None
-    if text(name) == "GetServerGubun":
-        return face.GetLoginInfo("GetServerGubun")
-    raise KiwoomCompatError("NotSupported", "KOA_Functions(%r) is not provided: see MIGRATION.md (KOA_Functions sub-commands)" % (name,), field="sFunctionName")
-
-
+#: The getters answered in this process: name -> function(face, *args); None means "ask the bridge".
 LOCAL = {
-    "GetCommData": _comm_data,
-    "GetRepeatCnt": _repeat_cnt,
-    "GetChejanData": _chejan,
-    "GetCommRealData": _real,
-    "GetLoginInfo": _memo("GetLoginInfo"),
-    "GetConditionNameList": _memo("GetConditionNameList"),
-    "KOA_Functions": _koa,
+    "GetCommData": _tr_getter(_comm_data, ""),
+    "GetRepeatCnt": _tr_getter(lambda face, answer: len(answer.rows), 0),
+    "GetCommDataEx": _tr_getter(lambda face, answer: answer.ex(), []),
+    "GetDataCount": _record_getter(lambda answer, record: answer.data_count(record), 0),
+    "GetOutputValue": _record_getter(lambda answer, record, row, item: answer.output_value(record, num(row), num(item)), ""),
+    "CommGetData": _comm_get_data,
+    "GetChejanData": lambda face, fid: face._ctl.state.chejan.get(text(fid), ""),
+    "GetCommRealData": lambda face, code, fid: face._ctl.state.real_value(text(code), text(fid)),
 }
+#: Getters whose answers ship with an event (src/bridge/state.ts).
+MEMO = (
+    "GetLoginInfo", "GetConditionNameList", "GetCodeListByMarket", "GetThemeGroupList", "GetBranchCodeName", "GetAPIModulePath",
+    "GetMasterCodeName", "GetMasterListedStockCnt", "GetMasterConstruction", "GetMasterListedStockDate", "GetMasterLastPrice",
+    "GetMasterStockState", "GetMarketType",
+)
+for _method in MEMO:
+    LOCAL[_method] = _memo(_method)
 
 
 class OcxMethods(object):
@@ -98,8 +116,11 @@ class OcxMethods(object):
             if answer is not None:
                 return answer
         if name in STABLE:
-            key = (name, args)
-            answer = self._ctl.state.stable_answer(key)
+            try:
+                key = (name, args)
+                answer = self._ctl.state.stable_answer(key)
+            except TypeError:  # an unhashable argument (a list): no cache
+                return self._remote(name, args)
             if answer is None:
                 answer = self._remote(name, args)
                 self._ctl.state.keep_stable(key, answer)

@@ -12,7 +12,8 @@ Legacy code keeps its method calls and handlers::
     api.api_init(sim_no=1, use_rest=False)   # False + 1..3: the built-in emulator
     api.CommConnect(block=True)
 
-Handlers are methods named after the OCX events (override them), functions registered with
+Handlers are methods named after the OCX events (override them; the third argument of
+OnReceiveRealData is the FID dictionary that is also the OCX's sRealData string), functions registered with
 ``api.on("OnReceiveRealData", fn)``, or slots connected as on a QAxWidget
 (``api.OnReceiveTrData.connect(slot)``). They run one at a time, in order, where the host
 expects them (loops.py): in a plain script on an event thread, and every call returns after
@@ -24,7 +25,7 @@ import os
 
 from .control import Control
 from .errors import KiwoomCompatError
-from .legacy import adapt, capacity, parse_call
+from .legacy import RealData, adapt, capacity, parse_call
 from .ocx import EVENTS, OcxMethods
 from .wire import Quote
 
@@ -170,7 +171,7 @@ class APIServer(OcxMethods):
         handlers = self._handlers.get(name)
         if override is None and not handlers:
             return
-        args = (ev.code, ev.schema.real, ev.fids()) if ev.__class__ is Quote else ev.args
+        args = (ev.code, ev.schema.real, RealData(ev.fids(), ev.real_data())) if ev.__class__ is Quote else ev.args
         if override is not None:
             override[0](*adapt(name, args, override[1]))
         for handler, cap in handlers or ():

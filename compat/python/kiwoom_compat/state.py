@@ -8,7 +8,7 @@ nothing shipped), it says so with None and the caller asks the bridge.
 import collections
 import time
 
-#: TR answers kept for GetCommData by (trcode, rqname) besides the current one.
+#: TR answers kept by (trcode, rqname), as the facade keeps them (tr-query.ts KEPT_ANSWERS).
 TR_RESULTS_KEPT = 64
 #: Getters whose answers stay valid for the Korea-time day once connected (cached after one round trip).
 STABLE = frozenset(
@@ -58,17 +58,18 @@ def kst_day(now=None):
     return time.strftime("%Y%m%d", time.gmtime((time.time() if now is None else now) + 9 * 3600))
 
 
-class TrTable(object):
-    """One TR answer as the bridge shipped it (src/facade/tr-result.ts ``table()``)."""
+class TrAnswer(object):
+    """One TR answer as the bridge shipped it (src/facade/tr-result.ts ``snapshot()``), read as TrResult reads it."""
 
-    __slots__ = ("trcode", "rqname", "single", "fields", "rows")
+    __slots__ = ("trcode", "rqname", "single", "fields", "rows", "records")
 
-    def __init__(self, trcode, rqname, table):
+    def __init__(self, trcode, rqname, snapshot):
         self.trcode = trcode
         self.rqname = rqname
-        self.single = table.get("single") or {}
-        self.fields = {name: i for i, name in enumerate(table.get("fields") or [])}
-        self.rows = table.get("rows") or []
+        self.single = snapshot.get("single") or {}
+        self.fields = {name: i for i, name in enumerate(snapshot.get("fields") or [])}
+        self.rows = snapshot.get("rows") or []
+        self.records = snapshot.get("records") or {}
 
     def value(self, index, name):
         """GetCommData's answer; None when ``name`` is not an output of this TR ("" to the caller, with a warning)."""
@@ -79,13 +80,46 @@ class TrTable(object):
             return self.rows[index][col] if index < len(self.rows) else ""
         return self.single.get(name)
 
+    def has_record(self, name):
+        return any(r.get("record") == name for r in self.records.values())
+
+    def _record_of(self, record_name):
+        single, multi = self.records.get("single"), self.records.get("multi")
+        if single is not None and record_name.strip() == single.get("record"):
+            return single
+        return multi or single
+
+    def data_count(self, record_name):
+        """GetDataCount: 1 for the single record, else the rows of the repeated one."""
+        record = self._record_of(record_name)
+        return 1 if record is not None and record is self.records.get("single") else len(self.rows)
+
+    def output_value(self, record_name, row, item):
+        """GetOutputValue: the record's ``item``-th output (OCX order) in row ``row``."""
+        record = self._record_of(record_name)
+        outputs = record.get("outputs", []) if record is not None else []
+        if item is None or not 0 <= item < len(outputs):
+            return ""
+        value = self.value(0 if record is self.records.get("single") else row, outputs[item])
+        return "" if value is None else value
+
+    def ex(self):
+        """GetCommDataEx: the repeated record as rows x outputs in the OCX's order (the single record's one row)."""
+        multi = self.records.get("multi")
+        record = multi or self.records.get("single")
+        names = record.get("outputs", []) if record is not None else []
+        count = len(self.rows) if multi is not None else 1
+        return [["" if v is None else v for v in (self.value(i, n) for n in names)] for i in range(count)]
+
 
 class State(object):
     """The getters' data of one control."""
 
     def __init__(self):
-        self.tr_current = None
-        self.tr_results = collections.OrderedDict()
+        self.tr_current = None  # the answer whose OnReceiveTrData handlers are running
+        self.tr_results = collections.OrderedDict()  # (trcode, rqname) -> answer, the last TR_RESULTS_KEPT
+        self.tr_latest = {}  # trcode -> its latest answer
+        self.tr_unknown = False  # an answer came without a snapshot: ask the bridge
         self.chejan = {}
         self.real_last = {}  # code -> its most recent quote, any real type
         self.real_latest = {}  # code -> {real type name -> its most recent quote}
@@ -107,23 +141,8 @@ class State(object):
     def take(self, ev):
         """Records what an event (not a quote) carries; called just before its handlers run."""
         name = ev.name
-        if ev.memo:
-            for method, answers in ev.memo.items():
-                self.memo.setdefault(method, {}).update(answers)
         if name == "OnReceiveTrData":
-            args = ev.args
-            trcode, rqname = text(args[2]) if len(args) > 2 else "", text(args[1]) if len(args) > 1 else ""
-            key = (trcode.lower(), rqname)
-            if ev.tr is None:
-                self.tr_current = None
-                self.tr_results.pop(key, None)
-                return
-            table = TrTable(trcode, rqname, ev.tr)
-            self.tr_current = table
-            self.tr_results.pop(key, None)
-            self.tr_results[key] = table
-            while len(self.tr_results) > TR_RESULTS_KEPT:
-                self.tr_results.popitem(last=False)
+            self._take_tr(ev)
         elif name == "OnReceiveChejanData":
             self.chejan = ev.args[1] if len(ev.args) > 1 and isinstance(ev.args[1], dict) else {}
         elif name == "OnReceiveRealData":  # a quote the bridge could not send compact
@@ -133,23 +152,59 @@ class State(object):
         elif name == "OnEventConnect":
             self.connected = ev.args[:1] == [0]
             self.stable.clear()
+        if ev.memo:
+            if name == "OnEventConnect":
+                self.memo = {}  # a new login: what the last one loaded is gone
+            for method, answers in ev.memo.items():
+                self.memo.setdefault(method, {}).update(answers)
+
+    def _take_tr(self, ev):
+        args = ev.args
+        trcode, rqname = text(args[2]) if len(args) > 2 else "", text(args[1]) if len(args) > 1 else ""
+        if ev.tr is None:
+            self.tr_unknown = True
+            return
+        answer = TrAnswer(trcode, rqname, ev.tr)
+        code = trcode.lower()
+        self.tr_current = answer
+        self.tr_results.pop((code, rqname), None)
+        self.tr_results[(code, rqname)] = answer
+        if len(self.tr_results) > TR_RESULTS_KEPT:
+            self.tr_results.popitem(last=False)
+        self.tr_latest[code] = answer  # a Map's set: the code keeps its first place, as in the facade
+
+    def handled(self, ev):
+        """The handlers of ``ev`` returned: what only lasts during them ends."""
+        if ev.name == "OnReceiveTrData":
+            self.tr_current = None
 
     # -- getters ---------------------------------------------------------------------------
     def tr_for(self, trcode, rqname):
-        """The answer GetCommData(trcode, rqname, ...) reads (as the facade picks it), or None when not held here."""
-        code = trcode.lower()
+        """The answer GetCommData(trcode, rqname, ...) reads, picked as the facade picks it: the one
+        being handled when it is of this TR, else the kept one of this TR and rqname, else this
+        TR's latest; never another TR's. None when there is none."""
+        code = trcode.strip().lower()
         current = self.tr_current
         if current is not None and current.trcode.lower() == code:
             return current
-        return self.tr_results.get((code, rqname))
+        return self.tr_results.get((code, rqname)) or self.tr_latest.get(code)
+
+    def tr_for_record(self, record_name):
+        """The answer GetDataCount / GetOutputValue read: the one being handled, else the latest with that record."""
+        if self.tr_current is not None:
+            return self.tr_current
+        name = record_name.strip()
+        for answer in reversed(list(self.tr_latest.values())):
+            if answer.has_record(name):
+                return answer
+        return None
 
     def real_value(self, code, fid):
         """GetCommRealData: the event being handled (by code or real type), else the code's latest value."""
         q = self.quote
         if q is not None and (code == q.code or code == q.schema.real):
             v = q.value(fid)
-            if v is not None:
-                return v
+            return "" if v is None else v
         q = self.real_last.get(code)
         if q is not None:
             v = q.value(fid)

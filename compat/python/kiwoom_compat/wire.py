@@ -21,19 +21,21 @@ from .locate import NodeSideMissing, bridge_command, describe
 PROTOCOL = 2
 REAL_DATA = "OnReceiveRealData"
 _LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
-_QUIET_KEYS = ("time", "pid", "hostname", "v")
+_QUIET_KEYS = ("time", "pid", "hostname", "name", "v")
 
 
 class Schema(object):
-    """A real type's FIDs in the order the bridge joins their values (the OCX's sRealData order)."""
+    """A real type's FIDs in the order the bridge joins their values: the first ``ocx`` are the
+    OCX's sRealData, in its order; then the FIDs REST adds."""
 
-    __slots__ = ("id", "real", "fids", "index")
+    __slots__ = ("id", "real", "fids", "index", "ocx")
 
-    def __init__(self, schema_id, real, fids):
+    def __init__(self, schema_id, real, fids, ocx=None):
         self.id = schema_id
         self.real = real
         self.fids = fids
         self.index = {fid: i for i, fid in enumerate(fids)}
+        self.ocx = len(fids) if ocx is None else ocx
 
 
 class Event(object):
@@ -79,6 +81,11 @@ class Quote(object):
     def fids(self):
         """The values as a dict keyed by FID string (every FID of the real type; "" when not delivered)."""
         return dict(zip(self.schema.fids, self.values()))
+
+    def real_data(self):
+        """The OCX's sRealData: the values of the real type's OCX FIDs, TAB-joined in its order."""
+        n = self.schema.ocx
+        return self.raw if n == len(self.schema.fids) else "\t".join(self.values()[:n])
 
     def merge(self, newer):
         """Takes a newer quote's values (the queue merges quotes for a waiting code and real type)."""
@@ -239,7 +246,7 @@ class Wire(object):
                     slot.upto = seq
                     slot.done.set()
             elif "schema" in m:
-                self._schemas[m["schema"]] = Schema(m["schema"], m["real"], m["fids"])
+                self._schemas[m["schema"]] = Schema(m["schema"], m["real"], m["fids"], m.get("ocx"))
             elif "coalesced" in m:
                 self.coalesced = m["coalesced"]
         self.events_read = seq

@@ -106,12 +106,27 @@ class BridgeSession(unittest.TestCase):
             self.assertRegex(self.api.GetLoginInfo("ACCNO"), r"^\d{10};")
             self.assertEqual(self.api.GetLoginInfo("GetServerGubun"), "1")
 
+    def test_master_getters_answer_locally_what_the_bridge_answers(self):
+        getters = ["GetMasterCodeName", "GetMasterListedStockCnt", "GetMasterConstruction", "GetMasterListedStockDate", "GetMasterLastPrice", "GetMasterStockState", "GetMarketType"]
+        with no_round_trips(self.api):
+            codes = self.api.GetCodeListByMarket("0").split(";")[:-1] + self.api.GetCodeListByMarket("8").split(";")[:2]
+            local = {(g, c): getattr(self.api, g)(c) for g in getters for c in codes[:20]}
+            lists = [self.api.GetCodeListByMarket(m) for m in ("", "0", "10")]
+            self.assertEqual(self.api.GetMasterCodeName("005930"), "삼성전자")
+        self.assertGreater(len(codes), 20)
+        bridge = {(g, c): self.api._ctl.call(g, (c,)) for g, c in local}
+        self.assertEqual(local, bridge)
+        self.assertEqual(lists, [self.api._ctl.call("GetCodeListByMarket", (m,)) for m in ("", "0", "10")])
+
     def test_real_data_arrives_with_fid_dictionaries_and_GetCommRealData_reads_it_locally(self):
         self.assertEqual(self.api.SetRealReg("1000", "005930", "10;15;20", "0"), 0)
         got = self.api.wait_for(lambda n, a: n == "OnReceiveRealData" and a[0] == "005930" and a[1] == "주식체결", "주식체결 for 005930")
         fids = got[0][2]
         self.assertRegex(fids["10"], r"^[+-]?\d+$")
         self.assertRegex(fids["20"], r"^\d{6}$")
+        # The same argument is the OCX's sRealData: 주식체결's OCX FID order starts 20 (체결시간), 10 (현재가).
+        self.assertEqual(fids.split("\t")[:2], [fids["20"], fids["10"]])
+        self.assertEqual(str(fids).split("\t")[1], fids["10"])
         self.assertTrue(self.api.real_reads)
         for in_dict, via_getter in self.api.real_reads:
             self.assertEqual(via_getter, in_dict)

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { APIServer } from '../../facade/index.js';
 import { EVENT_NAMES } from '../../facade/events.js';
-import { OCX_METHODS } from '../../migrate/surface.js';
+import { OCX_API_METHODS } from '../../compat/ocx-api.js';
 import { runStdioBridge } from '../../bridge/stdio.js';
 import type { BridgeTarget } from '../../bridge/server.js';
 import type { Command } from './command.js';
@@ -43,10 +43,10 @@ function guardProductionOrders(server: APIServer, allowed: boolean): APIServer {
   });
 }
 
-/** The methods a bridge caller may invoke: every OCX method the facade provides, plus its life cycle. */
+/** The methods a bridge caller may invoke: the OCX's 58, GetLastError, and the life cycle. */
 export function bridgeMethods(server: object): string[] {
-  const names = new Set(['api_init', 'cleanup', ...Object.values(OCX_METHODS).flatMap((m) => (m.facade === null ? [] : [m.facade]))]);
-  return [...names].filter((name) => typeof (server as Record<string, unknown>)[name] === 'function');
+  const names = ['api_init', 'cleanup', 'GetLastError', ...Object.keys(OCX_API_METHODS)];
+  return names.filter((name) => typeof (server as Record<string, unknown>)[name] === 'function');
 }
 
 async function run(args: string[]): Promise<number> {
