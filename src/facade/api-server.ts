@@ -695,7 +695,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const message = `${method}: ${r.message} (${r.code})`;
     this.lastErr = { method, code: r.code, message };
     this.session?.conn.logger.warn(message);
-    this.emit('OnReceiveMsg', text(screen), text(rqname), text(trcode), message);
+    if (r.reported !== true) this.emit('OnReceiveMsg', text(screen), text(rqname), text(trcode), message);
     return r.code;
   }
 

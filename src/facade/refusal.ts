@@ -13,6 +13,8 @@ export interface Refusal {
   /** The OCX return code (negative). */
   readonly code: number;
   readonly message: string;
+  /** Already said on OnReceiveMsg, in its place among the other events (the caller must not say it again). */
+  readonly reported?: true;
 }
 
 const CODE_BY_NAME = new Map(

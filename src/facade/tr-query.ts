@@ -95,14 +95,15 @@ export class TrQueries {
       else this.continuation.delete(contKey);
       const result = new TrResult(trcode, rqname, mapping, answer.body);
       this.deliver(screen, result, answer.contYn === 'Y' ? '2' : '0', String(answer.body['return_msg'] ?? '').trim());
-    });
+    }, (refusal) => this.emit('OnReceiveMsg', screen, rqname, trcode, refusal.message));
   }
 
   /**
    * Sends at once (the rate limiter queues), but raises the events only after every earlier
-   * request raised its own, so that answers come back in call order.
+   * request raised its own, so that answers come back in call order. A refusal is said on
+   * OnReceiveMsg in its place, once: it comes back marked `reported`.
    */
-  private async inOrder<T>(send: () => Promise<T>, deliver: (answer: T) => void): Promise<Refusal | undefined> {
+  private async inOrder<T>(send: () => Promise<T>, deliver: (answer: T) => void, refused: (r: Refusal) => void): Promise<Refusal | undefined> {
     const before = this.tail;
     let done!: () => void;
     this.tail = new Promise<void>((resolve) => (done = resolve));
@@ -112,8 +113,10 @@ export class TrQueries {
     );
     try {
       const [outcome] = await Promise.all([sent, before]);
-      // A refusal is reported by the caller: one OnReceiveMsg naming the method, the server's text and the code.
-      if ('refusal' in outcome) return outcome.refusal;
+      if ('refusal' in outcome) {
+        refused(outcome.refusal);
+        return { ...outcome.refusal, reported: true };
+      }
       deliver(outcome.answer);
       return undefined;
     } finally {

@@ -13,7 +13,15 @@ type Line = { id?: number; result?: unknown; error?: { message: string }; ready?
 async function bridgeSession(env: NodeJS.ProcessEnv, calls: [string, ...unknown[]][]): Promise<Line[]> {
   const child = spawn(process.execPath, ['dist/cli/main.js', 'bridge', '--stdio'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async (): Promise<Line> => JSON.parse(String((await lines.next()).value)) as Line;
+  const waiting: Line[] = [];
+  // Protocol 2: after the ready line, each line is an array of messages.
+  const next = async (): Promise<Line> => {
+    while (waiting.length === 0) {
+      const parsed = JSON.parse(String((await lines.next()).value)) as Line | Line[];
+      waiting.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    }
+    return waiting.shift()!;
+  };
   expect(await next()).toHaveProperty('ready');
   const replies: Line[] = [];
   let id = 0;

@@ -1,6 +1,6 @@
 /**
- * A request the server refuses is reported once: one OnReceiveMsg that names the method, carries
- * the server's text and the OCX code, as the OCX sent one message per request.
+ * A request the server refuses is reported once: one OnReceiveMsg with the server's text, as the
+ * OCX sent one message per request; the call returns the OCX code and GetLastError names it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend, type Backend } from './helpers.js';
@@ -13,7 +13,7 @@ describe('a failed CommRqData', () => {
   });
   afterAll(async () => b.close());
 
-  it('gives one OnReceiveMsg, with the server text and the code the call returned', async () => {
+  it('gives one OnReceiveMsg with the server text; the code comes back and GetLastError has it', async () => {
     const msgs: string[][] = [];
     b.api.on('OnReceiveMsg', (...args) => msgs.push(args));
     b.api.SetInputValue('종목코드', '999999');
@@ -22,6 +22,7 @@ describe('a failed CommRqData', () => {
     expect(msgs).toHaveLength(1);
     const [screen, rqname, trcode, msg] = msgs[0]!;
     expect([screen, rqname, trcode]).toEqual(['0101', 'unknown', 'opt10001']);
-    expect(msg).toMatch(/^CommRqData: .*1902.*종목코드=999999.*\(-202\)$/);
+    expect(msg).toMatch(/1902.*종목코드=999999/);
+    expect(b.api.GetLastError()).toMatchObject({ method: 'CommRqData', code: -202 });
   });
 });

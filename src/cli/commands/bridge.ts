@@ -10,12 +10,15 @@ import type { Command } from './command.js';
 
 const help = `usage: kiwoom-compat bridge --stdio
 
-Runs the APIServer facade and speaks line-delimited JSON on stdin/stdout (the Python drop-in
-in compat/python uses it). Calls in:   {"id":1,"method":"SendOrder","args":[...]}
-Replies out: {"id":1,"result":0} or {"id":1,"error":{"name","message","field"}}
-Events out:  {"event":"OnReceiveRealData","seq":1,"args":[code, realType, fids]}
-The first line out is {"ready":{...}}; the first call is usually api_init({sim_no, use_rest, ...}).
-Logs go to stderr. When stdin closes the bridge calls cleanup() and exits. See MIGRATION.md.
+Runs the APIServer facade and speaks JSON lines on stdin/stdout (the Python drop-in in
+compat/python uses it). Calls in, one per line: {"id":1,"method":"SendOrder","args":[...]}
+Out: the first line is {"ready":{...}}; every later line is an array of messages, in order:
+  {"id":1,"result":0} or {"id":1,"error":{"name","message","field"}}   a reply
+  {"event":"OnReceiveChejanData","args":[...]}                       an event
+  {"schema":3,"real":"주식체결","fids":[...],"ocx":38}, ["005930",3,"v\tv..."]   a quote
+  {"coalesced":12}                                    quotes merged while the reader was behind
+The first call is usually api_init({sim_no, use_rest, ...}). Logs go to stderr. When stdin
+closes the bridge calls cleanup() and exits. See MIGRATION.md ("The bridge").
 
   --allow-prod-orders   let SendOrder/SendOrderCredit reach production (use_rest with sim_no 0);
                         KIWOOM_ALLOW_PROD_ORDERS=1 does the same (the Python drop-in passes its
