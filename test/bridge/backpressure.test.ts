@@ -1,18 +1,19 @@
 /**
- * `bridge --stdio` honours backpressure: while its reader does not read, the bridge's memory
- * stays bounded (quotes for a code and real type merge into the waiting one, counted and
- * reported), and no reply, order, chejan or TR event is lost.
+ * `bridge --stdio` honours backpressure: while its reader does not read, the bridge stops
+ * writing and quotes for a code and real type merge into the waiting one (counted and
+ * reported), and no reply, order, chejan or TR event is lost. That the merging bounds memory is
+ * proven on the outbox itself (outbox.test.ts, 200,000 quotes); the bridge's RSS over a 20 s
+ * pause is a benchmark figure (bench/python-bridge.mjs), since this process also runs the
+ * emulator and its RSS follows GC timing more than the backlog.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('bridge --stdio backpressure', () => {
-  it('a reader that stops reading for 2 s under 20,000 quotes/s: bounded memory, quotes coalesced, the order and its events all arrive', async () => {
+  it('a reader that stops reading for 2 s under 20,000 quotes/s: quotes coalesced, the order and its events all arrive', async () => {
     const child = spawn(process.execPath, ['--optimize-for-size', 'dist/cli/main.js', 'bridge', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
     const messages: unknown[] = [];
     const waiting = new Map<number, (m: Record<string, unknown>) => void>();
@@ -43,14 +44,9 @@ describe('bridge --stdio backpressure', () => {
       lines.pause();
       child.stdout.pause();
       await sleep(300);
-      const before = rssMb(child.pid!);
       child.stdin.write(`${JSON.stringify({ id: 1000, method: 'SendOrder', args: ['bp-buy', '2000', accno, 1, '005930', 1, 0, '03', ''] })}\n`);
       const order = new Promise<Record<string, unknown>>((resolve) => waiting.set(1000, resolve));
-      let peak = before;
-      for (let i = 0; i < 20; i++) {
-        await sleep(100);
-        peak = Math.max(peak, rssMb(child.pid!));
-      }
+      await sleep(2_000);
       const received = messages.length;
       child.stdout.resume();
       lines.resume();
@@ -70,7 +66,6 @@ describe('bridge --stdio backpressure', () => {
       // The flood went on while the reader was away, and was merged, not queued (how much depends
       // on the machine's load; the outbox's own test measures the bound under 200,000 quotes).
       expect(coalesced).toBeGreaterThan(0);
-      expect(peak - before, `RSS ${before.toFixed(1)} → peak ${peak.toFixed(1)} MB while not read`).toBeLessThan(15);
     } finally {
       child.stdin.end();
       await new Promise((resolve) => child.once('exit', resolve));
