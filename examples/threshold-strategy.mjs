@@ -21,6 +21,7 @@ export async function main({ code = '005930', buyBelow, sellAbove, seconds = 10,
   const orders = [];
   let position = 0;
   let pending = false;
+  let stopped = false;
   let trades = 0;
   let done;
   const finished = new Promise((resolve) => (done = resolve));
@@ -29,7 +30,7 @@ export async function main({ code = '005930', buyBelow, sellAbove, seconds = 10,
     if (gubun === '0' && fids['913'] === '체결') log(`chejan   order ${fids['9203']} filled ${fids['911']} @ ${fids['910']}`);
   });
   api.on('OnReceiveRealData', async (key, realType, fids) => {
-    if (key !== code || realType !== '주식체결' || pending) return;
+    if (key !== code || realType !== '주식체결' || pending || stopped) return;
     const price = Math.abs(Number(fids['10']));
     trades += 1;
     buyBelow ??= Math.round(price * 0.998);
@@ -43,7 +44,11 @@ export async function main({ code = '005930', buyBelow, sellAbove, seconds = 10,
     log(`order    ${side} ${qty} ${code} at market (trigger ${price}) → ${ret === 0 ? 'sent' : `refused ${ret}`}`);
     if (ret === 0) position += side === 'buy' ? qty : -qty;
     pending = false;
-    if (side === 'sell' && ret === 0) done();
+    // One round trip, then stop: trades still arriving before cleanup must not start another.
+    if (side === 'sell' && ret === 0) {
+      stopped = true;
+      done();
+    }
   });
 
   await api.api_init({ sim_no: 1, use_rest: false, log_level: 'warn' });

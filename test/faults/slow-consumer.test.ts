@@ -25,11 +25,11 @@ const logs = captureLogs();
 const SERVER = `
 const { WebSocketServer } = require('ws');
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/api/dostk/websocket' });
-let echoes = 0, sent = 0, flooding = false, socket;
+let echoes = 0, pings = 0, sent = 0, flooding = false, socket;
 wss.on('listening', () => process.send({ port: wss.address().port }));
 process.on('message', (m) => {
   if (m === 'stop') flooding = false;
-  if (m === 'report') process.send({ echoes, sent });
+  if (m === 'report') process.send({ echoes, pings, sent });
 });
 wss.on('connection', (ws) => {
   socket = ws;
@@ -39,7 +39,7 @@ wss.on('connection', (ws) => {
     ws.send(JSON.stringify({ trnm: msg.trnm, return_code: 0, return_msg: '' }));
     if (msg.trnm === 'REG' && !flooding) { flooding = true; flood(); }
   });
-  setInterval(() => ws.send(JSON.stringify({ trnm: 'PING' })), 100).unref();
+  setInterval(() => { pings++; ws.send(JSON.stringify({ trnm: 'PING' })); }, 100).unref();
 });
 function flood() {
   if (!flooding) return;
@@ -55,7 +55,7 @@ function flood() {
 
 let child: ChildProcess;
 let port = 0;
-const ask = (msg: string): Promise<{ echoes: number; sent: number }> =>
+const ask = (msg: string): Promise<{ echoes: number; pings: number; sent: number }> =>
   new Promise((resolve) => {
     child.once('message', resolve as never);
     child.send(msg);
@@ -91,7 +91,7 @@ describe('a slow consumer', () => {
       maxBuffered = Math.max(maxBuffered, rt.stats().buffered);
       maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
     }
-    const { echoes } = await ask('report');
+    const { echoes, pings } = await ask('report');
     child.send('stop');
     await waitUntil(() => rt.stats().buffered === 0, 'the buffer to drain');
     const stats = rt.stats();
@@ -103,8 +103,10 @@ describe('a slow consumer', () => {
     expect(stats.dropped).toBeGreaterThan(0);
     expect(stats.dispatched).toBe(delivered);
     expect(logs.lines.filter((l) => l.includes('slow consumer'))).toHaveLength(1);
-    // PING echoes did not wait behind the listener (a PING every 100 ms).
-    expect(echoes).toBeGreaterThanOrEqual(SECONDS * 5);
+    // PING echoes did not wait behind the listener: at least half of the PINGs the server sent
+    // (one per 100 ms, fewer when a loaded machine starves the flooding child) came back.
+    expect(pings).toBeGreaterThanOrEqual(SECONDS * 3);
+    expect(echoes).toBeGreaterThanOrEqual(pings / 2);
     expect(rt.state).toBe('open');
     await rt.close();
     recordFigures('slow-consumer', {
