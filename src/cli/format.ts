@@ -16,8 +16,12 @@ export function line(label: string, text: string): string {
   return `${label.padEnd(9)}${text}`;
 }
 
-/** `"-000000000654000"` → `"-654,000"`: keeps the sign Kiwoom uses for gains and losses. */
-export function signedWon(value: unknown): string {
-  const text = String(value ?? '');
-  return `${text.startsWith('-') ? '-' : ''}${won(text)}`;
+/** `"+0001300"` → `"+1,300"`, `"-0.42"` → `"-0.42"`: a change with its sign and thousands separators. */
+export function signed(value: unknown): string {
+  const text = String(value ?? '').trim();
+  const n = Number(text.replace(/^[+-]/, ''));
+  if (!Number.isFinite(n) || text === '') return '';
+  const decimals = /\.(\d+)$/.exec(text)?.[1]?.length ?? 0;
+  const body = n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return n === 0 ? body : `${text.startsWith('-') ? '-' : '+'}${body}`;
 }

@@ -15,13 +15,14 @@ export function toMarkdown(result: ScanResult): string {
   const out = [
     `# OCX migration scan: ${result.root}`,
     '',
-    `${s.sites} OCX call sites in ${s.files} of ${result.filesScanned} source files: ${s.ok} map directly, ${s.check} need a check, ${s.unsupported} cannot work as written.`,
+    `${count(s.sites, 'OCX call site')} in ${s.files} of ${count(result.filesScanned, 'source file')}: ${s.ok} map directly, ${s.check} ${s.check === 1 ? 'needs' : 'need'} a check, ${s.unsupported} cannot work as written.`,
     '',
   ];
   const blocking = result.findings.filter((f) => f.severity === 'unsupported');
   if (blocking.length > 0) {
     out.push('## Must change', '');
-    for (const f of blocking) out.push(`- \`${f.file}:${f.line}\` ${f.name}: ${f.notes.join('; ')}. ${f.change}`);
+    // A site may have no note of its own (a KOA_Functions sub-command): then only what to change.
+    for (const f of blocking) out.push(`- \`${f.file}:${f.line}\` ${f.name}: ${[...f.notes, f.change].filter((part) => part !== '').join('. ')}`);
     out.push('');
   }
   const byFile = new Map<string, Finding[]>();
@@ -37,3 +38,8 @@ export function toMarkdown(result: ScanResult): string {
 }
 
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** `1 file`, `2 files`: a count in English. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

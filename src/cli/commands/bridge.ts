@@ -1,5 +1,4 @@
 /** `kiwoom-compat bridge --stdio`: the APIServer facade as a child process speaking line-delimited JSON. */
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { APIServer } from '../../facade/index.js';
 import { EVENT_NAMES } from '../../facade/events.js';
@@ -7,6 +6,7 @@ import { OCX_API_METHODS } from '../../compat/ocx-api.js';
 import { runStdioBridge } from '../../bridge/stdio.js';
 import type { BridgeTarget } from '../../bridge/server.js';
 import type { Command } from './command.js';
+import { parseFlags, UsageError } from '../options.js';
 
 const help = `usage: kiwoom-compat bridge --stdio
 
@@ -53,8 +53,8 @@ export function bridgeMethods(server: object): string[] {
 }
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { stdio: { type: 'boolean', default: false }, 'allow-prod-orders': { type: 'boolean', default: false } } });
-  if (!values.stdio) throw new Error('only the stdio transport exists: run `kiwoom-compat bridge --stdio`');
+  const { values } = parseFlags(args, { stdio: { type: 'boolean', default: false }, 'allow-prod-orders': { type: 'boolean', default: false } });
+  if (!values.stdio) throw new UsageError('only the stdio transport exists: run `kiwoom-compat bridge --stdio`');
   const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const allowed = values['allow-prod-orders'] || process.env.KIWOOM_ALLOW_PROD_ORDERS === '1';
   const server = guardProductionOrders(new APIServer(), allowed);

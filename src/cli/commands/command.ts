@@ -5,4 +5,6 @@ export interface Command {
   /** Full `--help` text. */
   help: string;
   run(args: string[]): Promise<number>;
+  /** `--help` given with these arguments, when they ask for something narrower (`call ka10001 --help`); undefined for the full help. */
+  helpFor?(args: string[]): string | undefined;
 }

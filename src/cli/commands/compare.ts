@@ -1,11 +1,11 @@
 /** `kiwoom-compat compare [scenario]`: one consumer scenario on two backends, diff of what it saw. */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import type { ApiInitOptions } from '../../facade/index.js';
 import { compareBackends, type BackendSpec } from '../../compare/run.js';
 import { loadScenario } from '../../compare/scenario.js';
 import { toHtml, toText } from '../../compare/report.js';
 import type { Command } from './command.js';
+import { numberFlag, parseFlags, UsageError } from '../options.js';
 
 const help = `usage: kiwoom-compat compare [scenario] [options]
 
@@ -28,33 +28,33 @@ they diverge (or a side fails).
 const SIM = { local: [1, false], mock: [1, true], prod: [0, true] } as const;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      a: { type: 'string', default: 'local' },
-      b: { type: 'string', default: 'mock' },
-      'a-rest': { type: 'string' },
-      'a-ws': { type: 'string' },
-      'b-rest': { type: 'string' },
-      'b-ws': { type: 'string' },
-      appkey: { type: 'string' },
-      secretkey: { type: 'string' },
-      'query-rate': { type: 'string' },
-      'allow-prod-orders': { type: 'boolean', default: false },
-      report: { type: 'string' },
-    },
-  });
-  const scenario = await loadScenario(positionals[0] ?? 'legacy-consumer');
+  const { values, positionals } = parseFlags(args, {
+    a: { type: 'string', default: 'local' },
+    b: { type: 'string', default: 'mock' },
+    'a-rest': { type: 'string' },
+    'a-ws': { type: 'string' },
+    'b-rest': { type: 'string' },
+    'b-ws': { type: 'string' },
+    appkey: { type: 'string' },
+    secretkey: { type: 'string' },
+    'query-rate': { type: 'string' },
+    'allow-prod-orders': { type: 'boolean', default: false },
+    report: { type: 'string' },
+  }, 1);
+  const queryRate = numberFlag(values, 'query-rate', { min: 0.1, max: 1000 });
   const backend = (side: 'a' | 'b'): BackendSpec => {
     const kind = values[side];
-    if (kind !== 'local' && kind !== 'mock' && kind !== 'prod') throw new Error(`--${side} must be local, mock or prod, got "${kind}"`);
-    if (kind === 'prod' && !values['allow-prod-orders']) throw new Error(`--${side} prod places a real order: pass --allow-prod-orders`);
+    if (kind !== 'local' && kind !== 'mock' && kind !== 'prod') throw new UsageError(`--${side} must be local, mock or prod, got "${kind}"`);
+    if (kind === 'prod' && !values['allow-prod-orders']) throw new UsageError(`--${side} prod places a real order: pass --allow-prod-orders`);
     const [sim_no, use_rest] = SIM[kind];
     const rest = values[`${side}-rest`];
     const ws = values[`${side}-ws`];
     const appkey = values.appkey ?? process.env.KIWOOM_APPKEY;
     const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY;
+    // Checked before either side runs: the local side would otherwise place its order first.
+    if (use_rest && (appkey === undefined || secretkey === undefined)) {
+      throw new UsageError(`--${side} ${kind} talks to Kiwoom and needs its app key and secret key: --appkey K --secretkey S, or KIWOOM_APPKEY / KIWOOM_SECRETKEY (nothing was run)`);
+    }
     const init: ApiInitOptions = {
       sim_no,
       use_rest,
@@ -62,12 +62,13 @@ async function run(args: string[]): Promise<number> {
       ...(use_rest && appkey !== undefined ? { appkey } : {}),
       ...(use_rest && secretkey !== undefined ? { secretkey } : {}),
       ...(rest === undefined && ws === undefined ? {} : { endpoints: { ...(rest === undefined ? {} : { rest }), ...(ws === undefined ? {} : { ws }) } }),
-      ...(values['query-rate'] === undefined ? {} : { rest: { limits: { mockQuery: Number(values['query-rate']) } } }),
+      ...(queryRate === undefined ? {} : { rest: { limits: { mockQuery: queryRate } } }),
     };
     return { label: `${kind}${rest === undefined ? '' : ` (${rest})`}`, init };
   };
   const a = backend('a');
   const b = backend('b');
+  const scenario = await loadScenario(positionals[0] ?? 'legacy-consumer');
   console.error(`compare ${scenario.name}: a = ${a.label}, b = ${b.label}${[a, b].some((s) => s.init.use_rest) ? ' (the scenario places one market order on each)' : ''}`);
   const result = await compareBackends(scenario, a, b, (s) => console.error(`  ${s.label}: ${s.error === undefined ? `${s.events.length} events` : `failed: ${s.error}`} in ${s.ms} ms`));
   console.log(toText(result));

@@ -7,8 +7,10 @@ import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { APIServer, EVENT_NAMES, type APIServerEvents } from '../../facade/index.js';
 import { runLegacyConsumer } from '../../compare/legacy-consumer.js';
 import { tickSize } from '../../compat/orders.js';
-import { line, won, signedWon, unsigned } from '../format.js';
+import { line, won, signed, unsigned } from '../format.js';
+import { byDirection, direction } from '../colour.js';
 import type { Command } from './command.js';
+import { parseFlags } from '../options.js';
 
 type Row = Record<string, unknown>;
 const rows = (body: Row, key: string): Row[] => (Array.isArray(body[key]) ? (body[key] as Row[]) : []);
@@ -35,7 +37,8 @@ async function restTour(emu: Emulator): Promise<void> {
   try {
 
     const { body: q } = await rest.call('ka10001', { stk_cd: '005930' });
-    console.log(line('quote', `${q.stk_cd} ${q.stk_nm}  현재가 ${won(q.cur_prc)}  등락율 ${q.flu_rt}%  거래량 ${won(q.trde_qty)}`));
+    const move = direction(q.pred_pre);
+    console.log(line('quote', `${q.stk_cd} ${q.stk_nm}  현재가 ${byDirection(won(q.cur_prc), move)}  전일대비 ${byDirection(`${signed(q.pred_pre)} (${signed(q.flu_rt)}%)`, move)}  거래량 ${won(q.trde_qty)}`));
 
     const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
     const chartBody = { stk_cd: '005930', base_dt: today, upd_stkpc_tp: '1' };
@@ -50,9 +53,9 @@ async function restTour(emu: Emulator): Promise<void> {
     console.log(line('chart', `005930 daily bars: ${bars.length} over ${pages} pages (cont-yn/next-key), ${String(first?.dt)} → ${String(last?.dt)}, last close ${won(last?.cur_prc)}`));
 
     const { body: bal } = await rest.call('kt00018', { qry_tp: '1', dmst_stex_tp: 'KRX' });
-    console.log(line('balance', `account ${emu.account}: 총매입 ${won(bal.tot_pur_amt)}  총평가 ${won(bal.tot_evlt_amt)}  손익 ${signedWon(bal.tot_evlt_pl)}`));
+    console.log(line('balance', `account ${emu.account}: 총매입 ${won(bal.tot_pur_amt)}  총평가 ${won(bal.tot_evlt_amt)}  손익 ${byDirection(signed(bal.tot_evlt_pl), direction(bal.tot_evlt_pl))}`));
     for (const h of rows(bal, 'acnt_evlt_remn_indv_tot')) {
-      console.log(line('', `  ${String(h.stk_cd)} ${String(h.stk_nm)}  ${unsigned(h.rmnd_qty)}주  평가 ${won(h.evlt_amt)}  수익률 ${String(h.prft_rt)}%`));
+      console.log(line('', `  ${String(h.stk_cd)} ${String(h.stk_nm)}  ${unsigned(h.rmnd_qty)}주  평가 ${won(h.evlt_amt)}  수익률 ${byDirection(`${signed(h.prft_rt)}%`, direction(h.prft_rt))}`));
     }
 
     // A limit well below the market rests unfilled, so the cancel below has something to cancel.
@@ -104,5 +107,8 @@ async function legacyConsumer(): Promise<void> {
 export const demo: Command = {
   summary: 'run the built-in emulator and a short session against it (what `npm start` runs)',
   help: 'usage: kiwoom-compat demo\n\nStarts the built-in emulator on loopback and shows a quote, a paged daily chart,\nthe balance, a buy order and its cancel. Needs no credentials and no network.',
-  run: () => run(),
+  run: (args) => {
+    parseFlags(args, {});
+    return run();
+  },
 };

@@ -1,8 +1,8 @@
 /** `kiwoom-compat emulator`: the emulator standalone, until Ctrl-C. */
-import { parseArgs } from 'node:util';
 import { startEmulator } from '../../emulator/index.js';
 import type { EmulatorOptions } from '../../emulator/types.js';
 import type { Command } from './command.js';
+import { numberFlag, parseFlags } from '../options.js';
 
 const help = `usage: kiwoom-compat emulator [--port N] [--seed N] [--rate N] [--mock]
 
@@ -14,17 +14,11 @@ credentials. Stops on Ctrl-C.
   --mock     enforce the mock domain's rules (KRX only, mock-unsupported APIs)`;
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { port: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, mock: { type: 'boolean' } },
-  });
+  const { values } = parseFlags(args, { port: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, mock: { type: 'boolean' } });
   const options: EmulatorOptions = { mode: values.mock === true ? 'mock' : 'prod' };
-  for (const [flag, key] of [['port', 'port'], ['seed', 'seed'], ['rate', 'realRate']] as const) {
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a non-negative integer, got "${raw}"`);
-    options[key] = n;
+  for (const [flag, key, max] of [['port', 'port', 65535], ['seed', 'seed', Number.MAX_SAFE_INTEGER], ['rate', 'realRate', 1_000_000]] as const) {
+    const n = numberFlag(values, flag, { min: 0, max, integer: true });
+    if (n !== undefined) options[key] = n;
   }
   const emu = await startEmulator(options);
   console.log(`kiwoom-compat emulator (${emu.mode} rules)
@@ -33,7 +27,10 @@ async function run(args: string[]): Promise<number> {
   appkey     ${emu.appkey}
   secretkey  ${emu.secretkey}
   account    ${emu.account}
-(demo credentials of this local emulator only; Ctrl-C to stop)`);
+(demo credentials of this local emulator only; Ctrl-C to stop)
+
+try it from another terminal:
+  kiwoom-compat call ka10001 '{"stk_cd":"005930"}' --endpoint ${emu.restUrl} --appkey ${emu.appkey} --secretkey ${emu.secretkey}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

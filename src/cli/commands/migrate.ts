@@ -1,8 +1,8 @@
 /** `kiwoom-compat migrate scan <dir>`: report a legacy code base's OCX call sites and their REST mapping. */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { scanProject } from '../../migrate/scan.js';
-import { toJson, toMarkdown } from '../../migrate/report.js';
+import { count, toJson, toMarkdown } from '../../migrate/report.js';
+import { parseFlags, UsageError } from '../options.js';
 import { compatTables } from '../../migrate/compat-tables.js';
 import type { Command } from './command.js';
 
@@ -18,25 +18,21 @@ mapping, what cannot work over REST, and what to change.
   --strict           exit 1 when any site cannot work as written`;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'md' },
-      out: { type: 'string' },
-      strict: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = parseFlags(args, {
+    format: { type: 'string', default: 'md' },
+    out: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+  }, 2);
   const [sub, dir] = positionals;
-  if (sub !== 'scan') throw new Error(`unknown migrate sub-command "${sub ?? ''}": use \`kiwoom-compat migrate scan <dir>\``);
-  if (dir === undefined) throw new Error('a directory or file to scan is required: `kiwoom-compat migrate scan <dir>`');
-  if (values.format !== 'md' && values.format !== 'json') throw new Error(`--format must be md or json, got "${values.format}"`);
+  if (sub !== 'scan') throw new UsageError(`unknown migrate sub-command "${sub ?? ''}": use \`kiwoom-compat migrate scan <dir>\``);
+  if (dir === undefined) throw new UsageError('a directory or file to scan is required: `kiwoom-compat migrate scan <dir>`');
+  if (values.format !== 'md' && values.format !== 'json') throw new UsageError(`--format must be md or json, got "${values.format}"`);
   const result = scanProject(dir, compatTables(), (n, total) => console.error(`scanning: ${n}/${total} files`));
   const text = values.format === 'json' ? toJson(result) : toMarkdown(result);
   if (values.out === undefined) process.stdout.write(text);
   else writeFileSync(values.out, text);
   const s = result.summary;
-  console.error(`scanned ${result.filesScanned} files: ${s.sites} OCX sites, ${s.ok} ok, ${s.check} to check, ${s.unsupported} unsupported${values.out === undefined ? '' : ` → ${values.out}`}`);
+  console.error(`scanned ${count(result.filesScanned, 'file')}: ${count(s.sites, 'OCX site')}, ${s.ok} ok, ${s.check} to check, ${s.unsupported} unsupported${values.out === undefined ? '' : ` → ${values.out}`}`);
   return values.strict && s.unsupported > 0 ? 1 : 0;
 }
 
