@@ -107,7 +107,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         return;
       }
     }
-    send(res, 404, { error: `no route ${req.method ?? ''} ${path}`, routes: ROUTES.map(([m, p]) => `${m} ${p.source}`) });
+    send(res, 404, { error: `no route ${req.method ?? ''} ${path}`, routes: ROUTES.map(([m, p]) => `${m} ${routeText(p)}`) });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -183,14 +183,22 @@ const balance: Handler = async (_req, _p, { api, screen, accno }) => {
   return [200, body];
 };
 
+/** A route pattern as a person writes it: `/^\/price\/(?<code>[^/]+)$/` → `/price/:code`. */
+export function routeText(pattern: RegExp): string {
+  return pattern.source
+    .replace(/^\^|\$$/g, '')
+    .replace(/\((?:\?<(\w+)>)?[^)]*\)/g, (_m, name: string | undefined) => `:${name ?? 'param'}`)
+    .replaceAll('\\/', '/');
+}
+
 const ROUTES: readonly [string, RegExp, Handler][] = [
-  ['GET', /^\/price\/([^/]+)$/, price],
+  ['GET', /^\/price\/(?<code>[^/]+)$/, price],
   ['GET', /^\/balance$/, balance],
   ['GET', /^\/orders$/, openOrders],
   ['POST', /^\/orders$/, placeOrder],
-  ['GET', /^\/orders\/([^/]+)$/, orderStatus],
-  ['DELETE', /^\/orders\/(\d{1,10})$/, cancelOrder],
-  ['PATCH', /^\/orders\/(\d{1,10})$/, modifyOrder],
+  ['GET', /^\/orders\/(?<id>[^/]+)$/, orderStatus],
+  ['DELETE', /^\/orders\/(?<orderNo>\d{1,10})$/, cancelOrder],
+  ['PATCH', /^\/orders\/(?<orderNo>\d{1,10})$/, modifyOrder],
 ];
 
 /** The body as text: at most {@link MAX_BODY} bytes, within `ms`; else the connection is closed. */

@@ -110,7 +110,10 @@ describe('serve --http (control API)', () => {
     const placed = (await (await post({ side: 'buy', code: '005930', qty: 1, price: low, hoga: '00' })).json()) as { orderNo: string };
     const open = (await (await get('/orders')).json()) as { orders: { orderNo: string; openQty: number }[] };
     expect(open.orders.find((o) => Number(o.orderNo) === Number(placed.orderNo))?.openQty).toBe(1);
-    expect((await get('/nowhere')).status).toBe(404);
+    const missing = await get('/nowhere');
+    expect(missing.status).toBe(404);
+    // The routes as a person writes them, not as regex sources.
+    expect(((await missing.json()) as { routes: string[] }).routes).toEqual(expect.arrayContaining(['GET /price/:code', 'GET /balance', 'GET /orders', 'POST /orders']));
   });
 
   it('refuses to bind beyond loopback without allowRemote', async () => {

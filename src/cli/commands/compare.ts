@@ -6,6 +6,7 @@ import { loadScenario } from '../../compare/scenario.js';
 import { toHtml, toText } from '../../compare/report.js';
 import type { Command } from './command.js';
 import { numberFlag, parseFlags, UsageError } from '../options.js';
+import { cliLogger, LOG_HELP, LOG_OPTIONS } from '../logging.js';
 
 const help = `usage: kiwoom-compat compare [scenario] [options]
 
@@ -23,7 +24,8 @@ they diverge (or a side fails).
   --query-rate N    queries per second on the mock domain (default Kiwoom's 1; raise it only
                     when the endpoints point at an emulator)
   --allow-prod-orders   required for prod: the scenario places a real order
-  --report FILE     also write a side-by-side HTML report`;
+  --report FILE     also write a side-by-side HTML report
+${LOG_HELP}`;
 
 const SIM = { local: [1, false], mock: [1, true], prod: [0, true] } as const;
 
@@ -40,7 +42,9 @@ async function run(args: string[]): Promise<number> {
     'query-rate': { type: 'string' },
     'allow-prod-orders': { type: 'boolean', default: false },
     report: { type: 'string' },
+    ...LOG_OPTIONS,
   }, 1);
+  const { logger } = cliLogger(values);
   const queryRate = numberFlag(values, 'query-rate', { min: 0.1, max: 1000 });
   const backend = (side: 'a' | 'b'): BackendSpec => {
     const kind = values[side];
@@ -49,8 +53,9 @@ async function run(args: string[]): Promise<number> {
     const [sim_no, use_rest] = SIM[kind];
     const rest = values[`${side}-rest`];
     const ws = values[`${side}-ws`];
-    const appkey = values.appkey ?? process.env.KIWOOM_APPKEY;
-    const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY;
+    // An empty variable is as good as none (`KIWOOM_APPKEY= kiwoom-compat compare`).
+    const appkey = values.appkey ?? (process.env.KIWOOM_APPKEY || undefined);
+    const secretkey = values.secretkey ?? (process.env.KIWOOM_SECRETKEY || undefined);
     // Checked before either side runs: the local side would otherwise place its order first.
     if (use_rest && (appkey === undefined || secretkey === undefined)) {
       throw new UsageError(`--${side} ${kind} talks to Kiwoom and needs its app key and secret key: --appkey K --secretkey S, or KIWOOM_APPKEY / KIWOOM_SECRETKEY (nothing was run)`);
@@ -58,7 +63,7 @@ async function run(args: string[]): Promise<number> {
     const init: ApiInitOptions = {
       sim_no,
       use_rest,
-      log_level: 'warn',
+      logger,
       ...(use_rest && appkey !== undefined ? { appkey } : {}),
       ...(use_rest && secretkey !== undefined ? { secretkey } : {}),
       ...(rest === undefined && ws === undefined ? {} : { endpoints: { ...(rest === undefined ? {} : { rest }), ...(ws === undefined ? {} : { ws }) } }),

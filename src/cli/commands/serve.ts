@@ -1,10 +1,11 @@
 /** `kiwoom-compat serve --http`: the local control API (quote, order, balance, open orders) over one logged-in APIServer. */
-import { parseArgs } from 'node:util';
 import { APIServer } from '../../facade/index.js';
 import { isLoopback } from '../../hosts.js';
 import { startServe } from '../../serve/http.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
 import type { Command } from './command.js';
+import { numberFlag, parseFlags, UsageError } from '../options.js';
+import { cliLogger, LOG_HELP, LOG_OPTIONS } from '../logging.js';
 
 const help = `usage: kiwoom-compat serve --http [options]
 
@@ -24,28 +25,29 @@ Tokens with Kiwoom are refreshed automatically before they expire; no daily rest
   --host H          default 127.0.0.1; anything but loopback needs --allow-remote
   --allow-remote    allow a non-loopback bind (orders can be placed by whoever holds the token)
 ${BACKEND_HELP}
+${LOG_HELP}
   --allow-prod-orders          required with --use-rest --sim-no 0
   --token T         use this bearer token instead of a random one`;
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      http: { type: 'boolean', default: false },
-      port: { type: 'string', default: '8719' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'allow-remote': { type: 'boolean', default: false },
-      ...BACKEND_OPTIONS,
-      'allow-prod-orders': { type: 'boolean', default: false },
-      token: { type: 'string' },
-    },
+  const { values } = parseFlags(args, {
+    http: { type: 'boolean', default: false },
+    port: { type: 'string', default: '8719' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'allow-remote': { type: 'boolean', default: false },
+    ...BACKEND_OPTIONS,
+    ...LOG_OPTIONS,
+    'allow-prod-orders': { type: 'boolean', default: false },
+    token: { type: 'string' },
   });
-  if (!values.http) throw new Error('only the HTTP transport exists: run `kiwoom-compat serve --http`');
+  if (!values.http) throw new UsageError('only the HTTP transport exists: run `kiwoom-compat serve --http`');
+  const port = numberFlag(values, 'port', { min: 0, max: 65535, integer: true })!;
+  const { logger } = cliLogger(values);
   if (values['use-rest'] && simNoOf(values) === 0 && !values['allow-prod-orders']) {
-    throw new Error('--sim-no 0 is production and the control API places orders: pass --allow-prod-orders');
+    throw new UsageError('--sim-no 0 is production and the control API places orders: pass --allow-prod-orders');
   }
   const api = new APIServer();
-  await api.api_init(apiInitOptions(values));
+  await api.api_init({ ...apiInitOptions(values), logger });
   const ret = await api.CommConnect(true);
   if (ret !== 0) {
     await api.cleanup();
@@ -56,7 +58,7 @@ async function run(args: string[]): Promise<number> {
     api,
     domain,
     host: values.host,
-    port: Number(values.port),
+    port,
     allowRemote: values['allow-remote'],
     ...(values.token === undefined ? {} : { token: values.token }),
   }).catch(async (err: unknown) => {
