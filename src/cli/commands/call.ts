@@ -95,8 +95,6 @@ async function run(args: string[]): Promise<number> {
   if (typed === undefined) throw new UsageError('an api-id is required, e.g. `kiwoom-compat call ka10001 \'{"stk_cd":"005930"}\'`');
   const { api, inputs } = resolveApi(typed);
   if (api.transport !== 'rest' || api.category === 'auth') throw new UsageError(`${api.id} is ${api.transport === 'rest' ? 'the token endpoint, which every call uses by itself' : 'WebSocket-only'}: not a REST call`);
-  const { body, unknown } = prepareBody(api, parseBody(json), inputs);
-  for (const key of unknown) console.error(`warning: ${api.id} has no request field "${key}"; sent as given (kiwoom-compat call ${api.id} --help)`);
   const maxPages = numberFlag(values, 'max-pages', { min: 1, integer: true })!;
   const simNo = simNoOf(values);
   if (![0, 1, 2, 3].includes(simNo)) throw new UsageError(`--sim-no must be 0, 1, 2 or 3, got "${values['sim-no']}"`);
@@ -105,6 +103,8 @@ async function run(args: string[]): Promise<number> {
   if (useRest && simNo === 0 && api.category === 'order' && !values['allow-prod-orders']) {
     throw new UsageError(`${api.id} is an order and --sim-no 0 is production: pass --allow-prod-orders to send real orders`);
   }
+  const { body, unknown } = prepareBody(api, parseBody(json), inputs);
+  for (const key of unknown) console.error(`warning: ${api.id} has no request field "${key}"; sent as given (kiwoom-compat call ${api.id} --help)`);
 
   const emu = useRest || values.endpoint !== undefined ? undefined : await startEmulator();
   const { appkey = emu?.appkey, secretkey = emu?.secretkey } = credentials(values);

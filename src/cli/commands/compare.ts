@@ -45,6 +45,7 @@ async function run(args: string[]): Promise<number> {
     ...LOG_OPTIONS,
   }, 1);
   const { logger } = cliLogger(values);
+  const scenario = await loadScenario(positionals[0] ?? 'legacy-consumer');
   const queryRate = numberFlag(values, 'query-rate', { min: 0.1, max: 1000 });
   const backend = (side: 'a' | 'b'): BackendSpec => {
     const kind = values[side];
@@ -73,7 +74,6 @@ async function run(args: string[]): Promise<number> {
   };
   const a = backend('a');
   const b = backend('b');
-  const scenario = await loadScenario(positionals[0] ?? 'legacy-consumer');
   console.error(`compare ${scenario.name}: a = ${a.label}, b = ${b.label}${[a, b].some((s) => s.init.use_rest) ? ' (the scenario places one market order on each)' : ''}`);
   const result = await compareBackends(scenario, a, b, (s) => console.error(`  ${s.label}: ${s.error === undefined ? `${s.events.length} events` : `failed: ${s.error}`} in ${s.ms} ms`));
   console.log(toText(result));
