@@ -5,13 +5,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { startGateway, type GatewayStatus } from '../../gateway/index.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
 import { isLoopback } from '../../hosts.js';
 import { line } from '../format.js';
 import type { Command } from './command.js';
+import { numberFlag, parseFlags, UsageError } from '../options.js';
 
 const help = `usage: kiwoom-compat gateway [options]          run the gateway until Ctrl-C
        kiwoom-compat gateway status [--json]        what a running gateway holds
@@ -55,29 +55,25 @@ function waitForSignal(): Promise<void> {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string', default: '8720' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      client: { type: 'string', multiple: true },
-      shared: { type: 'boolean', default: false },
-      clients: { type: 'string' },
-      state: { type: 'string' },
-      ...BACKEND_OPTIONS,
-    },
+  const { values } = parseFlags(args, {
+    port: { type: 'string', default: '8720' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    client: { type: 'string', multiple: true },
+    shared: { type: 'boolean', default: false },
+    clients: { type: 'string' },
+    state: { type: 'string' },
+    ...BACKEND_OPTIONS,
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
-  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const port = numberFlag(values, 'port', { min: 0, max: 65_535, integer: true })!;
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   if (!isLoopback(values.host) && values['tls-cert'] === undefined) {
-    throw new Error(`--host ${values.host} is not a loopback address: beyond this machine the gateway needs --tls-cert and --tls-key (whoever holds a pair can place orders)`);
+    throw new UsageError(`--host ${values.host} is not a loopback address: beyond this machine the gateway needs --tls-cert and --tls-key (whoever holds a pair can place orders)`);
   }
   const init = apiInitOptions(values);
   if (init.use_rest && (init.appkey === undefined || init.secretkey === undefined)) {
-    throw new Error('--use-rest needs the Kiwoom keys the gateway logs in with: --appkey/--secretkey or KIWOOM_APPKEY/KIWOOM_SECRETKEY');
+    throw new UsageError('--use-rest needs the Kiwoom keys the gateway logs in with: --appkey/--secretkey or KIWOOM_APPKEY/KIWOOM_SECRETKEY');
   }
   const clientsFile = values.clients ?? join(configDir(), 'gateway-clients.json');
   const stateFile = values.state ?? join(dirname(clientsFile), 'gateway.json');
@@ -125,11 +121,7 @@ ${line('pairs in', clientsFile)}`);
 
 /** One admin request to a running gateway. */
 async function admin(method: 'GET' | 'POST', path: string, args: string[], body?: Record<string, unknown>): Promise<{ values: Record<string, unknown>; answer: Record<string, unknown> }> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { state: { type: 'string' }, url: { type: 'string' }, 'admin-token': { type: 'string' }, json: { type: 'boolean', default: false }, shared: { type: 'boolean', default: false } },
-  });
+  const { values, positionals } = parseFlags(args, { state: { type: 'string' }, url: { type: 'string' }, 'admin-token': { type: 'string' }, json: { type: 'boolean', default: false }, shared: { type: 'boolean', default: false } }, 1);
   let state: Partial<GatewayState> = {};
   if (values.url === undefined || values['admin-token'] === undefined) {
     const file = values.state ?? join(configDir(), 'gateway.json');
