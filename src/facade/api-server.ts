@@ -72,6 +72,26 @@ async function allOrFirstError<T extends readonly unknown[]>(steps: readonly [..
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/**
+ * FIDs of the OCX's 잔고 (gubun 1) that REST's 04 leaves out but REST's real-time data carries
+ * for the code: 전일대비기호, 전일대비, 등락율 (주식체결) and 상한가, 하한가 (주식종목정보), taken from
+ * the latest values of a code the program has registered. "" stays "" when it has not.
+ */
+const BALANCE_FROM_REAL = ['25', '11', '12', '305', '306'] as const;
+
+function withQuote(fids: Readonly<Record<string, string>>, real: RealData): Readonly<Record<string, string>> {
+  const code = (fids['9001'] ?? '').replace(/^A/, '');
+  let out: Record<string, string> | undefined;
+  for (const fid of BALANCE_FROM_REAL) {
+    if ((fids[fid] ?? '') !== '') continue;
+    const v = real.value(code, fid);
+    if (v === '') continue;
+    out ??= { ...fids };
+    out[fid] = v;
+  }
+  return out ?? fids;
+}
+
 /** Current prices of codes from ka10095 (100 codes a query), unsigned and unpadded: AddPrice's `code^price`. */
 async function quotePrices(rest: Connection['rest'], codes: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -551,15 +571,17 @@ export class APIServer extends EventEmitter<APIServerEvents> {
 
   private build(conn: Connection): Session {
     const warn = (m: string): void => conn.logger.warn(m);
+    const master = new Master();
+    const real = new RealData(conn.rt, warn, master, (screen, msg) => this.emit('OnReceiveMsg', screen, '', '', msg));
     const chejanFids = CHEJAN_ORDER['0'] ?? [];
-    const chejan = new ChejanBook((gubun, fids) => {
+    const chejan = new ChejanBook((gubun, frame) => {
+      const fids = gubun === '1' ? withQuote(frame, real) : frame;
       this.chejanValues = fids;
       const { data, fidList } = chejanData(fids, CHEJAN_ORDER[gubun] ?? []);
       this.emit('OnReceiveChejanData', gubun, data, fidList);
     }, chejanFids);
     const emit = this.emit.bind(this) as <K extends keyof APIServerEvents>(event: K, ...args: APIServerEvents[K]) => boolean;
     const trq = new TrQueries(conn.rest, emit, warn);
-    const master = new Master();
     const accounts: string[] = [];
     const reconciler = new Reconciler(conn.rest, chejan, () => accounts[0] ?? '', conn.logger);
     const orders = new Orders(conn.rest, chejan, trq, master, {
@@ -570,7 +592,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     }, conn.settle);
     const s: Session = {
       conn,
-      real: new RealData(conn.rt, warn, master, (screen, msg) => this.emit('OnReceiveMsg', screen, '', '', msg)),
+      real,
       chejan,
       conditions: new Conditions(conn.rt, emit, (codes) => quotePrices(conn.rest, codes)),
       master,

@@ -95,4 +95,22 @@ describe.each(BACKENDS)('events on %s', (name) => {
     expect((await more).slice(1)).toEqual(['', condName, index, 0]);
     expect(api.KOA_Functions('SetConditionSearchFlag', 'DelPrice')).toBe('');
   });
+
+  test('잔고 (gubun 1) carries 전일대비기호, 전일대비 and 등락율 from the registered code real-time data, which REST 04 leaves out', async () => {
+    const { api } = b;
+    const traded = nextEvent<[string, string]>(api, 'OnReceiveRealData', (code, type) => code === '000660' && type === '주식체결');
+    expect(await api.SetRealReg('7005', '000660', '10', '0')).toBe(0);
+    await traded;
+    const balance = nextEvent<[string]>(api, 'OnReceiveChejanData', (g) => g === '1' && api.GetChejanData(9001) === 'A000660');
+    let read: string[] = [];
+    api.on('OnReceiveChejanData', (g) => {
+      if (g === '1' && api.GetChejanData(9001) === 'A000660') read = ['25', '11', '12'].map((f) => api.GetChejanData(f));
+    });
+    expect(await api.SendOrder('ev-bal', '7006', accno, 1, '000660', 1, 0, '03', '')).toBe(0);
+    await balance;
+    expect(read[0]).toMatch(/^[1-5]$/);
+    expect(read[1]).toMatch(/^[+-]?\d+$/);
+    expect(read[2]).toMatch(/^[+-]?\d+\.\d+$/);
+    expect(await api.DisconnectRealData('7005')).toBe(0);
+  });
 });
