@@ -17,7 +17,6 @@ test('an order lost on the way is not resent: SendOrder 0, then, once the settle
     const { api, emu } = b;
     expect(await api.CommConnect()).toBe(0);
     const accno = api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
-    await api.GetMasterCodeName('005930');
     const msgs: string[] = [];
     api.on('OnReceiveMsg', (_s, rq, _t, msg) => rq === 'lost' && msgs.push(msg));
     const answer = nextEvent<string[]>(api, 'OnReceiveTrData', (_s, rq) => rq === 'lost');
@@ -42,7 +41,6 @@ test('an order whose answer timed out is found by query and reported with its ì£
     const { api, emu } = b;
     expect(await api.CommConnect()).toBe(0);
     const accno = api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
-    await api.GetMasterCodeName('005930');
     const chejan: FidValues[] = [];
     api.on('OnReceiveChejanData', (g, f) => g === '0' && chejan.push(f));
     const answer = nextEvent<string[]>(api, 'OnReceiveTrData', (_s, rq) => rq === 'slow');

@@ -17,7 +17,6 @@ describe('orders refused by Kiwoom', () => {
     b = await openBackend('mock-domain');
     expect(await b.api.CommConnect()).toBe(0);
     accno = b.api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
-    await b.api.GetMasterCodeName('005930');
     b.api.on('OnReceiveMsg', (_s, rq, _t, msg) => rq === 'refused' && msgs.push(msg));
   });
   afterAll(() => b.close());
