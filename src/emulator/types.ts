@@ -111,6 +111,7 @@ export interface Emulator {
   readonly faults: EmulatorFaults;
   /** The simulated market and order state (for tests: `state.tick(code)`, `state.quote(code)`, events). */
   readonly state: EmulatorState;
+  /** Counters since start: REST requests, 429 answers, requests per api-id, orders accepted. */
   stats(): EmulatorStats;
   /** Every REST request served, oldest first. */
   requestLog(): readonly RequestLogEntry[];
@@ -124,6 +125,7 @@ export interface Emulator {
   setRate(framesPerSecond: number): void;
   /** What each logged-in WebSocket session holds now (read-only snapshot). */
   wsHeld(): WsSessionHeld[];
+  /** Stops the servers and the market clock; safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -167,7 +169,9 @@ export interface Quote {
   bidQtys: number[];
 }
 
+/** The side of an order. */
 export type OrderSide = 'buy' | 'sell';
+/** An order's state, in the OCX's chejan words (913 주문상태). */
 export type OrderStatus = '접수' | '확인' | '체결' | '취소' | '거부';
 
 /** An order in the emulator's ledger. */
@@ -192,6 +196,7 @@ export interface OrderRecord {
   exchange: 'KRX' | 'NXT' | 'SOR';
 }
 
+/** One execution of an order in the emulator's ledger. */
 export interface FillRecord {
   ordNo: string;
   /** 체결번호, unique per fill. */
@@ -247,7 +252,9 @@ export interface EmulatorState extends EventEmitter<EmulatorStateEvents> {
   readonly mode: 'prod' | 'mock';
   /** Every listed stock, sorted by code. */
   readonly master: readonly StockInfo[];
+  /** The listed stock with this code, or undefined. */
   stock(code: string): StockInfo | undefined;
+  /** The current quote of a listed stock, or undefined. */
   quote(code: string): Quote | undefined;
   /** Advance one stock by one simulated trade; returns the new quote (and emits 'trade'). */
   tick(code: string): Quote;

@@ -492,66 +492,82 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     return this.noRest('GetFutureList') as string;
   }
 
+  /** GetFutureCodeByIndex: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetFutureCodeByIndex(_index: number): string {
     return this.noRest('GetFutureCodeByIndex') as string;
   }
 
+  /** GetActPriceList: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetActPriceList(): string {
     return this.noRest('GetActPriceList') as string;
   }
 
+  /** GetMonthList: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetMonthList(): string {
     return this.noRest('GetMonthList') as string;
   }
 
+  /** GetOptionCode: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetOptionCode(_actPrice: string, _cp: number, _month: string): string {
     return this.noRest('GetOptionCode') as string;
   }
 
+  /** GetOptionCodeByMonth: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetOptionCodeByMonth(_code: string, _cp: number, _month: string): string {
     return this.noRest('GetOptionCodeByMonth') as string;
   }
 
+  /** GetOptionCodeByActPrice: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetOptionCodeByActPrice(_code: string, _cp: number, _tick: number): string {
     return this.noRest('GetOptionCodeByActPrice') as string;
   }
 
+  /** GetSFutureList: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSFutureList(_baseAssetCode: string): string {
     return this.noRest('GetSFutureList') as string;
   }
 
+  /** GetSFutureCodeByIndex: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSFutureCodeByIndex(_baseAssetCode: string, _index: number): string {
     return this.noRest('GetSFutureCodeByIndex') as string;
   }
 
+  /** GetSActPriceList: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSActPriceList(_baseAssetGb: string): string {
     return this.noRest('GetSActPriceList') as string;
   }
 
+  /** GetSMonthList: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSMonthList(_baseAssetGb: string): string {
     return this.noRest('GetSMonthList') as string;
   }
 
+  /** GetSOptionCode: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSOptionCode(_baseAssetGb: string, _actPrice: string, _cp: number, _month: string): string {
     return this.noRest('GetSOptionCode') as string;
   }
 
+  /** GetSOptionCodeByMonth: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSOptionCodeByMonth(_baseAssetGb: string, _code: string, _cp: number, _month: string): string {
     return this.noRest('GetSOptionCodeByMonth') as string;
   }
 
+  /** GetSOptionCodeByActPrice: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSOptionCodeByActPrice(_baseAssetGb: string, _code: string, _cp: number, _tick: number): string {
     return this.noRest('GetSOptionCodeByActPrice') as string;
   }
 
+  /** GetSFOBasisAssetList: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSFOBasisAssetList(): string {
     return this.noRest('GetSFOBasisAssetList') as string;
   }
 
+  /** GetOptionATM: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetOptionATM(): string {
     return this.noRest('GetOptionATM') as string;
   }
 
+  /** GetSOptionATM: "" as the OCX answers without the futures/options product (Kiwoom REST has no futures/options master). */
   GetSOptionATM(_baseAssetGb: string): string {
     return this.noRest('GetSOptionATM') as string;
   }

@@ -51,8 +51,10 @@ export interface Gateway {
     issue(name: string, options?: { shared?: boolean }): ClientCredential;
     /** Withdraws `name`'s pair: its tokens stop working and its sessions are closed. False when unknown. */
     revoke(name: string): boolean;
+    /** Every client pair by name (without its keys). */
     list(): { name: string; shared: boolean }[];
   };
+  /** The upstream login, its budget and subscriptions, and each client's share. */
   status(): GatewayStatus;
   /** Closes clients, the upstream session and the server. Requests still queued are answered unsent. */
   close(): Promise<void>;

@@ -30,6 +30,7 @@ export interface ClientStatus {
   rest: Record<string, ClientRestStats>;
 }
 
+/** What `kiwoom-compat gateway status` shows: the upstream session and every client. */
 export interface GatewayStatus {
   upstream: {
     /** The upstream WebSocket: `open`, `reconnecting` in a gap, `closed` when it stopped for good. */

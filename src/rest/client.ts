@@ -102,9 +102,13 @@ export interface KiwoomRestEvents {
  * anything is sent; only the compile-time types are gone.
  */
 export interface UntypedKiwoomRest {
+  /** {@link KiwoomRest.call} for any api-id string. */
   call(apiId: string, body: JsonBody, options?: CallOptions): Promise<CallResult>;
+  /** {@link KiwoomRest.pages} for any api-id string. */
   pages(apiId: string, body: JsonBody, options?: PagesOptions): AsyncGenerator<CallResult, void, undefined>;
+  /** {@link KiwoomRest.collect} for any api-id string. */
   collect(apiId: string, body: JsonBody, options?: PagesOptions): Promise<CollectResult>;
+  /** {@link KiwoomRest.batch} for any api-id string. */
   batch(apiId: string, codes: readonly string[], makeBody: (code: string) => JsonBody, options?: BatchOptions): Promise<Array<BatchItem<CallResult>>>;
 }
 
