@@ -4,6 +4,7 @@
  * ```
  * KiwoomError
  * ├─ ValidationError          bad input, refused before anything was sent
+ * │  └─ CapacityError         a registration past the live WebSocket caps (200 items)
  * ├─ NetworkError             the request never got an HTTP answer
  * │  └─ TimeoutError          connect / headers / body timeout, or an abort
  * │     └─ OrderUnknownError  an order POST timed out: its fate must be checked, never resent
@@ -38,6 +39,23 @@ export class ValidationError extends KiwoomError {
   constructor(message: string, options: { apiId?: string | undefined; field?: string | undefined } = {}) {
     super(message, options);
     this.field = options.field;
+  }
+}
+
+/**
+ * A real-time registration would pass a cap of the live WebSocket servers (compat/live.json:
+ * 200 items per connection whatever the types, 200 per group), so it was refused before
+ * sending. `code` is the 6-digit code the server would have answered (105115, 105118).
+ */
+export class CapacityError extends ValidationError {
+  override name = 'CapacityError';
+  readonly code: number;
+  /** The cap that would be passed. */
+  readonly limit: number;
+  constructor(message: string, options: { code: number; limit: number; field?: string }) {
+    super(message, { field: options.field });
+    this.code = options.code;
+    this.limit = options.limit;
   }
 }
 

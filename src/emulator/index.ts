@@ -33,6 +33,7 @@ import { attachWebSocket } from './ws/index.js';
 
 export type * from './types.js';
 export { emulatorOf } from './attached.js';
+export type { WsSideOptions } from './ws/options.js';
 
 /** Demo credentials the emulator accepts unless others are given. */
 const DEMO_APPKEY = 'emulator-demo-appkey';
@@ -53,7 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const tokens = new TokenStore((options.tokenLifetimeSec ?? 86_400) * 1000, nowMs);
   const stats: EmulatorStats = {
-    requests: 0, rateLimited: 0, byApiId: {}, orders: 0, tokensIssued: 0, realFrames: 0, wsSessions: 0,
+    requests: 0, rateLimited: 0, byApiId: {}, orders: 0, tokensIssued: 0, realFrames: 0, realEntries: 0, wsSessions: 0, wsRefusals: {},
   };
   const log: RequestLogEntry[] = [];
   const httpFaults: HttpFaults = { rateLimitNext: 0, delayMs: 0, dropNext: 0 };
@@ -74,7 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats,
     wsFaults,
   };
-  const ws = attachWebSocket(server, ctx);
+  const ws = attachWebSocket(server, ctx, options.websocket);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -130,7 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     mode: state.mode,
     faults,
     state,
-    stats: () => ({ ...stats, byApiId: { ...stats.byApiId } }),
+    stats: () => ({ ...stats, byApiId: { ...stats.byApiId }, wsRefusals: { ...stats.wsRefusals } }),
     requestLog: () => [...log],
     issuedTokens: () => tokens.issued(),
     orderLedger: () => state.orders.ledger.map((o) => ({ ...o })),

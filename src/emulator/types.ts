@@ -4,6 +4,7 @@
  * and the WebSocket side read and that pushes order events to the WebSocket side.
  */
 import type { EventEmitter } from 'eventemitter3';
+import type { WsSideOptions } from './ws/options.js';
 
 /** Options for {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
@@ -21,7 +22,7 @@ export interface EmulatorOptions {
   rateLimits?: { perApiId?: number; global?: number };
   /** Market hours check for orders: `'always-open'` (default) lets tests run at any time of day. */
   marketHours?: 'always-open' | 'krx';
-  /** REAL push rate in frames per second over all subscriptions (default 20). */
+  /** REAL push rate in entries (ticks) per second over all subscriptions, sent in frames of 1 to 3 (default 20). */
   realRate?: number;
   /** Interval between server PING frames in ms (default 10_000). */
   pingIntervalMs?: number;
@@ -32,6 +33,12 @@ export interface EmulatorOptions {
   marketTicksPerSecond?: number;
   /** Most entries `requestLog()` keeps; the oldest go first beyond it, so a long-running emulator stays small (default 100_000). */
   requestLogLimit?: number;
+  /**
+   * The WebSocket side's limits and tunables. The REG rate and item caps default to the live
+   * servers' (compat/live.json: 5 REG/s, 200 items per connection and per group), the LOGIN
+   * answer to live's 20 ms delay; widen them only where a test does not exercise them.
+   */
+  websocket?: WsSideOptions;
   /** The emulator's clock in epoch ms (default Date.now): lets a test pin the Korea time of day for market hours, charts and token expiry. */
   clock?: () => number;
 }
@@ -50,8 +57,15 @@ export interface EmulatorStats {
   tokensIssued: number;
   /** REAL frames pushed over WebSocket. */
   realFrames: number;
+  /** REAL entries pushed (`data[]` elements; a scheduled frame carries 1 to 3, as live). */
+  realEntries: number;
   /** Currently open WebSocket sessions. */
   wsSessions: number;
+  /**
+   * WebSocket requests refused, by return_code: 100013 (sent before the LOGIN answer), 105110
+   * (REG rate), 105115 / 105118 (item caps), 1 (malformed).
+   */
+  wsRefusals: Record<string, number>;
 }
 
 /** One REST request as the emulator saw it (for "nothing reached the wire" assertions). */
@@ -121,7 +135,7 @@ export interface Emulator {
   orderLedger(): readonly OrderRecord[];
   /** Every fill executed, oldest first. */
   fillLedger(): readonly FillRecord[];
-  /** REAL push rate over all subscriptions, frames per second. */
+  /** REAL push rate over all subscriptions, entries (ticks) per second. */
   setRate(framesPerSecond: number): void;
   /** What each logged-in WebSocket session holds now (read-only snapshot). */
   wsHeld(): WsSessionHeld[];

@@ -111,7 +111,7 @@ export class RealtimeRelay implements SessionService {
     const trnm = isRemove ? 'REMOVE' : 'REG';
     const caps = this.o.caps;
     if (!this.underRate(session)) return coded(trnm, caps.codes.regRate);
-    const parsed = parseRegistration(msg, asSent, caps.itemsPerConnection, isRemove);
+    const parsed = parseRegistration(msg, asSent, isRemove);
     if (!parsed.ok) return reply(trnm, parsed.error);
     const before = new Map(pairsOf(session).map((p) => [pairKey(p.type, p.item), p]));
     const groupBefore = session.subs.snapshot()[parsed.grp];

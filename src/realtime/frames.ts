@@ -3,7 +3,8 @@
  * frames (counted per kind, logged once per kind so that a garbling peer cannot flood logs).
  */
 import type { Logger } from 'pino';
-import { ApiError, AuthError } from '../errors.js';
+import { LIVE_WS } from '../compat/live.js';
+import { ApiError, AuthError, RateLimitError } from '../errors.js';
 import type { ControlReply } from './replies.js';
 
 /** Replies that answer a request of ours. */
@@ -46,7 +47,7 @@ function embeddedCode(message: string, returnCode: number): number {
   return m?.[1] !== undefined ? Number(m[1]) : returnCode;
 }
 
-/** The error of a refused request: AuthError for LOGIN, ApiError otherwise. */
+/** The error of a refused request: AuthError for LOGIN, RateLimitError for the REG rate (105110), ApiError otherwise. */
 export function replyError(reply: ControlReply, apiId?: string): ApiError {
   const returnCode = returnCodeOf(reply);
   const kiwoomMessage = typeof reply.return_msg === 'string' ? reply.return_msg : '';
@@ -54,6 +55,9 @@ export function replyError(reply: ControlReply, apiId?: string): ApiError {
   const message = `${reply.trnm} refused by Kiwoom (return_code ${returnCode}): ${kiwoomMessage || 'no message'}`;
   if (reply.trnm === 'LOGIN') {
     return new AuthError(message, { apiId, code, returnCode, category: 'auth', kiwoomMessage });
+  }
+  if (returnCode === LIVE_WS.codes.regRate.rc) {
+    return new RateLimitError(message, { apiId, code, returnCode, category: 'rate-limit', kiwoomMessage });
   }
   return new ApiError(message, { apiId, code, returnCode, category: 'input', kiwoomMessage });
 }

@@ -16,6 +16,15 @@ export function closedError(): SessionError {
   return new SessionError('RealtimeSession is closed', { code: 'closed' });
 }
 
+/** A request waited `ms` for an open session that never came: the server keeps dropping it, or cannot be reached. */
+export function notOpenError(ms: number, reconnects: number): SessionError {
+  return new SessionError(
+    `The WebSocket session was not open within ${ms} ms (it is reconnecting in the background; ${reconnects} reconnects so far). ` +
+      'The server keeps closing it or cannot be reached; the request was not sent.',
+    { code: 'not-open' },
+  );
+}
+
 /** Too many consecutive login refusals: what a person should check. */
 export function circuitError(failures: number, last: AuthError): SessionError {
   return new SessionError(

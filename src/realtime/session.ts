@@ -5,7 +5,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { pino, type Logger } from 'pino';
 import WebSocket, { type RawData } from 'ws';
-import { AuthError, KiwoomError, NetworkError, SessionError, ValidationError } from '../errors.js';
+import { LIVE_WS } from '../compat/live.js';
+import { AuthError, CapacityError, KiwoomError, NetworkError, SessionError, ValidationError } from '../errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
 import { codesOf, conditionEventOf, ConditionBook, parseConditionList } from './conditions.js';
 import { Dispatcher } from './dispatcher.js';
@@ -14,7 +15,8 @@ import { resolveWsUrl } from './endpoint.js';
 import { BadFrames, CONDITION_API_ID, CONTROL_TRNM, replyError, returnCodeOf } from './frames.js';
 import { checkGroup, checkItems, checkSeq, checkTypes, expand } from './input.js';
 import { ReplyQueue, type ControlReply } from './replies.js';
-import { circuitError, closedError, errorSummary, kickedError } from './session-errors.js';
+import { SendPacer } from './pacer.js';
+import { circuitError, closedError, errorSummary, kickedError, notOpenError } from './session-errors.js';
 import { closeSocket, openSocket } from './socket.js';
 import { SubscriptionBook, type RegBlock } from './subscriptions.js';
 import type {
@@ -38,7 +40,18 @@ const DEFAULTS = {
   authFailureLimit: 3,
   maxRealtimeConditions: 10,
   conditionWindowMs: 60_000,
+  openTimeoutMs: 30_000,
+  healthyAfterMs: 30_000,
+  maxPayloadBytes: 1 << 20,
 } as const;
+
+/**
+ * The REG rate is counted over a window this much longer than a second: the server counts
+ * arrivals, and a message delayed on the way arrives closer to the next one than it was sent.
+ */
+const REG_WINDOW_MS = 1_100;
+/** A REG or REMOVE refused for the rate (105110) is sent again at most this many times. */
+const MAX_RATE_RETRIES = 3;
 
 /** A control request is retried after this many lost connections at most. */
 const MAX_CONTROL_ATTEMPTS = 5;
@@ -78,6 +91,11 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     pingIntervalMs: number;
     heartbeatMisses: number;
     authFailureLimit: number;
+    openTimeoutMs: number;
+    healthyAfterMs: number;
+    maxPayloadBytes: number;
+    itemsPerConnection: number;
+    itemsPerGroup: number;
   };
   readonly #backoff: ResolvedBackoff | false;
   readonly #replies: ReplyQueue;
@@ -85,6 +103,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   readonly #conds: ConditionBook;
   readonly #dispatcher: Dispatcher;
   readonly #bad: BadFrames;
+  readonly #pacer: SendPacer;
 
   #state: SessionState = 'idle';
   #ws: WebSocket | undefined;
@@ -97,6 +116,11 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   #listenerErrors = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #sleeping: { timer: NodeJS.Timeout; wake(): void } | undefined;
+  /** Reconnect attempts since the session was last healthy: the backoff's exponent. */
+  #streak = 0;
+  #healthy: NodeJS.Timeout | undefined;
+  #unregistered = 0;
+  #rateRefusals = 0;
 
   constructor(options: RealtimeSessionOptions) {
     super();
@@ -114,6 +138,11 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
       heartbeatMisses: options.heartbeatMisses ?? DEFAULTS.heartbeatMisses,
       authFailureLimit: options.authFailureLimit ?? DEFAULTS.authFailureLimit,
+      openTimeoutMs: options.openTimeoutMs ?? DEFAULTS.openTimeoutMs,
+      healthyAfterMs: options.healthyAfterMs ?? DEFAULTS.healthyAfterMs,
+      maxPayloadBytes: options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
+      itemsPerConnection: options.itemCaps?.perConnection ?? LIVE_WS.itemsPerConnection,
+      itemsPerGroup: options.itemCaps?.perGroup ?? LIVE_WS.itemsPerGroup,
     };
     this.#backoff = options.reconnect === false ? false : { ...DEFAULT_BACKOFF, ...options.reconnect };
     const limiter = options.conditionRateLimit;
@@ -125,6 +154,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       this.#log.warn('slow consumer: real-time frames dropped beyond the buffer cap (see stats().dropped)'),
     );
     this.#bad = new BadFrames(this.#log);
+    this.#pacer = new SendPacer(options.regPerSecond ?? LIVE_WS.regPerSecond, REG_WINDOW_MS);
   }
 
   /** `idle` before connect, `open` when logged in and restored, `reconnecting` in a gap, `closed` for good. */
@@ -182,6 +212,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       badFrames: { ...this.#bad.counts },
       listenerErrors: this.#listenerErrors,
       reconnects: this.#reconnects,
+      unregistered: this.#unregistered,
+      rateRefusals: this.#rateRefusals,
     };
   }
 
@@ -203,6 +235,9 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
    * (00 주문체결, 04 잔고) are registered with item `""` whatever `items` says. Resolves when
    * the server acknowledged (at once before connect: the registration is sent on connect);
    * rejects with Kiwoom's message when refused, and the refused pairs are no longer wanted.
+   * A registration that would pass the live caps (200 distinct items per connection whatever
+   * the types, 200 per group; item "" holds no slot) is refused before sending with a
+   * {@link CapacityError}, and nothing changes.
    */
   async register(
     grpNo: string | number,
@@ -214,11 +249,32 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     const typeList = checkTypes(types);
     const itemList = checkItems(items);
     let replace = refresh === false || refresh === '0';
-    for (const [its, tys] of expand(itemList, typeList, 'REG')) {
+    const blocks = expand(itemList, typeList, 'REG');
+    this.#checkCaps(grp, blocks.flatMap(([its]) => its), replace);
+    for (const [its, tys] of blocks) {
       this.#subs.want(grp, its, tys, replace);
       replace = false;
     }
     await this.#syncSoon(grp);
+  }
+
+  #checkCaps(grp: string, items: readonly string[], replace: boolean): void {
+    const { group, connection } = this.#subs.countsWith(grp, items, replace);
+    const { itemsPerGroup, itemsPerConnection } = this.#opts;
+    if (group > itemsPerGroup) {
+      throw new CapacityError(
+        `register: group ${grp} would hold ${group} items; Kiwoom's live servers allow ${itemsPerGroup} per group ` +
+          `(rc ${LIVE_WS.codes.groupCap.rc}). Nothing was sent; remove items first`,
+        { code: LIVE_WS.codes.groupCap.rc, limit: itemsPerGroup, field: 'items' },
+      );
+    }
+    if (connection > itemsPerConnection) {
+      throw new CapacityError(
+        `register: this connection would hold ${connection} items; Kiwoom's live servers allow ${itemsPerConnection} ` +
+          `per WebSocket connection, whatever the types (rc ${LIVE_WS.codes.connectionCap.rc}). Nothing was sent; remove items first`,
+        { code: LIVE_WS.codes.connectionCap.rc, limit: itemsPerConnection, field: 'items' },
+      );
+    }
   }
 
   /**
@@ -322,7 +378,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i] as RealEvent | null;
         if (e !== null && typeof e === 'object' && typeof e.type === 'string' && typeof e.item === 'string' && typeof e.values === 'object' && e.values !== null) {
-          this.#dispatcher.push(e);
+          if (e.type === '02' || this.#subs.accepts(e.type, e.item)) this.#dispatcher.push(e);
+          else this.#notWanted(e);
         } else {
           this.#bad.count('bad-real', text);
         }
@@ -341,6 +398,13 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       return;
     }
     this.#bad.count('unknown-trnm', text);
+  }
+
+  /** A REAL entry for nothing wanted (never registered, or removed): dropped and counted, so that no store grows with it. */
+  #notWanted(e: RealEvent): void {
+    if (this.#unregistered++ === 0) {
+      this.#log.warn({ type: e.type, item: e.item }, 'REAL data for an item that is not registered dropped (logged once; see stats().unregistered)');
+    }
   }
 
   readonly #deliver = (entry: RealEvent): void => {
@@ -415,6 +479,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     if (ws !== this.#ws) return;
     this.#ws = undefined;
     this.#stopHeartbeat();
+    this.#notHealthy();
     this.#replies.failAll(new NetworkError(`WebSocket closed (code ${code}${reason ? `: ${reason}` : ''})`));
     if (this.#state !== 'open') return; // connect/establish sees the failure itself
     const willReconnect = this.#backoff !== false;
@@ -429,7 +494,9 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     const backoff = this.#backoff;
     if (backoff === false) return;
     for (let attempt = 1; ; attempt++) {
-      const delay = backoffDelay(backoff, attempt);
+      // The exponent keeps growing over gaps until a session stays up for healthyAfterMs: a
+      // server that drops every session right after LOGIN meets a growing backoff, not a fixed one.
+      const delay = backoffDelay(backoff, ++this.#streak);
       this.#emitSafe('reconnecting', attempt, delay);
       await this.#sleepFor(delay);
       if (this.#state !== 'reconnecting') return;
@@ -466,6 +533,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   #halt(): void {
     this.#state = 'closed';
     this.#stopHeartbeat();
+    this.#notHealthy();
     this.#sleeping?.wake();
     this.#dispatcher.clear();
     this.#replies.failAll(closedError());
@@ -474,20 +542,51 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   #becomeOpen(): void {
     this.#state = 'open';
     for (const w of this.#openWaiters.splice(0)) w.resolve();
+    this.#notHealthy();
+    this.#healthy = setTimeout(() => {
+      this.#healthy = undefined;
+      this.#streak = 0;
+    }, this.#opts.healthyAfterMs);
+    this.#healthy.unref();
+  }
+
+  #notHealthy(): void {
+    clearTimeout(this.#healthy);
+    this.#healthy = undefined;
   }
 
   #rejectOpenWaiters(error: Error): void {
     for (const w of this.#openWaiters.splice(0)) w.reject(error);
   }
 
-  /** Resolves when logged in on a socket that is still open (a socket being torn down counts as a gap). */
-  #whenOpen(): Promise<void> {
+  /**
+   * Resolves when logged in on a socket that is still open (a socket being torn down counts as
+   * a gap); rejects with a SessionError (`not-open`) when that has not happened by `deadline`.
+   */
+  #whenOpen(deadline = Date.now() + this.#opts.openTimeoutMs): Promise<void> {
     if (this.#state === 'open' && this.#ws?.readyState === WebSocket.OPEN) return Promise.resolve();
     if (this.#state === 'closed') return Promise.reject(closedError());
     if (this.#state === 'idle') {
       return Promise.reject(new SessionError('Not connected: call connect() first', { code: 'not-connected' }));
     }
-    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve: (): void => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error: Error): void => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = this.#openWaiters.indexOf(waiter);
+        if (i >= 0) this.#openWaiters.splice(i, 1);
+        reject(notOpenError(this.#opts.openTimeoutMs, this.#reconnects));
+      }, Math.max(0, deadline - Date.now()));
+      this.#openWaiters.push(waiter);
+    });
   }
 
   /** Sleep that close() cuts short. */
@@ -560,7 +659,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   }
 
   async #open(): Promise<WebSocket> {
-    const ws = await openSocket(this.url, this.#opts.connectTimeoutMs);
+    const ws = await openSocket(this.url, this.#opts.connectTimeoutMs, this.#opts.maxPayloadBytes);
     if (this.#state === 'closed') {
       ws.terminate();
       throw closedError();
@@ -568,9 +667,14 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     this.#ws = ws;
     this.#subs.resetAcknowledged();
     this.#conds.resetSocket();
+    this.#pacer.reset();
     ws.on('message', (data) => this.#onMessage(ws, data));
     ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
-    ws.on('error', (error) => this.#log.warn({ err: errorSummary(error) }, 'WebSocket error'));
+    ws.on('error', (error) => {
+      // ws closes the socket itself (1009) after a frame past maxPayloadBytes.
+      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#bad.count('too-large', error.message);
+      else this.#log.warn({ err: errorSummary(error) }, 'WebSocket error');
+    });
     return ws;
   }
 
@@ -623,9 +727,11 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
    * meanwhile, run it again after the reconnect (operations are diffs or searches: safe to repeat).
    */
   #control<T>(fn: () => Promise<T>): Promise<T> {
+    // The wait for an open session is bounded from the call, not from its turn in the lane.
+    const deadline = Date.now() + this.#opts.openTimeoutMs;
     const run = this.#lane.then(async () => {
       for (let attempt = 1; ; attempt++) {
-        await this.#whenOpen();
+        await this.#whenOpen(deadline);
         try {
           return await fn();
         } catch (error) {
@@ -644,18 +750,28 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     await this.#control(() => this.#syncGroup(grp));
   }
 
-  /** REMOVE what is no longer wanted, REG what is missing; refused REG pairs stop being wanted. */
+  /**
+   * REMOVE what is no longer wanted, REG what is missing, each paced to the live REG rate;
+   * refused REG pairs stop being wanted. A refusal for the rate itself (105110: the pacing
+   * fell short, e.g. the server counts differently) is sent again after a window.
+   */
   async #syncGroup(grp: string): Promise<void> {
     const { add, remove } = this.#subs.diff(grp);
-    const send = (trnm: 'REG' | 'REMOVE', block: RegBlock): Promise<void> => {
+    const send = async (trnm: 'REG' | 'REMOVE', block: RegBlock): Promise<void> => {
       const msg = trnm === 'REG' ? { trnm, grp_no: grp, refresh: '1', data: [block] } : { trnm, grp_no: grp, data: [block] };
-      return this.#request(msg).then((reply) => {
-        if (returnCodeOf(reply) !== 0) {
-          if (trnm === 'REG') this.#subs.unwant(grp, block.item, block.type);
-          throw replyError(reply);
+      for (let attempt = 1; ; attempt++) {
+        await this.#pacer.slot();
+        const reply = await this.#request(msg);
+        const rc = returnCodeOf(reply);
+        if (rc === 0) return this.#subs.acknowledge(grp, block, trnm === 'REG');
+        if (rc === LIVE_WS.codes.regRate.rc && attempt <= MAX_RATE_RETRIES) {
+          if (this.#rateRefusals++ === 0) this.#log.warn({ trnm }, `${trnm} refused for the rate (rc ${rc}); sent again after a pause (logged once; see stats().rateRefusals)`);
+          await new Promise((resolve) => setTimeout(resolve, REG_WINDOW_MS));
+          continue;
         }
-        this.#subs.acknowledge(grp, block, trnm === 'REG');
-      });
+        if (trnm === 'REG') this.#subs.unwant(grp, block.item, block.type);
+        throw replyError(reply);
+      }
     };
     const results = await Promise.allSettled([...remove.map((b) => send('REMOVE', b)), ...add.map((b) => send('REG', b))]);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);

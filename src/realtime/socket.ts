@@ -5,10 +5,13 @@ import { HttpError, NetworkError } from '../errors.js';
 /** How long closeSocket waits for the server's close frame before terminating. */
 const CLOSE_GRACE_MS = 1_000;
 
-/** Resolves with the open socket; rejects with HttpError (upgrade refused) or NetworkError. */
-export function openSocket(url: string, handshakeTimeoutMs: number): Promise<WebSocket> {
+/**
+ * Resolves with the open socket; rejects with HttpError (upgrade refused) or NetworkError.
+ * A frame longer than `maxPayload` bytes closes the socket (1009) instead of being buffered.
+ */
+export function openSocket(url: string, handshakeTimeoutMs: number, maxPayload: number): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: handshakeTimeoutMs });
+    const ws = new WebSocket(url, { handshakeTimeout: handshakeTimeoutMs, maxPayload });
     const fail = (error: Error): void => {
       ws.removeAllListeners();
       ws.on('error', () => {});

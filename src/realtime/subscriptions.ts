@@ -20,27 +20,75 @@ export interface GroupDiff {
   remove: RegBlock[];
 }
 
+/** Distinct items a group and the whole connection hold, as the live caps count them. */
+export interface ItemCounts {
+  group: number;
+  connection: number;
+}
+
 export class SubscriptionBook {
   readonly #desired = new Map<string, Book>();
   readonly #acked = new Map<string, Book>();
+  /** type → item → how many groups want the pair: the REAL hot path's filter. */
+  readonly #wanted = new Map<string, Map<string, number>>();
 
   constructor(private readonly chunkSize: number) {}
 
   /** Want every item × type in `grp`; `replace` drops the group's other registrations. */
   want(grp: string, items: readonly string[], types: readonly string[], replace: boolean): void {
-    if (replace) this.#desired.delete(grp);
-    addPairs(group(this.#desired, grp), items, types);
+    if (replace) this.unwant(grp);
+    addPairs(group(this.#desired, grp), items, types, this.#count);
   }
 
   /** Stop wanting item × type in `grp`; `undefined` items or types mean all of them. */
   unwant(grp: string, items?: readonly string[], types?: readonly string[]): void {
-    removePairs(this.#desired, grp, items, types);
+    removePairs(this.#desired, grp, items, types, this.#count);
   }
+
+  /**
+   * Whether a REAL entry belongs to a wanted registration. Account-level (00, 04) and
+   * market-wide registrations have item "" and take every item of their type.
+   */
+  accepts(type: string, item: string): boolean {
+    const items = this.#wanted.get(type);
+    return items !== undefined && (items.has(item) || items.has(''));
+  }
+
+  /**
+   * Distinct items (item "" holds no slot, types do not matter) the group and the connection
+   * would want after adding `items` to `grp` (after dropping its others, with `replace`).
+   */
+  countsWith(grp: string, items: readonly string[], replace: boolean): ItemCounts {
+    const inGroup = new Set<string>();
+    const all = new Set<string>();
+    for (const [g, book] of this.#desired) {
+      if (g === grp && replace) continue;
+      for (const item of book.keys()) {
+        if (item === '') continue;
+        all.add(item);
+        if (g === grp) inGroup.add(item);
+      }
+    }
+    for (const item of items) {
+      if (item === '') continue;
+      all.add(item);
+      inGroup.add(item);
+    }
+    return { group: inGroup.size, connection: all.size };
+  }
+
+  readonly #count = (type: string, item: string, delta: 1 | -1): void => {
+    let items = this.#wanted.get(type);
+    if (!items) this.#wanted.set(type, (items = new Map()));
+    const n = (items.get(item) ?? 0) + delta;
+    if (n > 0) items.set(item, n);
+    else items.delete(item);
+  };
 
   /** The server accepted a REG (`added`) or a REMOVE of these pairs. */
   acknowledge(grp: string, block: RegBlock, added: boolean): void {
-    if (added) addPairs(group(this.#acked, grp), block.item, block.type);
-    else removePairs(this.#acked, grp, block.item, block.type);
+    if (added) addPairs(group(this.#acked, grp), block.item, block.type, noCount);
+    else removePairs(this.#acked, grp, block.item, block.type, noCount);
   }
 
   /** The new socket has no registrations. */
@@ -96,22 +144,30 @@ function group(books: Map<string, Book>, grp: string): Book {
   return book;
 }
 
-function addPairs(book: Book, items: readonly string[], types: readonly string[]): void {
+/** Told of every pair that enters or leaves a book. */
+type PairCounter = (type: string, item: string, delta: 1 | -1) => void;
+
+const noCount: PairCounter = () => {};
+
+function addPairs(book: Book, items: readonly string[], types: readonly string[], count: PairCounter): void {
   for (const item of items) {
     let set = book.get(item);
     if (!set) book.set(item, (set = new Set()));
-    for (const type of types) set.add(type);
+    for (const type of types) {
+      if (set.has(type)) continue;
+      set.add(type);
+      count(type, item, 1);
+    }
   }
 }
 
-function removePairs(books: Map<string, Book>, grp: string, items?: readonly string[], types?: readonly string[]): void {
+function removePairs(books: Map<string, Book>, grp: string, items: readonly string[] | undefined, types: readonly string[] | undefined, count: PairCounter): void {
   const book = books.get(grp);
   if (!book) return;
   for (const item of items ?? [...book.keys()]) {
     const set = book.get(item);
     if (!set) continue;
-    if (types) for (const type of types) set.delete(type);
-    else set.clear();
+    for (const type of types ?? [...set]) if (set.delete(type)) count(type, item, -1);
     if (set.size === 0) book.delete(item);
   }
   if (book.size === 0) books.delete(grp);

@@ -69,6 +69,18 @@ export interface RealtimeSessionOptions {
   logger?: Logger;
   /** Items per REG/REMOVE message (default 100). */
   chunkSize?: number;
+  /**
+   * REG and REMOVE messages per second on one connection (default: the live servers' 5,
+   * compat/live.json). Every message, the restore after a reconnect included, waits its turn;
+   * the rate is counted over a slightly longer window than a second, as the server counts arrivals.
+   */
+  regPerSecond?: number;
+  /**
+   * Registrations past these caps are refused before sending with a CapacityError (default:
+   * the live servers' 200 distinct items per connection, whatever the types, and 200 per group;
+   * item "" of account-level and market-wide types holds no slot).
+   */
+  itemCaps?: { perConnection?: number; perGroup?: number };
   /** Wait for a reply to LOGIN, REG, REMOVE or a condition request (default 10 000 ms). */
   requestTimeoutMs?: number;
   /** Wait for the TCP/TLS/upgrade handshake (default 10 000 ms). */
@@ -77,6 +89,22 @@ export interface RealtimeSessionOptions {
   pingIntervalMs?: number;
   /** Reconnect after this many PING intervals without any frame (default 5). */
   heartbeatMisses?: number;
+  /**
+   * How long a request (register, remove, search, and the connect() of a session that is
+   * reconnecting) waits for an open session before it fails with a SessionError `not-open`,
+   * counted from the call (default 30 000 ms, the backoff's cap). The session goes on
+   * reconnecting in the background.
+   */
+  openTimeoutMs?: number;
+  /**
+   * A session counts as healthy once it has stayed open this long (default 30 000 ms: three of
+   * the server's PING intervals, so a server that drops each session right after LOGIN or at
+   * its first heartbeat check never counts as recovered). Until then the reconnect backoff
+   * keeps growing from one drop to the next instead of starting over.
+   */
+  healthyAfterMs?: number;
+  /** Longest frame accepted, in bytes (default 1 MiB); a longer one closes the socket, which then reconnects. */
+  maxPayloadBytes?: number;
   /** Automatic reconnects; `false` turns them off. */
   reconnect?: ReconnectOptions | false;
   /** Consecutive login rejections after which the session stops with a SessionError (default 3). */
@@ -152,12 +180,16 @@ export interface RealtimeStats {
   dropped: number;
   /** Items waiting now. */
   buffered: number;
-  /** Malformed frames by kind (`non-json`, `truncated`, `not-object`, `no-trnm`, `unknown-trnm`, `bad-real`, `bad-condition`, `unexpected-reply`). */
+  /** Malformed frames by kind (`non-json`, `truncated`, `not-object`, `no-trnm`, `unknown-trnm`, `bad-real`, `bad-condition`, `unexpected-reply`, `too-large`). */
   badFrames: Record<string, number>;
   /** Listener exceptions caught. */
   listenerErrors: number;
   /** Successful reconnects. */
   reconnects: number;
+  /** REAL entries dropped because nothing wanted their type and item (never registered, or removed). */
+  unregistered: number;
+  /** REG/REMOVE messages the server refused for the rate (105110) and that were sent again. */
+  rateRefusals: number;
 }
 
 /** Events of {@link RealtimeSession}. */

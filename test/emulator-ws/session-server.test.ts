@@ -19,7 +19,7 @@ class SlowService implements SessionService {
   async registration(session: Session, msg: Message, isRemove: boolean): Promise<string> {
     const ms = (this.wait = Math.max(0, this.wait - 20));
     await delay(ms);
-    const parsed = parseRegistration(msg, asSent, 100, isRemove);
+    const parsed = parseRegistration(msg, asSent, isRemove);
     if (!parsed.ok) return reply('REG', parsed.error);
     session.subs.register(parsed.grp, parsed.refresh, parsed.pairs);
     return reply(isRemove ? 'REMOVE' : 'REG', undefined, { grp_no: parsed.grp });
@@ -43,7 +43,7 @@ async function start(extra: Partial<SessionServerOptions> = {}): Promise<string>
   sessions = new SessionServer(http, {
     tokens: { verify: (t) => (t === TOKEN || t === OTHER_TOKEN ? { ok: true, appkey: APPKEY, account: ACCOUNT } : { ok: false, reason: 'unknown' }) },
     faults: { garbleFrames: 0, stallUntil: 0, rejectLogins: 0 },
-    settings: { pingIntervalMs: 60_000, maxMissedPings: 5, loginTimeoutMs: 2000, highWaterBytes: 1 << 20 },
+    settings: { pingIntervalMs: 60_000, maxMissedPings: 5, loginTimeoutMs: 2000, loginDelayMs: 0, highWaterBytes: 1 << 20 },
     service: new SlowService(),
     ...extra,
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Client, startHarness, type Harness, OTHER_TOKEN } from './harness.js';
+import { Client, startHarness, type Harness, OTHER_TOKEN, TOKEN } from './harness.js';
 
 describe('WebSocket session: LOGIN, PING, one session per app key', () => {
   let h: Harness;
@@ -37,14 +37,33 @@ describe('WebSocket session: LOGIN, PING, one session per app key', () => {
       d.close();
     });
 
-    it('answers anything before LOGIN with SYSTEM R10004 and closes', async () => {
+    it('refuses a REG sent before the LOGIN answer with rc 100013, drops it and keeps the socket open (LIVE.md row 2)', async () => {
       const c = await Client.connect(h.url);
+      // Pipelined as a client that does not wait for the answer would: LOGIN, then REG in the same turn.
+      c.send({ trnm: 'LOGIN', token: TOKEN });
       c.send({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: ['005930'], type: ['0B'] }] });
-      const sys = await c.next((f) => f.trnm === 'SYSTEM');
-      expect(sys['code']).toBe('R10004');
-      expect(sys['message']).toBe('접속허용요청(토큰)이 들어오지 않았습니다');
-      await c.closed;
-      expect(c.frames.some((f) => f.trnm === 'REG')).toBe(false);
+      const refused = await c.next((f) => f.trnm === 'REG');
+      expect(refused).toEqual({
+        trnm: 'REG',
+        return_code: 100013,
+        return_msg: '로그인 인증이 들어오기 전에 다른 전문이 들어왔습니다. 해당 전문은 무시됩니다. (TRNM=%s)',
+      });
+      expect((await c.next((f) => f.trnm === 'LOGIN'))['return_code']).toBe(0);
+      // The refused REG registered nothing; the socket is still open and serves the next one.
+      expect(h.side.held()[0]?.groups).toEqual({});
+      expect(c.ws.readyState).toBe(WebSocket.OPEN);
+      expect((await c.request({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: ['005930'], type: ['0B'] }] }))['return_code']).toBe(0);
+      c.close();
+    });
+
+    it('answers the LOGIN about 20 ms after it, as live', async () => {
+      const c = await Client.connect(h.url);
+      const sent = Date.now();
+      const ack = c.next((f) => f.trnm === 'LOGIN');
+      c.send({ trnm: 'LOGIN', token: TOKEN });
+      await ack;
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(15);
+      c.close();
     });
 
     it('treats a non-JSON first frame as a missing LOGIN', async () => {

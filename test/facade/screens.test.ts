@@ -5,7 +5,11 @@ import { nextEvent, openBackend, type Backend } from './helpers.js';
 describe('screens', () => {
   let b: Backend;
   beforeAll(async () => {
-    b = await openBackend('emulator');
+    // The OCX's 200-screen rule is under test, not the live REG rate: both ends are widened.
+    b = await openBackend('emulator', {
+      realtime: { reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, regPerSecond: 1_000 },
+      emulator: { websocket: { regPerSecond: 1_000 } },
+    });
     expect(await b.api.CommConnect()).toBe(0);
   });
   afterAll(() => b.close());

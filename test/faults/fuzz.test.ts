@@ -75,7 +75,7 @@ describe('malformed WebSocket frames', () => {
       peer = ws;
       ws.on('message', (data) => {
         const msg = JSON.parse(String(data)) as { trnm: string };
-        if (msg.trnm === 'LOGIN') ws.send(JSON.stringify({ trnm: 'LOGIN', return_code: 0, return_msg: '' }));
+        ws.send(JSON.stringify({ trnm: msg.trnm, return_code: 0, return_msg: '' }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,6 +94,7 @@ describe('malformed WebSocket frames', () => {
     rt.on('real', () => good++);
     rt.on('condition', () => undefined);
     await rt.connect();
+    await rt.register('1', ['005930'], ['0B']);
     await waitUntil(() => peer !== undefined, 'the server side of the socket');
 
     const sent: Record<string, number> = {};

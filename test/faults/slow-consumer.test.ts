@@ -83,6 +83,7 @@ describe('a slow consumer', () => {
     await rt.connect();
     const heap0 = process.memoryUsage().heapUsed;
     await rt.register('1', Array.from({ length: ITEMS }, (_, i) => String(100000 + i)), ['0B']);
+    await rt.register('2', [''], ['00']);
     let maxBuffered = 0;
     let maxHeap = heap0;
     const until = Date.now() + SECONDS * 1000;

@@ -37,6 +37,7 @@ const BAD: [kind: string, send: () => void][] = [
 
 describe('bad frames', () => {
   it('survives 1,200 garbled and truncated frames, counts them per kind and logs each kind once', async () => {
+    await rt.register('1', ['005930'], ['0B']);
     let real = 0;
     rt.on('real', () => real++);
     const expected: Record<string, number> = {};
@@ -53,7 +54,7 @@ describe('bad frames', () => {
     expect(warnings.map((l) => (JSON.parse(l) as { kind: string }).kind).sort()).toEqual(Object.keys(expected).sort());
     // still a working session
     expect(rt.state).toBe('open');
-    await rt.register('1', ['005930'], ['0B']);
+    await rt.register('1', ['000660'], ['0B']);
     fake.push(full);
     await fake.waitFor(() => real === 3);
   });

@@ -96,13 +96,14 @@ describe('RealtimeSession buffering', () => {
     const seen: RealEvent[] = [];
     rt.on('real', (e) => seen.push(e));
     await rt.connect();
+    await rt.register('1', ['005930', '000660'], ['0B']);
     rt.pause();
     for (let i = 0; i < 500; i++) {
       fake.push({ trnm: 'REAL', data: [{ type: '0B', name: '주식체결', item: i % 2 ? '005930' : '000660', values: { '10': String(i) } }] });
     }
     fake.push('{"trnm":"PING"}');
     await fake.waitFor(() => fake.last().received.includes('{"trnm":"PING"}'));
-    await fake.waitFor(() => rt.stats().framesIn === 502); // LOGIN ack, 500 REAL, PING
+    await fake.waitFor(() => rt.stats().framesIn === 503); // LOGIN and REG acks, 500 REAL, PING
     expect(seen).toHaveLength(0);
     rt.resume();
     await fake.waitFor(() => rt.stats().buffered === 0);

@@ -99,7 +99,7 @@ describe('REG / REMOVE', () => {
   });
 
   it('sends at most chunkSize items per REG, and nothing twice', async () => {
-    await session().connect();
+    await session({ itemCaps: { perConnection: 300, perGroup: 300 } }).connect();
     const items = Array.from({ length: 250 }, (_, i) => String(100000 + i));
     await rt?.register('2', items, ['0B']);
     const regs = fake.receivedOf('REG') as { data: { item: string[] }[] }[];
@@ -153,6 +153,7 @@ describe('REAL dispatch', () => {
     const seen: RealEvent[] = [];
     session().on('real', (e) => seen.push(e));
     await rt?.connect();
+    await rt?.register('1', ['005930', '000660'], ['0B', '0D']);
     fake.push({
       trnm: 'REAL',
       data: [
@@ -163,7 +164,7 @@ describe('REAL dispatch', () => {
     await fake.waitFor(() => seen.length === 2);
     expect(seen[0]).toEqual({ type: '0B', name: '주식체결', item: '005930', values: { '10': '-20800', '20': '165208' } });
     expect(seen[1]?.values['41']).toBe('+180000');
-    expect(rt?.stats()).toMatchObject({ framesIn: 2, dispatched: 2 });
+    expect(rt?.stats()).toMatchObject({ framesIn: 3, dispatched: 2 });
   });
 
   it('a listener that throws does not starve the others', async () => {
@@ -173,6 +174,7 @@ describe('REAL dispatch', () => {
     });
     rt?.on('real', (e) => seen.push(e.values['10'] ?? ''));
     await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
     fake.push(REAL_0B('005930', '100'));
     fake.push(REAL_0B('005930', '200'));
     await fake.waitFor(() => seen.length === 2);
@@ -186,6 +188,7 @@ describe('REAL dispatch', () => {
       throw new Error('consumer bug');
     });
     await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
     fake.push(REAL_0B('005930', '100'));
     fake.push(REAL_0B('005930', '200'));
     await fake.waitFor(() => rt?.stats().listenerErrors === 2);
@@ -195,7 +198,7 @@ describe('REAL dispatch', () => {
     await fake.waitFor(() => seen.length === 1);
     expect(seen).toEqual(['300']);
     expect(rt?.state).toBe('open');
-    await rt?.register('1', ['005930'], ['0B']);
+    await rt?.register('1', ['000660'], ['0B']);
   });
 });
 

@@ -7,7 +7,7 @@ import type { EmulatorState, Quote, StockInfo } from '../types.js';
 import { CONDITIONS, TABLES, type ConditionField, type ConditionSpec } from './data.js';
 import { pad9, signCode } from './format.js';
 import type { RealFrames } from './frames.js';
-import { reply } from './protocol.js';
+import { countFrame, reply } from './protocol.js';
 
 /** The part of a session the engine reads and pushes to. */
 export interface ConditionClient {
@@ -40,7 +40,7 @@ export class ConditionEngine {
   constructor(
     private readonly state: EmulatorState,
     private readonly frames: RealFrames,
-    private readonly stats: { realFrames: number },
+    private readonly stats: { realFrames: number; realEntries: number },
     private readonly options: {
       maxRealtimeConditions: number;
       conditionIntervalMs: number;
@@ -156,7 +156,7 @@ export class ConditionEngine {
   }
 
   private push(client: ConditionClient, frame: string): void {
-    if (client.send(frame, true)) this.stats.realFrames++;
+    if (client.send(frame, true)) countFrame(this.stats);
   }
 
   /** One evaluation round: the market trades a little, then every running condition is diffed. */

@@ -41,12 +41,17 @@ export class RealFrames {
     private readonly view: MarketView,
   ) {}
 
-  /** One entry's frame text for a type, from a prepared input. */
-  private frame(type: string, item: string, x: FrameInput): string {
+  /** One `data[]` entry's text for a type, from a prepared input. */
+  private entry(type: string, item: string, x: FrameInput): string {
     const spec = REAL_TYPES[type];
     const build = BUILDERS[type];
     if (!spec || !build) throw new Error(`no real type ${type}`);
-    return realFrame(realEntry(type, spec.name, item, build(x)));
+    return realEntry(type, spec.name, item, build(x));
+  }
+
+  /** A frame of one entry. */
+  private frame(type: string, item: string, x: FrameInput): string {
+    return realFrame(this.entry(type, item, x));
   }
 
   private input(code: string, level: Level, now: string, count: number, extra: Partial<FrameInput> = {}): FrameInput {
@@ -67,8 +72,8 @@ export class RealFrames {
   }
 
   /**
-   * The next scheduled frame of a registration, or undefined when there is nothing to push
-   * (an item that vanished from the market). `now` is the emulator's HHMMSS.
+   * The next scheduled `data[]` entry of a registration, or undefined when there is nothing to
+   * push (an unknown item, one that vanished from the market). `now` is the emulator's HHMMSS.
    */
   stream(reg: Registration, now: string): Buffer | undefined {
     const spec = REAL_TYPES[reg.type];
@@ -82,6 +87,8 @@ export class RealFrames {
     switch (spec.items) {
       case 'stock': {
         const { code, suffix } = splitItem(reg.item);
+        // The mock domain trades KRX only: an NXT or SOR item is acknowledged and stays silent.
+        if (suffix && this.state.mode === 'mock') return undefined;
         const q = this.state.quote(code);
         if (!q) return undefined;
         version = this.view.version(code);
@@ -125,7 +132,7 @@ export class RealFrames {
     }
     c.count++;
     c.version = version;
-    c.frame = Buffer.from(this.frame(reg.type, item, x));
+    c.frame = Buffer.from(this.entry(reg.type, item, x));
     return c.frame;
   }
 

@@ -1,20 +1,22 @@
 /**
  * The emulator's WebSocket side: the protocol's {@link SessionServer} on the emulator's HTTP
- * server, with the simulated market as its service: REG/REMOVE checked against the market,
- * rate-driven REAL pushes of every documented type, 00/04 on order events, condition search.
+ * server, with the simulated market as its service: REG/REMOVE under the live rate and caps
+ * (compat/live.json), rate-driven REAL pushes of every documented type in frames of 1 to 3
+ * entries, 00/04 on order events, condition search.
  */
 import type { Server } from 'node:http';
+import { LIVE_WS, type LiveCode } from '../../compat/live.js';
 import type { EmulatorContext } from '../context.js';
 import type { OrderEvent, PositionSnapshot, WsSessionHeld } from '../types.js';
 import { ConditionEngine } from './conditions.js';
 import { RealFrames } from './frames.js';
 import { MarketView } from './market-view.js';
 import { resolveWsOptions, type WsSideOptions } from './options.js';
-import { reply } from './protocol.js';
+import { countFrame, refusal, reply } from './protocol.js';
 import { PushScheduler } from './scheduler.js';
 import type { Message, Session, SessionService } from './session.js';
 import { SessionServer } from './sessions.js';
-import { marketItemCheck, parseRegistration, type ItemCheck } from './subscriptions.js';
+import { asSent, parseRegistration } from './subscriptions.js';
 
 export type { WsSideOptions } from './options.js';
 
@@ -24,8 +26,8 @@ export interface WsSide {
   dropAll(): void;
   /** SYSTEM R10001 to every session, then close. */
   kickAll(): void;
-  /** REAL frames per second over all subscriptions. */
-  setRate(framesPerSecond: number): void;
+  /** REAL entries per second over all subscriptions. */
+  setRate(entriesPerSecond: number): void;
   /** What each logged-in session holds now. */
   held(): WsSessionHeld[];
   close(): Promise<void>;
@@ -38,7 +40,8 @@ class WsHub implements SessionService, WsSide {
   private readonly view: MarketView;
   private readonly frames: RealFrames;
   private readonly scheduler: PushScheduler;
-  private readonly checkItem: ItemCheck;
+  /** Arrival times (ms) of each session's REG/REMOVE accepted in the last second, for the live rate. */
+  private readonly regTimes = new WeakMap<Session, number[]>();
   /** Accumulated fill amount per order number (FID 903). */
   private readonly filled = new Map<string, number>();
   private readonly onOrder = (ev: OrderEvent): void => this.pushOrder(ev);
@@ -53,7 +56,6 @@ class WsHub implements SessionService, WsSide {
     this.view = new MarketView(ctx.state, ctx.options.seed);
     this.frames = new RealFrames(ctx.state, this.view);
     this.conditions = new ConditionEngine(ctx.state, this.frames, ctx.stats, this.options);
-    this.checkItem = marketItemCheck(ctx.state);
     this.server = new SessionServer(http, {
       tokens: ctx.tokens,
       faults: ctx.wsFaults,
@@ -68,20 +70,52 @@ class WsHub implements SessionService, WsSide {
         this.conditions.forget(session);
         this.scheduler.invalidate();
       },
+      onRefused: (rc) => this.countRefusal(rc),
     });
     this.scheduler = new PushScheduler(ctx, this.frames, () => this.server.sessions, ctx.options.realRate);
     ctx.state.on('order', this.onOrder);
     ctx.state.on('position', this.onPosition);
   }
 
+  /** REG/REMOVE under the live rate and caps, refused with their 6-digit codes (LIVE.md rows 3, 5). */
   registration(session: Session, msg: Message, isRemove: boolean): string {
     const trnm = isRemove ? 'REMOVE' : 'REG';
-    const parsed = parseRegistration(msg, this.checkItem, this.options.maxItemsPerReg, isRemove);
-    if (!parsed.ok) return reply(trnm, parsed.error);
+    const { options } = this;
+    if (!this.withinRate(session)) return this.refuse(trnm, LIVE_WS.codes.regRate);
+    const parsed = parseRegistration(msg, asSent, isRemove);
+    if (!parsed.ok) {
+      this.countRefusal(1);
+      return reply(trnm, parsed.error);
+    }
+    if (!isRemove) {
+      const held = session.subs.itemsAfter(parsed.grp, parsed.refresh, parsed.pairs);
+      if (held.group > options.itemsPerGroup) return this.refuse(trnm, LIVE_WS.codes.groupCap);
+      if (held.connection > options.itemsPerConnection) return this.refuse(trnm, LIVE_WS.codes.connectionCap);
+    }
+    this.regTimes.get(session)?.push(Date.now());
     if (isRemove) session.subs.remove(parsed.grp, parsed.pairs);
     else session.subs.register(parsed.grp, parsed.refresh, parsed.pairs);
     this.scheduler.invalidate();
     return reply(trnm, undefined);
+  }
+
+  /** Whether one more REG/REMOVE fits in the session's last second. */
+  private withinRate(session: Session): boolean {
+    let times = this.regTimes.get(session);
+    if (!times) this.regTimes.set(session, (times = []));
+    const since = Date.now() - 1000;
+    while (times.length > 0 && times[0]! <= since) times.shift();
+    return times.length < this.options.regPerSecond;
+  }
+
+  private refuse(trnm: string, code: LiveCode): string {
+    this.countRefusal(code.rc);
+    return refusal(trnm, code);
+  }
+
+  private countRefusal(rc: number): void {
+    const counts = this.ctx.stats.wsRefusals;
+    counts[rc] = (counts[rc] ?? 0) + 1;
   }
 
   conditionList(): string {
@@ -106,7 +140,7 @@ class WsHub implements SessionService, WsSide {
     let frame: string | undefined;
     for (const s of this.subscribers(ev.account, '00')) {
       frame ??= this.frames.order(ev, this.filled.get(ev.order.ordNo) ?? 0, this.ctx.state.now());
-      if (s.send(frame)) this.ctx.stats.realFrames++;
+      if (s.send(frame)) countFrame(this.ctx.stats);
     }
   }
 
@@ -114,7 +148,7 @@ class WsHub implements SessionService, WsSide {
     let frame: string | undefined;
     for (const s of this.subscribers(p.account, '04')) {
       frame ??= this.frames.position(p, this.ctx.state.now());
-      if (s.send(frame)) this.ctx.stats.realFrames++;
+      if (s.send(frame)) countFrame(this.ctx.stats);
     }
   }
 
@@ -126,8 +160,8 @@ class WsHub implements SessionService, WsSide {
     this.server.kickAll();
   }
 
-  setRate(framesPerSecond: number): void {
-    this.scheduler.setRate(framesPerSecond);
+  setRate(entriesPerSecond: number): void {
+    this.scheduler.setRate(entriesPerSecond);
   }
 
   held(): WsSessionHeld[] {
@@ -150,7 +184,7 @@ class WsHub implements SessionService, WsSide {
 
 /**
  * Attaches the WebSocket side to the emulator's HTTP server (upgrades on other paths get 404).
- * @param options tunables beyond {@link EmulatorContext.options} (REG item cap, condition limit, ...).
+ * @param options tunables beyond {@link EmulatorContext.options} (the live REG rate and caps, condition limit, ...).
  */
 export function attachWebSocket(server: Server, ctx: EmulatorContext, options: WsSideOptions = {}): WsSide {
   return new WsHub(server, ctx, options);

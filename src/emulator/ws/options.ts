@@ -1,11 +1,20 @@
 /**
- * Tunables of the WebSocket side that the emulator's public options do not cover.
+ * Tunables of the WebSocket side that the emulator's public options do not cover. The REG
+ * limits default to the live servers' (compat/live.json); tests may widen them where the limit
+ * is not what they exercise.
  */
+import { LIVE_WS } from '../../compat/live.js';
 import { CONDITION_PAGE_SIZE } from './data.js';
 
 export interface WsSideOptions {
-  /** Items allowed in one REG request (default 100; Kiwoom publishes no number). */
-  maxItemsPerReg?: number;
+  /** REG and REMOVE messages per session in any one second; beyond it rc 105110 (default: live, 5). */
+  regPerSecond?: number;
+  /** Distinct items per session over every group, item "" not counted; beyond it rc 105115 (default: live, 200). */
+  itemsPerConnection?: number;
+  /** Distinct items in one group; beyond it rc 105118 (default: live, 200). */
+  itemsPerGroup?: number;
+  /** The LOGIN answer leaves this long after the LOGIN (live: about 20 ms); frames sent meanwhile get rc 100013. */
+  loginDelayMs?: number;
   /** Real-time condition searches per session (default 10, the 이용약관 limit). */
   maxRealtimeConditions?: number;
   /** Unanswered PINGs after which the session is closed with R10002 (default 5). */
@@ -24,7 +33,10 @@ export interface WsSideOptions {
 
 export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Required<WsSideOptions> {
   return {
-    maxItemsPerReg: o.maxItemsPerReg ?? 100,
+    regPerSecond: o.regPerSecond ?? LIVE_WS.regPerSecond,
+    itemsPerConnection: o.itemsPerConnection ?? LIVE_WS.itemsPerConnection,
+    itemsPerGroup: o.itemsPerGroup ?? LIVE_WS.itemsPerGroup,
+    loginDelayMs: o.loginDelayMs ?? 20,
     maxRealtimeConditions: o.maxRealtimeConditions ?? 10,
     maxMissedPings: o.maxMissedPings ?? 5,
     loginTimeoutMs: o.loginTimeoutMs ?? Math.max(2000, pingIntervalMs),

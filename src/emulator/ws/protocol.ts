@@ -1,6 +1,8 @@
 /**
- * Fixed texts and frame shapes of Kiwoom's WebSocket protocol (REFERENCE §6-7, websocket.json).
+ * Fixed texts and frame shapes of Kiwoom's WebSocket protocol (REFERENCE §6-7, websocket.json,
+ * and the live codes of compat/live.json).
  */
+import type { LiveCode } from '../../compat/live.js';
 
 export const WS_PATH = '/api/dostk/websocket';
 
@@ -30,14 +32,28 @@ export const LOGIN_FAILED = JSON.stringify({
 
 export const PING = JSON.stringify({ trnm: 'PING' });
 
-/** `{"trnm":..,"return_code":0|1,"return_msg":..}` plus extra fields. */
+/**
+ * `{"trnm":..,"return_code":0|1,"return_msg":..}` plus extra fields. Malformed requests get
+ * return_code 1 (no live recording shows another code for them).
+ */
 export function reply(trnm: string, error: string | undefined, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ trnm, ...extra, return_code: error === undefined ? 0 : 1, return_msg: error ?? '' });
+}
+
+/** A refusal with one of the live 6-digit codes (compat/live.json): `{"trnm","return_code","return_msg"}`. */
+export function refusal(trnm: string, code: LiveCode): string {
+  return JSON.stringify({ trnm, return_code: code.rc, return_msg: code.message });
 }
 
 /** One REAL entry as JSON text, for {@link realFrame}. */
 export function realEntry(type: string, name: string, item: string, valuesJson: string): string {
   return `{"type":${JSON.stringify(type)},"name":${JSON.stringify(name)},"item":${JSON.stringify(item)},"values":${valuesJson}}`;
+}
+
+/** Counts a frame of one entry (order, balance and condition events go out one at a time). */
+export function countFrame(stats: { realFrames: number; realEntries: number }): void {
+  stats.realFrames++;
+  stats.realEntries++;
 }
 
 export function realFrame(entriesJson: string): string {

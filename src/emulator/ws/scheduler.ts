@@ -1,8 +1,12 @@
 /**
- * The REAL push scheduler: a fixed-period timer that, on each tick, sends as many frames as the
- * configured total rate owes since the last tick, round-robin over every (session, type, item)
- * registration. Each stock registered for a stream type trades once per tick, so prices move
- * with the pushes while frames of an unchanged code are reused.
+ * The REAL push scheduler: a fixed-period timer that, on each tick, produces as many entries as
+ * the configured total rate owes since the last tick, round-robin over every (session, type,
+ * item) registration. Each stock registered for a stream type trades once per tick, so prices
+ * move with the pushes while entries of an unchanged code are reused.
+ *
+ * Entries leave in frames of 1 to 3 (`data[]`), as the live servers send them (LIVE.md row 1):
+ * a session's entries wait until its next frame is full or the oldest has waited
+ * {@link BATCH_HOLD_MS}, so a client that reads only `data[0]` loses ticks here as it would live.
  */
 import type { EmulatorContext } from '../context.js';
 import { REAL_TYPES } from './data.js';
@@ -11,6 +15,22 @@ import type { Session } from './session.js';
 import { splitItem, type Registration } from './subscriptions.js';
 
 const TICK_MS = 10;
+/** Entries per frame, cycled per session: mostly 2, some 1 and 3, as recorded live. */
+const BATCH_SIZES = [2, 1, 2, 3, 2, 1] as const;
+/** Longest an entry waits for the rest of its frame. */
+const BATCH_HOLD_MS = 50;
+const FRAME_HEAD = Buffer.from('{"trnm":"REAL","data":[');
+const FRAME_TAIL = Buffer.from(']}');
+const COMMA = Buffer.from(',');
+
+/** A session's entries waiting for their frame. */
+interface Batch {
+  entries: Buffer[];
+  /** When the oldest waiting entry was produced (performance.now()). */
+  since: number;
+  /** How many frames this session was sent: picks the next frame's size. */
+  frames: number;
+}
 /** After a pause (stall, busy loop) at most this much time is made up at once. */
 const MAX_CATCH_UP_S = 1;
 
@@ -29,6 +49,7 @@ export class PushScheduler {
   private last = performance.now();
   private generation = 0;
   private readonly traded = new Map<string, number>();
+  private readonly batches = new Map<Session, Batch>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -48,9 +69,13 @@ export class PushScheduler {
     this.rate = framesPerSecond;
   }
 
-  /** Registrations or sessions changed: rebuild the round-robin list on the next tick. */
+  /**
+   * Registrations or sessions changed: rebuild the round-robin list on the next tick. Entries
+   * already produced leave now, ahead of the REG/REMOVE answer that follows.
+   */
   invalidate(): void {
     this.dirty = true;
+    this.flush(performance.now(), true);
   }
 
   stop(): void {
@@ -59,6 +84,7 @@ export class PushScheduler {
 
   private rebuild(): void {
     this.entries = [];
+    for (const session of this.batches.keys()) if (!session.isLoggedIn || session.ws.readyState !== session.ws.OPEN) this.batches.delete(session);
     for (const session of this.sessions()) {
       if (!session.isLoggedIn) continue;
       for (const reg of session.subs.all()) {
@@ -82,30 +108,63 @@ export class PushScheduler {
     this.last = t;
     if (this.dirty) this.rebuild();
     const n = Math.floor(this.owed);
-    if (n === 0) return;
     this.owed -= n;
     const len = this.entries.length;
-    // Frames owed during a stall or with nobody subscribed are lost, as on a real feed.
-    if (len === 0 || Date.now() < this.ctx.wsFaults.stallUntil) return;
-    const gen = ++this.generation;
-    const now = this.ctx.state.now();
-    const stats = this.ctx.stats;
-    const corked = new Set<Session>();
-    for (let i = 0; i < n; i++) {
-      const e = this.entries[this.cursor]!;
-      this.cursor = this.cursor + 1 === len ? 0 : this.cursor + 1;
-      if (e.session.congested) continue;
-      if (!corked.has(e.session)) {
-        corked.add(e.session);
-        e.session.cork();
-      }
-      if (e.code && this.traded.get(e.code) !== gen) {
-        this.traded.set(e.code, gen);
-        if (this.ctx.state.quote(e.code)) this.ctx.state.tick(e.code);
-      }
-      const frame = this.frames.stream(e.reg, now);
-      if (frame && e.session.send(frame, true)) stats.realFrames++;
+    // Entries owed during a stall or with nobody subscribed are lost, as on a real feed.
+    if (Date.now() < this.ctx.wsFaults.stallUntil) {
+      this.batches.clear();
+      return;
     }
-    for (const s of corked) s.uncork();
+    if (n > 0 && len > 0) {
+      const gen = ++this.generation;
+      const now = this.ctx.state.now();
+      for (let i = 0; i < n; i++) {
+        const e = this.entries[this.cursor]!;
+        this.cursor = this.cursor + 1 === len ? 0 : this.cursor + 1;
+        if (e.session.congested) continue;
+        if (e.code && this.traded.get(e.code) !== gen) {
+          this.traded.set(e.code, gen);
+          if (this.ctx.state.quote(e.code)) this.ctx.state.tick(e.code);
+        }
+        const entry = this.frames.stream(e.reg, now);
+        if (entry) this.add(e.session, entry, t);
+      }
+    }
+    this.flush(t);
+  }
+
+  private add(session: Session, entry: Buffer, t: number): void {
+    let b = this.batches.get(session);
+    if (!b) this.batches.set(session, (b = { entries: [], since: t, frames: 0 }));
+    if (b.entries.length === 0) b.since = t;
+    b.entries.push(entry);
+  }
+
+  /** Sends every full frame, and what waited past the hold (everything with `force`), one write per session. */
+  private flush(t: number, force = false): void {
+    const stats = this.ctx.stats;
+    for (const [session, b] of this.batches) {
+      if (b.entries.length === 0) continue;
+      session.cork();
+      let i = 0;
+      for (;;) {
+        const size = BATCH_SIZES[b.frames % BATCH_SIZES.length]!;
+        const left = b.entries.length - i;
+        if (left === 0 || (left < size && t - b.since < BATCH_HOLD_MS && !force)) break;
+        const take = Math.min(size, left);
+        const parts: Buffer[] = [FRAME_HEAD, b.entries[i]!];
+        for (let k = 1; k < take; k++) parts.push(COMMA, b.entries[i + k]!);
+        parts.push(FRAME_TAIL);
+        i += take;
+        b.frames++;
+        if (session.send(Buffer.concat(parts), true)) {
+          stats.realFrames++;
+          stats.realEntries += take;
+        }
+      }
+      session.uncork();
+      b.entries.splice(0, i);
+      if (b.entries.length > 0 && i > 0) b.since = t;
+    }
   }
 }

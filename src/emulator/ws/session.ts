@@ -6,8 +6,9 @@
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
+import { LIVE_WS } from '../../compat/live.js';
 import type { TokenVerifier, WsFaultSwitches } from '../context.js';
-import { LOGIN_FAILED, LOGIN_OK, PING, reply, SYSTEM, systemFrame, type SystemNotice } from './protocol.js';
+import { LOGIN_FAILED, LOGIN_OK, PING, refusal, reply, SYSTEM, systemFrame, type SystemNotice } from './protocol.js';
 import { Subscriptions } from './subscriptions.js';
 
 /** A request's JSON object. */
@@ -36,6 +37,8 @@ export interface SessionSettings {
   maxMissedPings: number;
   /** A socket that has not logged in after this many ms gets R10004. */
   loginTimeoutMs: number;
+  /** The LOGIN answer leaves this long after the LOGIN (live: about 20 ms); 0 (default) answers at once. */
+  loginDelayMs?: number;
   /** REAL pushes skip a socket whose send buffer holds more than this. */
   highWaterBytes: number;
 }
@@ -49,6 +52,8 @@ export interface SessionHost {
   /** A LOGIN succeeded: the host ends any other session of the same app key. */
   loggedIn(session: Session): void;
   closed(session: Session): void;
+  /** The protocol layer refused a request with this return_code (100013 before LOGIN, 1 malformed). */
+  refused(rc: number): void;
 }
 
 type Frame = string | Buffer;
@@ -74,6 +79,7 @@ export class Session {
   private flushTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly loginTimer: NodeJS.Timeout;
+  private loginAnswer: NodeJS.Timeout | undefined;
   /** Requests whose replies are still owed; a later request waits behind them. */
   private owed = 0;
   private tail: Promise<void> = Promise.resolve();
@@ -178,16 +184,24 @@ export class Session {
       msg = parsed as Message;
     } catch {
       if (!this.isLoggedIn) this.end(SYSTEM.noLogin);
-      else this.send(reply('ERROR', 'JSON 형식이 올바르지 않습니다'));
+      else this.refuse(reply('ERROR', 'JSON 형식이 올바르지 않습니다'), 1);
       return;
     }
     const trnm = typeof msg['trnm'] === 'string' ? msg['trnm'] : '';
     if (!this.isLoggedIn && trnm !== 'LOGIN') {
-      this.end(SYSTEM.noLogin);
+      // Live: refused with 100013 and dropped while the socket stays open (LIVE.md row 2); a
+      // socket that never logs in still meets the R10004 timer.
+      this.refuse(refusal(trnm || 'ERROR', LIVE_WS.codes.loginFirst), LIVE_WS.codes.loginFirst.rc);
       return;
     }
     const handler = Object.hasOwn(this.handlers, trnm) ? this.handlers[trnm] : undefined;
-    this.serve(trnm || 'ERROR', handler ? () => handler(msg) : () => reply(trnm || 'ERROR', `지원하지 않는 trnm입니다 (trnm=${trnm})`));
+    if (handler) this.serve(trnm, () => handler(msg));
+    else this.refuse(reply(trnm || 'ERROR', `지원하지 않는 trnm입니다 (trnm=${trnm})`), 1);
+  }
+
+  private refuse(frame: string, rc: number): void {
+    this.host.refused(rc);
+    this.serve('ERROR', () => frame);
   }
 
   /**
@@ -224,7 +238,17 @@ export class Session {
     });
   }
 
+  /** The answer leaves `loginDelayMs` later, as live (LIVE.md row 2): a client that does not wait for it is refused. */
   private onLogin(msg: Message): void {
+    const delay = this.host.settings.loginDelayMs ?? 0;
+    if (delay <= 0) return this.answerLogin(msg);
+    clearTimeout(this.loginAnswer);
+    this.loginAnswer = setTimeout(() => this.answerLogin(msg), delay);
+  }
+
+  private answerLogin(msg: Message): void {
+    this.loginAnswer = undefined;
+    if (this.closedAlready) return;
     const faults = this.host.faults;
     const token = msg['token'];
     let ok = false;
@@ -266,6 +290,7 @@ export class Session {
     if (this.closedAlready) return;
     this.closedAlready = true;
     clearTimeout(this.loginTimer);
+    clearTimeout(this.loginAnswer);
     clearInterval(this.pingTimer);
     clearTimeout(this.flushTimer);
     this.host.closed(this);

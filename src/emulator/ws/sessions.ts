@@ -31,6 +31,8 @@ export interface SessionServerOptions {
   onLogin?: (session: Session) => void;
   /** A session closed, logged in or not. */
   onClose?: (session: Session) => void;
+  /** The protocol layer refused a request (100013 before the LOGIN answer, 1 malformed). */
+  onRefused?: (rc: number) => void;
 }
 
 export class SessionServer implements SessionHost {
@@ -84,6 +86,10 @@ export class SessionServer implements SessionHost {
     this.sessions.delete(session);
     if (this.byAppkey.get(session.appkey) === session) this.byAppkey.delete(session.appkey);
     this.options.onClose?.(session);
+  }
+
+  refused(rc: number): void {
+    this.options.onRefused?.(rc);
   }
 
   /** Logged-in sessions. */

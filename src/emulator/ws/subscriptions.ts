@@ -2,8 +2,7 @@
  * REG / REMOVE: validation of a request against the real-type table (and, in the emulator, the
  * market), and the per-session registry of groups. A request is applied whole or not at all.
  */
-import type { EmulatorState } from '../types.js';
-import { REAL_TYPES, TABLES } from './data.js';
+import { REAL_TYPES } from './data.js';
 
 /** One registered (type, item) pair; account-level and market-wide items are "". */
 export interface Registration {
@@ -24,45 +23,20 @@ export function splitItem(item: string): { code: string; suffix: string } {
 /** Checks one item of a REG against what the server knows; an account-level item becomes "". */
 export type ItemCheck = (type: string, item: string) => { item: string } | { error: string };
 
-/** The emulator's check: items must exist in the simulated market (suffixes not on the mock domain). */
-export function marketItemCheck(state: EmulatorState): ItemCheck {
-  return (type, item) => {
-    const kind = REAL_TYPES[type]?.items;
-    const isStock = (): boolean => {
-      const { code, suffix } = splitItem(item);
-      return state.stock(code) !== undefined && !(suffix && state.mode === 'mock');
-    };
-    const unknown = { error: `종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다 (type=${type}, item=${item})` };
-    switch (kind) {
-      case 'account':
-        return { item: '' };
-      case 'index':
-        return TABLES.indices.some((i) => i.code === item) ? { item } : { error: `업종코드가 없습니다 (type=${type}, item=${item})` };
-      case 'gold':
-        return TABLES.gold.some((g) => g.code === item) ? { item } : { error: `MGD 또는 MGU만 등록할 수 있습니다 (type=${type}, item=${item})` };
-      case 'market':
-      case 'marketOrStock':
-        return item === '' || isStock() ? { item } : unknown;
-      default:
-        return isStock() ? { item } : unknown;
-    }
-  };
-}
-
-/** Items as sent: only account-level items are normalised to "" (whoever serves the items checks them). */
+/**
+ * Items as sent: only account-level items are normalised to "". The emulator takes items so:
+ * the live server acknowledges a REG for an unknown code with rc 0 and then sends nothing for
+ * it (LIVE.md row 4), and so does the emulator (nothing to push, nothing pushed).
+ */
 export const asSent: ItemCheck = (type, item) => ({ item: REAL_TYPES[type]?.items === 'account' ? '' : item });
 
 /**
- * Parses and validates a REG (or REMOVE) body.
- * @param maxItems items allowed in one request, counted over every `data` element.
+ * Parses and validates a REG (or REMOVE) body. The live caps (items per group and per
+ * connection) are the server's to check against what the session holds: see
+ * {@link Subscriptions.itemsAfter}.
  * @param checkItem what a REG's items are checked against (REMOVE items are taken as sent).
  */
-export function parseRegistration(
-  msg: Record<string, unknown>,
-  checkItem: ItemCheck,
-  maxItems: number,
-  isRemove: boolean,
-): RegParse {
+export function parseRegistration(msg: Record<string, unknown>, checkItem: ItemCheck, isRemove: boolean): RegParse {
   const grp = msg['grp_no'];
   if (typeof grp !== 'string' || grp === '' || grp.length > 4) {
     return { ok: false, error: 'grp_no(그룹번호)는 1~4자리 문자열이어야 합니다' };
@@ -76,7 +50,6 @@ export function parseRegistration(
     return { ok: false, error: 'data(실시간 등록 리스트)는 [{item:[...], type:[...]}] 형식이어야 합니다' };
   }
   const pairs: Registration[] = [];
-  let itemCount = 0;
   for (const [i, element] of data.entries()) {
     const { item, type } = (element ?? {}) as { item?: unknown; type?: unknown };
     if (!Array.isArray(type) || type.length === 0 || !type.every((t) => typeof t === 'string')) {
@@ -85,10 +58,6 @@ export function parseRegistration(
     const items = item === undefined ? [''] : item;
     if (!Array.isArray(items) || !items.every((t) => typeof t === 'string')) {
       return { ok: false, error: `data[${i}].item(실시간 등록 요소)은 문자열 배열이어야 합니다` };
-    }
-    itemCount += items.length;
-    if (itemCount > maxItems) {
-      return { ok: false, error: `등록 종목수 초과 (data.item 최대 ${maxItems}개)` };
     }
     for (const t of type as string[]) {
       if (!REAL_TYPES[t] || REAL_TYPES[t].items === 'condition') {
@@ -133,6 +102,29 @@ export class Subscriptions {
     if (!group) return;
     for (const p of pairs) group.delete(key(p));
     if (group.size === 0) this.groups.delete(grp);
+  }
+
+  /**
+   * Distinct items the group and the whole session would hold after this REG: what the live
+   * caps count (item "" holds no slot, types do not matter).
+   */
+  itemsAfter(grp: string, keep: boolean, pairs: readonly Registration[]): { group: number; connection: number } {
+    const group = new Set<string>();
+    const connection = new Set<string>();
+    for (const [g, regs] of this.groups) {
+      if (g === grp && !keep) continue;
+      for (const r of regs.values()) {
+        if (r.item === '') continue;
+        connection.add(r.item);
+        if (g === grp) group.add(r.item);
+      }
+    }
+    for (const p of pairs) {
+      if (p.item === '') continue;
+      group.add(p.item);
+      connection.add(p.item);
+    }
+    return { group: group.size, connection: connection.size };
   }
 
   /** Whether any group holds this type (for account-level types). */
