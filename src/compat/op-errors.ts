@@ -2,7 +2,7 @@
  * OCX return codes (`compat/op-errors.json`): the OP_ERR_* table and which code a REST-side
  * failure becomes, by error category and by the OCX call that failed.
  */
-import { ApiError, HttpError, KiwoomError, NetworkError, QueueFullError, SessionError, TimeoutError, ValidationError } from '../errors.js';
+import { ApiError, CapacityError, HttpError, KiwoomError, NetworkError, QueueFullError, SessionError, TimeoutError, ValidationError } from '../errors.js';
 import type { ErrorCategory } from '../errors.js';
 import { loadTable, own } from './load.js';
 
@@ -35,7 +35,7 @@ const file = loadTable<OpErrorsFile>('op-errors.json');
  * literals, so bundling and minification, which rename classes, leave the mapping intact.
  */
 const ERROR_CLASSES: Readonly<Record<string, abstract new (...args: never[]) => KiwoomError>> = {
-  ValidationError, NetworkError, TimeoutError, HttpError, QueueFullError, SessionError,
+  ValidationError, CapacityError, NetworkError, TimeoutError, HttpError, QueueFullError, SessionError,
 };
 
 /** Each mapped class's prototype → its row; a name the code lacks is a stale table, refused at load. */
