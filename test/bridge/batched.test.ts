@@ -1,6 +1,7 @@
 /**
  * The bridge's Node side on REAL frames of several entries (LIVE.md row 1): every entry of a
- * batched frame leaves the bridge as its own OnReceiveRealData line.
+ * batched frame reaches the bridge's output as its own quote (which the output may then merge
+ * under backpressure; this one never does).
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createBridge } from '../../src/bridge/server.js';
@@ -11,11 +12,17 @@ import { APIServer } from '../../src/facade/index.js';
 let emu: Emulator;
 const api = new APIServer();
 const lines: { id?: number; result?: unknown; event?: string; args?: unknown[] }[] = [];
+/** Codes of the real-time quotes the bridge handed to its output, one per OnReceiveRealData. */
+const quotes: string[] = [];
 const bridge = createBridge({
   target: api as unknown as Parameters<typeof createBridge>[0]['target'],
   methods: ['api_init', 'CommConnect', 'SetRealReg', 'GetCommRealData', 'cleanup'],
   events: EVENT_NAMES,
-  write: (line) => lines.push(JSON.parse(line) as (typeof lines)[number]),
+  // An output that never merges: every quote the bridge hands over is counted.
+  out: {
+    push: (text: string) => void lines.push(JSON.parse(text) as (typeof lines)[number]),
+    pushQuote: (key: string) => void quotes.push(key.split('\u0000')[0] ?? ''),
+  },
 });
 const call = async (id: number, method: string, ...args: unknown[]): Promise<unknown> => {
   await bridge.handle(JSON.stringify({ id, method, args }));
@@ -40,9 +47,9 @@ afterAll(async () => {
   await emu.close();
 });
 
-test('each entry of a batched REAL frame is its own OnReceiveRealData line', async () => {
+test('each entry of a batched REAL frame is handed to the output as its own quote', async () => {
   expect(await call(3, 'SetRealReg', '1000', '005930;000660', '10;15;20', '0')).toBe(0);
-  const real = (): number => lines.filter((l) => l.event === 'OnReceiveRealData').length;
+  const real = (): number => quotes.length;
   const before = emu.stats();
   emu.setRate(800);
   await expect.poll(() => emu.stats().realEntries - before.realEntries, { timeout: 5_000 }).toBeGreaterThan(240);
@@ -52,6 +59,5 @@ test('each entry of a batched REAL frame is its own OnReceiveRealData line', asy
   const entries = after.realEntries - before.realEntries;
   expect(entries).toBeGreaterThan((after.realFrames - before.realFrames) * 1.5);
   await expect.poll(real).toBe(entries);
-  const codes = new Set(lines.filter((l) => l.event === 'OnReceiveRealData').map((l) => l.args?.[0]));
-  expect(codes).toEqual(new Set(['005930', '000660']));
+  expect(new Set(quotes)).toEqual(new Set(['005930', '000660']));
 });
