@@ -1,11 +1,11 @@
+import { LIVE_WS } from '../../compat/live.js';
+import { CONDITION_PAGE_SIZE } from './data.js';
+
 /**
  * Tunables of the WebSocket side that the emulator's public options do not cover. The REG
  * limits default to the live servers' (compat/live.json); tests may widen them where the limit
  * is not what they exercise.
  */
-import { LIVE_WS } from '../../compat/live.js';
-import { CONDITION_PAGE_SIZE } from './data.js';
-
 export interface WsSideOptions {
   /** REG and REMOVE messages per session in any one second; beyond it rc 105110 (default: live, 5). */
   regPerSecond?: number;
