@@ -7,15 +7,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REAL_TYPES } from '../../src/compat/real-types.js';
 import type { ChejanData, RealData } from '../../src/facade/index.js';
-import { BACKENDS, nextEvent, openBackend, type Backend } from './helpers.js';
+import { BACKENDS, loggedIn, nextEvent, type LoggedIn } from './helpers.js';
 
 describe.each(BACKENDS)('events on %s', (name) => {
-  let b: Backend;
+  let b: LoggedIn;
   let accno = '';
   beforeAll(async () => {
-    b = await openBackend(name, { emulator: { realRate: 400 } });
-    expect(await b.api.CommConnect()).toBe(0);
-    accno = b.api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+    b = await loggedIn(name, { emulator: { realRate: 400 } });
+    accno = b.accno;
   });
   afterAll(() => b.close());
 

@@ -50,6 +50,19 @@ export async function openBackend(name: BackendName, extra: Partial<ApiInitOptio
 
 export const BACKENDS: readonly BackendName[] = ['emulator', 'mock-domain'];
 
+/** A backend after CommConnect, with its first account. */
+export interface LoggedIn extends Backend {
+  accno: string;
+}
+
+/** openBackend, then CommConnect (which must answer 0), with the account it lists first. */
+export async function loggedIn(name: BackendName, extra: Partial<ApiInitOptions> = {}): Promise<LoggedIn> {
+  const b = await openBackend(name, extra);
+  const rc = await b.api.CommConnect();
+  if (rc !== 0) throw new Error(`CommConnect answered ${rc} on ${name}`);
+  return { ...b, accno: b.api.GetLoginInfo('ACCNO').split(';')[0] ?? '' };
+}
+
 /** Resolves with the args of the first matching event, rejects after ms. */
 export function nextEvent<A extends unknown[]>(api: APIServer, event: string, pick: (...args: A) => boolean = () => true, ms = 5000): Promise<A> {
   return new Promise((resolve, reject) => {

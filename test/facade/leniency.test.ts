@@ -7,17 +7,16 @@
  * mock domain.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BACKENDS, nextEvent, openBackend, type Backend } from './helpers.js';
+import { BACKENDS, loggedIn, nextEvent, type LoggedIn } from './helpers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe.each(BACKENDS)('leniency on %s', (name) => {
-  let b: Backend;
+  let b: LoggedIn;
   let accno = '';
   beforeAll(async () => {
-    b = await openBackend(name, { emulator: { realRate: 400 } });
-    expect(await b.api.CommConnect()).toBe(0);
-    accno = b.api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+    b = await loggedIn(name, { emulator: { realRate: 400 } });
+    accno = b.accno;
   });
   afterAll(() => b.close());
 

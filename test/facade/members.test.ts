@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OCX_API_METHODS } from '../../src/compat/ocx-api.js';
 import type { APIServer } from '../../src/facade/index.js';
-import { BACKENDS, nextEvent, openBackend, type Backend } from './helpers.js';
+import { BACKENDS, loggedIn, nextEvent, type LoggedIn } from './helpers.js';
 
 interface Ctx {
   api: APIServer;
-  b: Backend;
+  b: LoggedIn;
   accno: string;
 }
 
@@ -220,10 +220,9 @@ test('every OCX method has a behaviour check here', () => {
 describe.each(BACKENDS)('each OCX method on %s', (name) => {
   const ctx = {} as Ctx;
   beforeAll(async () => {
-    ctx.b = await openBackend(name, { emulator: { realRate: 400 } });
+    ctx.b = await loggedIn(name, { emulator: { realRate: 400 } });
     ctx.api = ctx.b.api;
-    expect(await ctx.api.CommConnect()).toBe(0);
-    ctx.accno = ctx.api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+    ctx.accno = ctx.b.accno;
   });
   afterAll(() => ctx.b.close());
 
