@@ -18,7 +18,7 @@ import type { Logger } from '../log.js';
 import type { RealEvent } from '../realtime/index.js';
 import { list, num, text } from './args.js';
 import { ChejanBook } from './chejan.js';
-import { Conditions } from './conditions.js';
+import { Conditions, quotePrices } from './conditions.js';
 import { openConnection, type ApiInitOptions, type Connection } from './connection.js';
 import type { APIServerEvents } from './events.js';
 import { chejanData } from './fid-record.js';
@@ -70,38 +70,6 @@ async function allOrFirstError<T extends readonly unknown[]>(steps: readonly [..
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
-
-/**
- * FIDs of the OCX's 잔고 (gubun 1) that REST's 04 leaves out but REST's real-time data carries
- * for the code: 전일대비기호, 전일대비, 등락율 (주식체결) and 상한가, 하한가 (주식종목정보), taken from
- * the latest values of a code the program has registered. "" stays "" when it has not.
- */
-const BALANCE_FROM_REAL = ['25', '11', '12', '305', '306'] as const;
-
-function withQuote(fids: Readonly<Record<string, string>>, real: RealData): Readonly<Record<string, string>> {
-  const code = (fids['9001'] ?? '').replace(/^A/, '');
-  let out: Record<string, string> | undefined;
-  for (const fid of BALANCE_FROM_REAL) {
-    if ((fids[fid] ?? '') !== '') continue;
-    const v = real.value(code, fid);
-    if (v === '') continue;
-    out ??= { ...fids };
-    out[fid] = v;
-  }
-  return out ?? fids;
-}
-
-/** Current prices of codes from ka10095 (100 codes a query), unsigned and unpadded: AddPrice's `code^price`. */
-async function quotePrices(rest: Connection['rest'], codes: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < codes.length; i += 100) {
-    const { body } = await rest.call('ka10095', { stk_cd: codes.slice(i, i + 100).join('|') });
-    for (const row of (body.atn_stk_infr ?? []) as Record<string, unknown>[]) {
-      out.set(String(row['stk_cd'] ?? '').replace(/_(NX|AL)$/, ''), String(row['cur_prc'] ?? '').trim().replace(/^[+-]/, '').replace(/^0+(?=\d)/, ''));
-    }
-  }
-  return out;
 }
 
 /** The package root: what GetAPIModulePath answers (the OCX answered its install directory). */
@@ -591,7 +559,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const real = new RealData(conn.rt, warn, master, (screen, msg) => this.emit('OnReceiveMsg', screen, '', '', msg));
     const chejanFids = CHEJAN_ORDER['0'] ?? [];
     const chejan = new ChejanBook((gubun, frame) => {
-      const fids = gubun === '1' ? withQuote(frame, real) : frame;
+      const fids = gubun === '1' ? real.withQuote(frame) : frame;
       this.chejanValues = fids;
       const { data, fidList } = chejanData(fids, CHEJAN_ORDER[gubun] ?? []);
       this.emit('OnReceiveChejanData', gubun, data, fidList);

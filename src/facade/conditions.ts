@@ -9,7 +9,7 @@
  * "AddPrice") the codes come as `code^price`, the prices from one ka10095 query per 100 codes.
  */
 import type { APIServerEvents } from './events.js';
-import type { ConditionEvent, ConditionInfo, RealtimePort } from './ports.js';
+import type { ConditionEvent, ConditionInfo, RealtimePort, RestPort } from './ports.js';
 import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
 
 /** The OCX's condition rules. */
@@ -24,6 +24,18 @@ interface Running {
   screen: string;
   name: string;
   index: number;
+}
+
+/** Current prices of codes from ka10095 (100 codes a query), unsigned and unpadded: AddPrice's `code^price`. */
+export async function quotePrices(rest: RestPort, codes: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < codes.length; i += 100) {
+    const { body } = await rest.call('ka10095', { stk_cd: codes.slice(i, i + 100).join('|') });
+    for (const row of (Array.isArray(body['atn_stk_infr']) ? body['atn_stk_infr'] : []) as Record<string, unknown>[]) {
+      out.set(String(row['stk_cd'] ?? '').replace(/_(NX|AL)$/, ''), String(row['cur_prc'] ?? '').trim().replace(/^[+-]/, '').replace(/^0+(?=\d)/, ''));
+    }
+  }
+  return out;
 }
 
 /** Condition search state of one APIServer. */

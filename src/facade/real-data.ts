@@ -95,6 +95,13 @@ function isKnownItem(master: MasterLookup, code: string): boolean {
   }
 }
 
+/**
+ * FIDs of the OCX's 잔고 (gubun 1) that REST's 04 leaves out but REST's real-time data carries
+ * for the code: 전일대비기호, 전일대비, 등락율 (주식체결) and 상한가, 하한가 (주식종목정보), taken from
+ * the latest values of a code the program has registered. "" stays "" when it has not.
+ */
+const BALANCE_FROM_REAL = ['25', '11', '12', '305', '306'] as const;
+
 /** Screen → REG group bookkeeping and the latest REAL values per code. */
 export class RealData {
   private readonly screens = new Map<string, ScreenRegs>();
@@ -246,6 +253,20 @@ export class RealData {
       this.curItem = undefined;
       this.curValues = undefined;
     }
+  }
+
+  /** A 잔고 event with the FIDs REST's 04 leaves out filled from this code's latest real-time values (BALANCE_FROM_REAL). */
+  withQuote(fids: FidValues): FidValues {
+    const code = (fids['9001'] ?? '').replace(/^A/, '');
+    let out: Record<string, string> | undefined;
+    for (const fid of BALANCE_FROM_REAL) {
+      if ((fids[fid] ?? '') !== '') continue;
+      const v = this.value(code, fid);
+      if (v === '') continue;
+      out ??= { ...fids };
+      out[fid] = v;
+    }
+    return out ?? fids;
   }
 
   /**
