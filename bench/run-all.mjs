@@ -36,6 +36,7 @@ const SCRIPTS = [
   },
   { name: 'ws-push-rate', file: 'ws-push-rate.mjs', args: QUICK ? ['50000', '2'] : [] },
   { name: 'ocx-getters', file: 'ocx-getters.mjs', args: QUICK ? ['--logins', '1', '--calls', '2000'] : [] },
+  { name: 'gateway', file: 'gateway.mjs', args: QUICK ? ['--seconds', '2'] : [] },
 ];
 
 if (!args.has('--no-build')) {
