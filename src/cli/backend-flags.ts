@@ -2,6 +2,7 @@
  * The flags that pick a backend, shared by every command that talks to one: the same names,
  * defaults, help text and credential lookup everywhere.
  */
+import { readFileSync } from 'node:fs';
 import type { ApiInitOptions, SimNo } from '../facade/index.js';
 
 /** parseArgs option specs. */
@@ -12,13 +13,17 @@ export const BACKEND_OPTIONS = {
   'ws-endpoint': { type: 'string' },
   appkey: { type: 'string' },
   secretkey: { type: 'string' },
+  'appkey-file': { type: 'string' },
+  'secretkey-file': { type: 'string' },
 } as const;
 
 /** Help lines for {@link BACKEND_OPTIONS}. */
 export const BACKEND_HELP = `  --sim-no N        0 production, 1..3 paper trading (default 1)
   --use-rest        talk to Kiwoom (default: the built-in emulator, sim-no 1..3)
   --endpoint URL    REST base URL override; --ws-endpoint URL for the WebSocket
-  --appkey K / --secretkey S   or KIWOOM_APPKEY / KIWOOM_SECRETKEY`;
+  --appkey-file F / --secretkey-file F   read the keys from files (or KIWOOM_APPKEY /
+                    KIWOOM_SECRETKEY; --appkey K / --secretkey S work but every local user can
+                    read a command line)`;
 
 /** Parsed values of {@link BACKEND_OPTIONS}. */
 export interface BackendValues {
@@ -28,12 +33,35 @@ export interface BackendValues {
   'ws-endpoint'?: string | undefined;
   appkey?: string | undefined;
   secretkey?: string | undefined;
+  'appkey-file'?: string | undefined;
+  'secretkey-file'?: string | undefined;
 }
 
-/** App key and secret key from the flags, else the environment. */
-export function credentials(values: BackendValues): { appkey?: string; secretkey?: string } {
-  const appkey = values.appkey ?? process.env.KIWOOM_APPKEY;
-  const secretkey = values.secretkey ?? process.env.KIWOOM_SECRETKEY;
+/**
+ * One key: from its flag (with a warning: any local user can read a process's command line in
+ * /proc/PID/cmdline or `ps`), else its file, else the environment.
+ */
+function key(values: BackendValues, name: 'appkey' | 'secretkey', warn: (message: string) => void): string | undefined {
+  const file = values[`${name}-file`];
+  const env = name === 'appkey' ? 'KIWOOM_APPKEY' : 'KIWOOM_SECRETKEY';
+  if (values[name] !== undefined) {
+    warn(`warning: --${name} on the command line is readable by every user of this machine (ps, /proc/PID/cmdline); use ${env} or --${name}-file`);
+    return values[name];
+  }
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new Error(`--${name}-file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return process.env[env];
+}
+
+/** App key and secret key from the flags, their files, else the environment. */
+export function credentials(values: BackendValues, warn: (message: string) => void = (m) => console.error(m)): { appkey?: string; secretkey?: string } {
+  const appkey = key(values, 'appkey', warn);
+  const secretkey = key(values, 'secretkey', warn);
   return { ...(appkey === undefined ? {} : { appkey }), ...(secretkey === undefined ? {} : { secretkey }) };
 }
 

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { LIVE_WS } from '../compat/live.js';
 import { ApiError, AuthError, RateLimitError } from '../errors.js';
+import { scrubFor } from '../log.js';
 import type { ControlReply } from './replies.js';
 
 /** Replies that answer a request of ours. */
@@ -26,7 +27,8 @@ export class BadFrames {
     this.counts[kind] = n;
     if (n === 1) {
       this.log.warn(
-        { kind, sample: sample?.slice(0, SAMPLE_CHARS) },
+        // Scrubbed whole, then cut: a token cut in half would no longer be recognised.
+        { kind, sample: sample === undefined ? undefined : scrubFor(this.log, sample).slice(0, SAMPLE_CHARS) },
         'malformed WebSocket frame ignored (logged once per kind; see stats().badFrames)',
       );
     }

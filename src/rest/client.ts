@@ -14,7 +14,7 @@ import {
   ValidationError,
   type ApiError,
 } from '../errors.js';
-import { componentLogger, secretScrubber, silentLogger } from '../log.js';
+import { attachScrubber, componentLogger, SecretScrubber, silentLogger } from '../log.js';
 import type { ApiSpec } from '../registry/index.js';
 import { runBatch, type BatchItem } from './batch.js';
 import { HttpTransport, JSON_CONTENT_TYPE } from './http.js';
@@ -141,32 +141,37 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   private readonly unknownFields: UnknownFieldReporter;
   private readonly log: Logger;
   private readonly now: () => number;
+  /** This client's secrets: its keys and the tokens it holds. */
+  private readonly secrets = new SecretScrubber();
+  private readonly detachSecrets: () => void;
 
   constructor(options: KiwoomRestOptions) {
     super();
     this.options = resolveOptions(options);
     const { appkey, secretkey, baseUrl, simNo, isMock, timeouts, limits } = this.options;
-    secretScrubber.add(appkey);
-    secretScrubber.add(secretkey);
+    this.secrets.add(appkey);
+    this.secrets.add(secretkey);
     this.baseUrl = baseUrl;
     this.simNo = simNo;
     this.isMock = isMock;
     this.now = options.now ?? (() => Date.now());
     const root = options.logger ?? silentLogger();
-    this.log = componentLogger(root, 'rest');
+    this.detachSecrets = attachScrubber(root, this.secrets);
+    this.log = componentLogger(root, 'rest', this.secrets);
     this.http = new HttpTransport({ ...timeouts, fetch: options.fetch });
     this.tokens = new TokenManager({
       appkey,
       secretkey,
       baseUrl,
       http: this.http,
-      logger: componentLogger(root, 'token'),
+      logger: componentLogger(root, 'token', this.secrets),
+      secrets: this.secrets,
       refreshMarginMs: this.options.tokenRefreshMarginMs,
       cachePath: this.options.tokenCachePath,
       now: this.now,
       onToken: (info) => this.emit('token', info),
     });
-    const limiterLog = componentLogger(root, 'limiter');
+    const limiterLog = componentLogger(root, 'limiter', this.secrets);
     this.limiter = new RateLimiter({
       limits,
       isMock,
@@ -304,9 +309,15 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   }
 
   /** Fail queued calls and close idle connections. Does not revoke the token (see `revoke`). */
+  /** Text with this client's secrets (keys, tokens) replaced: for anything quoting server text. */
+  get scrubber(): SecretScrubber {
+    return this.secrets;
+  }
+
   async close(): Promise<void> {
     this.limiter.close(new KiwoomError('KiwoomRest closed'));
     await this.http.close();
+    this.detachSecrets();
   }
 
   private async send(
@@ -343,7 +354,7 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
           isOrder,
           signal,
         });
-        outcome = readResponse(apiId, response, (text) => secretScrubber.scrub(text));
+        outcome = readResponse(apiId, response, (text) => this.secrets.scrub(text));
         this.log.debug({ apiId, status: response.status, ms: this.now() - started, ok: outcome.ok }, 'response');
       } catch (error) {
         // Orders get OrderUnknownError from the transport and are never resent; a caller's

@@ -20,7 +20,7 @@ export type ResponseOutcome =
   | { ok: true; body: JsonBody; contYn: 'Y' | 'N'; nextKey: string }
   | { ok: false; error: KiwoomError; retry: boolean; reissueToken: boolean };
 
-/** Interpret an answer to `apiId`. `scrub` removes known secrets from any server text quoted in an error. */
+/** Interpret an answer to `apiId`. `scrub` removes known secrets from any server text quoted in an error, before it is cut. */
 export function readResponse(apiId: string, response: HttpResponse, scrub: (text: string) => string): ResponseOutcome {
   const { status } = response;
   const json = parseJson(response.text);
@@ -38,10 +38,12 @@ export function readResponse(apiId: string, response: HttpResponse, scrub: (text
     };
   }
   if (status >= 500 || status < 200 || status >= 300 || !envelope.success || body === undefined) {
-    const what = !envelope.success && status >= 200 && status < 300 ? describeBadBody(response.text, json) : describeBody(response.text);
+    // Scrubbed whole before any of it is cut to a snippet: half a secret is not recognisable.
+    const text = scrub(response.text);
+    const what = !envelope.success && status >= 200 && status < 300 ? describeBadBody(text, json) : describeBody(text);
     return {
       ok: false,
-      error: new HttpError(scrub(`${apiId}: HTTP ${status}: ${what}`), { apiId, status }),
+      error: new HttpError(`${apiId}: HTTP ${status}: ${what}`, { apiId, status }),
       retry: status >= 500,
       reissueToken: false,
     };

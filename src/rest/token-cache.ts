@@ -2,10 +2,21 @@
  * A file that keeps issued tokens across runs. Entries are keyed by sha256 of the app key and
  * the host, so a production token is never offered to the mock domain (or to another key),
  * and the key itself is not written. The file is created with mode 0600.
+ *
+ * Processes that share the file (a program, the CLI, the bridge, started together) take a lock
+ * file beside it while they look for a token and issue one, so that one token is issued per
+ * host between them, not one each.
  */
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long a process waits for another's lock before issuing without it. */
+const LOCK_WAIT_MS = 15_000;
+/** A lock older than this was left by a process that died holding it. */
+const LOCK_STALE_MS = 30_000;
+const LOCK_POLL_MS = 20;
 
 /** A token as kept in memory and in the cache file. */
 export interface StoredToken {
@@ -24,6 +35,34 @@ export function tokenCacheKey(appkey: string, baseUrl: string): string {
 
 export class TokenCacheFile {
   constructor(private readonly path: string) {}
+
+  /**
+   * Runs `fn` holding the lock file (`<path>.lock`, created exclusively). A lock left behind by
+   * a dead process is taken over once stale; after {@link LOCK_WAIT_MS} `fn` runs anyway, since
+   * a second token is better than no login.
+   */
+  async locked<T>(fn: () => Promise<T>): Promise<T> {
+    const lock = `${this.path}.lock`;
+    await mkdir(dirname(this.path), { recursive: true });
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    let held = false;
+    while (!held && Date.now() < deadline) {
+      try {
+        await (await open(lock, 'wx', 0o600)).close();
+        held = true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') break;
+        const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+        if (age > LOCK_STALE_MS) await unlink(lock).catch(() => undefined);
+        else await sleep(LOCK_POLL_MS + Math.random() * LOCK_POLL_MS);
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      if (held) await unlink(lock).catch(() => undefined);
+    }
+  }
 
   async read(key: string): Promise<StoredToken | undefined> {
     const entry = (await this.load())[key];

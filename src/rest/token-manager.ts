@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { HttpError } from '../errors.js';
-import { secretScrubber } from '../log.js';
+import type { SecretScrubber } from '../log.js';
 import { JSON_CONTENT_TYPE, type HttpTransport } from './http.js';
 import { parseKstTimestamp } from './kst.js';
 import { readResponse } from './response.js';
@@ -14,6 +14,9 @@ import { TokenCacheFile, tokenCacheKey, type StoredToken } from './token-cache.j
 
 /** Used when a token looks expired on arrival (clock skew): use it briefly instead of re-issuing in a loop. */
 const SKEWED_TOKEN_LIFETIME_MS = 60_000;
+
+/** Tokens kept in the client's scrubber: the one held and a few before it (late log lines, revoke). */
+const TOKENS_SCRUBBED = 4;
 
 /** What listeners learn about a new token (never the token itself). */
 export interface TokenInfo {
@@ -30,6 +33,8 @@ export interface TokenManagerOptions {
   baseUrl: string;
   http: HttpTransport;
   logger: Logger;
+  /** The client's scrubber: every token goes in the moment it is parsed. */
+  secrets: SecretScrubber;
   refreshMarginMs: number;
   cachePath?: string | undefined;
   now: () => number;
@@ -39,9 +44,11 @@ export interface TokenManagerOptions {
 export class TokenManager {
   private current: StoredToken | undefined;
   private inflight: Promise<StoredToken> | undefined;
-  private cacheChecked = false;
+  /** Tokens this process saw rejected or revoked: a copy still in the cache file is not taken. */
+  private readonly rejected: string[] = [];
   private readonly cache: TokenCacheFile | undefined;
   private readonly cacheKey: string;
+  private readonly scrubbed: string[] = [];
 
   constructor(private readonly options: TokenManagerOptions) {
     this.cache = options.cachePath === undefined ? undefined : new TokenCacheFile(options.cachePath);
@@ -69,8 +76,8 @@ export class TokenManager {
    */
   invalidate(token?: string): void {
     if (token === undefined || this.current?.token === token) {
+      if (this.current !== undefined) this.reject(this.current.token);
       this.current = undefined;
-      this.cacheChecked = true; // the cached copy is the rejected one
     }
   }
 
@@ -78,7 +85,7 @@ export class TokenManager {
   async revoke(): Promise<void> {
     const held = this.current ?? (await this.inflight?.catch(() => undefined));
     this.current = undefined;
-    this.cacheChecked = true;
+    if (held !== undefined) this.reject(held.token);
     await this.cache?.remove(this.cacheKey);
     if (held === undefined) return;
     const { appkey, secretkey } = this.options;
@@ -94,20 +101,26 @@ export class TokenManager {
   }
 
   private async obtain(): Promise<StoredToken> {
-    if (!this.cacheChecked && this.cache !== undefined) {
-      this.cacheChecked = true;
-      const cached = await this.cache.read(this.cacheKey);
-      if (cached !== undefined && this.isFresh(cached)) {
-        secretScrubber.add(cached.token);
+    const cache = this.cache;
+    if (cache === undefined) return this.issueAndKeep(undefined);
+    // Under the lock: another process may have issued a token while this one waited for it.
+    return cache.locked(async () => {
+      const cached = await cache.read(this.cacheKey);
+      if (cached !== undefined && this.isFresh(cached) && !this.rejected.includes(cached.token)) {
+        this.remember(cached.token);
         this.current = cached;
         this.options.logger.debug({ expiresAt: new Date(cached.expiresAt).toISOString() }, 'token read from cache file');
         this.options.onToken?.({ expiresAt: cached.expiresAt, issuedAt: cached.issuedAt, fromCache: true });
         return cached;
       }
-    }
+      return this.issueAndKeep(cache);
+    });
+  }
+
+  private async issueAndKeep(cache: TokenCacheFile | undefined): Promise<StoredToken> {
     const issued = await this.issue();
     this.current = issued;
-    await this.cache?.write(this.cacheKey, issued).catch((error: unknown) => {
+    await cache?.write(this.cacheKey, issued).catch((error: unknown) => {
       this.options.logger.warn({ err: error }, 'token cache file not written');
     });
     this.options.onToken?.({ expiresAt: issued.expiresAt, issuedAt: issued.issuedAt, fromCache: false });
@@ -120,7 +133,6 @@ export class TokenManager {
     const outcome = await this.post('au10001', '/oauth2/token', { grant_type: 'client_credentials', appkey, secretkey });
     if (!outcome.ok) throw outcome.error;
     const { token, expires_dt: expiresDt, token_type: tokenType } = outcome.body;
-    if (typeof token === 'string' && token !== '') secretScrubber.add(token);
     const parsedExpiry = typeof expiresDt === 'string' ? parseKstTimestamp(expiresDt) : undefined;
     if (typeof token !== 'string' || token === '' || parsedExpiry === undefined) {
       throw new HttpError(
@@ -137,6 +149,19 @@ export class TokenManager {
     return { token, tokenType: typeof tokenType === 'string' ? tokenType : 'bearer', expiresAt, issuedAt };
   }
 
+  private reject(token: string): void {
+    this.rejected.push(token);
+    if (this.rejected.length > TOKENS_SCRUBBED) this.rejected.shift();
+  }
+
+  /** Scrubs `token` from now on; the oldest of the tokens kept is forgotten. */
+  private remember(token: string): void {
+    if (this.scrubbed.includes(token)) return;
+    this.options.secrets.add(token);
+    this.scrubbed.push(token);
+    if (this.scrubbed.length > TOKENS_SCRUBBED) this.options.secrets.remove(this.scrubbed.shift() ?? '');
+  }
+
   /** The token endpoints take only Content-Type (no api-id, no authorization), like the official client. */
   private async post(apiId: string, path: string, body: Record<string, string>) {
     const response = await this.options.http.post({
@@ -146,6 +171,21 @@ export class TokenManager {
       apiId,
       isOrder: false,
     });
-    return readResponse(apiId, response, (text) => secretScrubber.scrub(text));
+    // A token is a secret from the moment it can be read, whatever else the answer lacks: an
+    // answer without a valid envelope is quoted in the error.
+    const token = tokenIn(response.text);
+    if (token !== undefined) this.remember(token);
+    return readResponse(apiId, response, (text) => this.options.secrets.scrub(text));
   }
+}
+
+/** The `token` field of an answer, if it has one (read from the text when the JSON is broken). */
+function tokenIn(text: string): string | undefined {
+  let token: unknown;
+  try {
+    token = (JSON.parse(text) as { token?: unknown } | null)?.token;
+  } catch {
+    token = /"token"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+  }
+  return typeof token === 'string' && token !== '' ? token : undefined;
 }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import { componentLogger, createLogger, REDACTED } from '../../src/log.js';
+import { componentLogger, createLogger, REDACTED, scrubFor } from '../../src/log.js';
 import { KiwoomRest } from '../../src/rest/index.js';
 import { APPKEY, BASE, SECRETKEY, ok, reply, startFakeKiwoom, type FakeKiwoom, viaMsw } from './fake-kiwoom.js';
 
@@ -85,6 +85,28 @@ describe('logs never carry a secret', () => {
     await rest.close();
     const reports = lines.map((l) => JSON.parse(l) as { msg: string; field?: string }).filter((l) => l.msg === 'undocumented response field kept');
     expect(reports.map((r) => r.field)).toEqual(['brand_new']);
+  });
+
+  it('secrets belong to their client: tokens rotate out, and a closed client leaves nothing in the logger', async () => {
+    const { stream } = capture();
+    const logger = createLogger({ level: 'debug', destination: stream });
+    const limits = { perApiId: 1_000, query: 1_000, global: 1_000 };
+    const a = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger, limits });
+    const b = new KiwoomRest({ ...viaMsw, appkey: 'other-appkey-0123456789', secretkey: 'other-secret-0123456789', baseUrl: BASE, logger });
+    fake.on('ka10001', () => ok({ stk_cd: '005930' }));
+    for (let i = 0; i < 10; i++) {
+      fake.expireTokens();
+      await a.call('ka10001', { stk_cd: '005930' });
+    }
+    // Ten tokens were issued to a; its scrubber holds its two keys and the last few tokens only.
+    expect(a.scrubber.size).toBeLessThanOrEqual(2 + 4);
+    expect(a.scrubber.scrub(fake.issued.at(-1)!)).toBe(REDACTED);
+    // Both clients' secrets are scrubbed from the shared logger while they are open...
+    expect(scrubFor(logger, `${APPKEY} other-appkey-0123456789`)).toBe(`${REDACTED} ${REDACTED}`);
+    await a.close();
+    // ...and a closed client's are gone from it; the other's stay.
+    expect(scrubFor(logger, `${APPKEY} other-appkey-0123456789`)).toBe(`${APPKEY} ${REDACTED}`);
+    await b.close();
   });
 
   it("a caller's own pino logger (without our options) still gets redaction in the component children", () => {
