@@ -15,8 +15,12 @@ import { TokenCacheFile, tokenCacheKey, type StoredToken } from './token-cache.j
 /** Used when a token looks expired on arrival (clock skew): use it briefly instead of re-issuing in a loop. */
 const SKEWED_TOKEN_LIFETIME_MS = 60_000;
 
-/** Tokens kept in the client's scrubber: the one held and a few before it (late log lines, revoke). */
-const TOKENS_SCRUBBED = 4;
+/**
+ * Tokens kept in the client's scrubber: the one held and those before it, which may still be
+ * valid (a rejection can be the server's error) and may still be quoted (late log lines, a
+ * revoke). A bound, so that a client running for months does not scan an ever-growing list.
+ */
+const TOKENS_SCRUBBED = 32;
 
 /** What listeners learn about a new token (never the token itself). */
 export interface TokenInfo {

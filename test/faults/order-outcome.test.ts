@@ -6,10 +6,10 @@
  * fit), and an order another program placed is never claimed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { APIServer } from '../../src/facade/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import type { APIServer } from '../../src/facade/index.js';
 import { KiwoomRest } from '../../src/rest/index.js';
-import { startRelay, type Relay, type RequestFault } from './relay.js';
+import { openRelayedApi, type Relay, type RequestFault } from './relay.js';
 import { captureLogs, countSecrets, echoSecrets, recordFigures, recordIssuedTokens, waitUntil } from './harness.js';
 
 const logs = captureLogs();
@@ -80,21 +80,9 @@ function restingBuyPrice(code: string): number {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ mode: 'mock', seed: 31, realRate: 0 });
+  // A clock tolerance of a minute: telling an earlier order from ours must not rest on time.
+  ({ emu, relay, api } = await openRelayedApi(logs.logger, { seed: 31, giveUpMs: GIVE_UP_MS, orders: { settleWindowMs: WINDOW_MS, clockToleranceMs: 60_000 } }));
   tokens.track(emu);
-  relay = await startRelay(Number(new URL(emu.restUrl).port));
-  api = new APIServer();
-  await api.api_init({
-    sim_no: 1,
-    use_rest: true,
-    appkey: emu.appkey,
-    secretkey: emu.secretkey,
-    endpoints: { rest: relay.url, ws: emu.wsUrl },
-    logger: logs.logger,
-    rest: { limits: { mockQuery: 20, order: 20 }, timeouts: { headersMs: GIVE_UP_MS, bodyMs: GIVE_UP_MS, totalMs: GIVE_UP_MS } },
-    // A clock tolerance of a minute: telling an earlier order from ours must not rest on time.
-    orders: { settleWindowMs: WINDOW_MS, clockToleranceMs: 60_000 },
-  } as Parameters<APIServer['api_init']>[0]);
   other = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, simNo: 1, baseUrl: emu.restUrl, limits: { mockQuery: 20 } });
   earlier = await foreignOrder('buy', '000660', 5, 0, '3');
   api.on('OnReceiveTrData', (_s, rq, tr) => seen.get(rq)?.push({ kind: 'tr', ordNo: api.GetCommData(tr, rq, 0, '주문번호').trim(), at: Date.now() }));
@@ -229,7 +217,9 @@ describe('an order whose answer is lost', () => {
   });
 
   test('no app key, secret key or token in any log line of this file', async () => {
-    const secrets = [emu.appkey, emu.secretkey, ...tokens];
+    // The other program's token is its own secret: this client never holds it.
+    const othersToken = await other.token();
+    const secrets = [emu.appkey, emu.secretkey, ...[...tokens].filter((t) => t !== othersToken)];
     const found = countSecrets(logs.lines, secrets, await echoSecrets(api, secrets));
     recordFigures('order-outcome', { ...figures, logLinesScanned: logs.lines.length, secretsFound: found });
     expect(found).toBe(0);

@@ -127,7 +127,10 @@ describe('429 on an order through KiwoomRest', () => {
 
 test('no app key, secret key or token in any log line of this file', async () => {
   const all = [...secrets, ...tokens];
-  const found = countSecrets(logs.lines, all, await echoSecrets(api, all));
+  // Each client scrubs its own secrets: the facade's client is made to log its own; the wire
+  // client's token, which it never held, is only looked for.
+  const own = [...new Set([emu.appkey, emu.secretkey, ...emu.issuedTokens()])];
+  const found = countSecrets(logs.lines, all, await echoSecrets(api, own));
   recordFigures('rate-limit-storm', { ...figures, logLinesScanned: logs.lines.length, tokensIssued: tokens.size, secretsFound: found });
   expect(found).toBe(0);
 });

@@ -4,6 +4,9 @@
  * by its api-id and body. The emulator behind it is untouched: what it receives, it serves.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { APIServer, type SettleOptions } from '../../src/facade/index.js';
+import type { Logger } from '../../src/log.js';
 
 /** One HTTP request as the relay read it. */
 export interface RelayedRequest {
@@ -160,4 +163,26 @@ export async function startRelay(port: number): Promise<Relay> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port: relayPort } = server.address() as AddressInfo;
   return Object.assign(relay, { url: `http://127.0.0.1:${relayPort}` });
+}
+
+/**
+ * An APIServer on the mock-domain rules whose REST calls go through a relay to its own emulator
+ * (the WebSocket goes straight), giving up on a request after about `giveUpMs`.
+ */
+export async function openRelayedApi(logger: Logger, options: { seed: number; giveUpMs: number; orders: SettleOptions }): Promise<{ emu: Emulator; relay: Relay; api: APIServer }> {
+  const emu = await startEmulator({ mode: 'mock', seed: options.seed, realRate: 0 });
+  const relay = await startRelay(Number(new URL(emu.restUrl).port));
+  const api = new APIServer();
+  const giveUp = options.giveUpMs;
+  await api.api_init({
+    sim_no: 1,
+    use_rest: true,
+    appkey: emu.appkey,
+    secretkey: emu.secretkey,
+    endpoints: { rest: relay.url, ws: emu.wsUrl },
+    logger,
+    rest: { limits: { mockQuery: 20, order: 20 }, timeouts: { headersMs: giveUp, bodyMs: giveUp, totalMs: giveUp } },
+    orders: options.orders,
+  });
+  return { emu, relay, api };
 }

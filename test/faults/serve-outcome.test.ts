@@ -6,10 +6,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { APIServer } from '../../src/facade/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import type { APIServer } from '../../src/facade/index.js';
 import { startServe, type ServeHandle } from '../../src/serve/http.js';
-import { startRelay, type Relay } from './relay.js';
+import { openRelayedApi, type Relay } from './relay.js';
 import { captureLogs, recordFigures, sleep, waitUntil } from './harness.js';
 
 const logs = captureLogs();
@@ -27,21 +27,9 @@ const call = (method: string, path: string, body?: unknown) =>
   fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 beforeAll(async () => {
-  emu = await startEmulator({ mode: 'mock', seed: 41, realRate: 0 });
-  relay = await startRelay(Number(new URL(emu.restUrl).port));
-  api = new APIServer();
-  await api.api_init({
-    sim_no: 1,
-    use_rest: true,
-    appkey: emu.appkey,
-    secretkey: emu.secretkey,
-    endpoints: { rest: relay.url, ws: emu.wsUrl },
-    logger: logs.logger,
-    rest: { limits: { mockQuery: 20, order: 20 }, timeouts: { headersMs: GIVE_UP_MS, bodyMs: GIVE_UP_MS, totalMs: GIVE_UP_MS } },
-    orders: { settleWindowMs: WINDOW_MS },
-  } as Parameters<APIServer['api_init']>[0]);
+  ({ emu, relay, api } = await openRelayedApi(logs.logger, { seed: 41, giveUpMs: GIVE_UP_MS, orders: { settleWindowMs: WINDOW_MS } }));
   expect(await api.CommConnect()).toBe(0);
-  server = await startServe({ api, domain: 'emulator', headersTimeoutMs: HEADERS_TIMEOUT_MS, maxConnections: MAX_CONNECTIONS } as Parameters<typeof startServe>[0]);
+  server = await startServe({ api, domain: 'emulator', headersTimeoutMs: HEADERS_TIMEOUT_MS, maxConnections: MAX_CONNECTIONS });
 });
 
 afterAll(async () => {
