@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { ValidationError } from '../errors.js';
-import { secretScrubber } from '../log.js';
+import { SecretScrubber } from '../log.js';
 
 /** One client's key pair. */
 export interface ClientCredential {
@@ -43,10 +43,12 @@ export class ClientRegistry {
   /**
    * @param initial pairs to accept from the start.
    * @param file where pairs are kept; read first when it exists, rewritten on every change.
+   * @param secrets the gateway's scrubber: every client key goes in.
    */
   constructor(
     initial: readonly ClientCredential[] = [],
     private readonly file?: string,
+    private readonly secrets: SecretScrubber = new SecretScrubber(),
   ) {
     for (const c of [...(file === undefined ? [] : readFile(file)), ...initial]) this.add(c);
   }
@@ -62,8 +64,8 @@ export class ClientRegistry {
     }
     const other = this.find(c.name);
     if (other !== undefined && other.appkey !== c.appkey) throw new ValidationError(`client ${c.name} is listed twice`, { field: 'clients.name' });
-    secretScrubber.add(c.appkey);
-    secretScrubber.add(c.secretkey);
+    this.secrets.add(c.appkey);
+    this.secrets.add(c.secretkey);
     this.byAppkey.set(c.appkey, { ...c });
   }
 

@@ -18,7 +18,7 @@ import { pino, type Logger } from 'pino';
 import { LIVE_WS } from '../compat/live.js';
 import { SessionError, ValidationError } from '../errors.js';
 import { isLoopback } from '../hosts.js';
-import { componentLogger, createLogger, secretScrubber } from '../log.js';
+import { attachScrubber, componentLogger, createLogger, SecretScrubber } from '../log.js';
 import { answerAuth, type AuthDeps } from '../emulator/rest/auth.js';
 import { createKiwoomHttpServer, notFound, type Answer, type KiwoomRequest } from '../emulator/rest/http.js';
 import { TokenStore } from '../emulator/state/tokens.js';
@@ -83,15 +83,19 @@ function upstreamRates(o: ResolvedGatewayOptions, baseUrl: string | undefined): 
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const o = resolveGatewayOptions(options);
-  secretScrubber.add(o.appkey);
-  secretScrubber.add(o.secretkey);
+  // The gateway's own secrets (its upstream keys, the admin token, the clients' keys), scrubbed
+  // from its loggers while it runs.
+  const secrets = new SecretScrubber();
+  secrets.add(o.appkey);
+  secrets.add(o.secretkey);
   const root = o.logger ?? createLogger({ level: 'warn', destination: pino.destination({ dest: 2, sync: true }) });
-  const log: Logger = componentLogger(root, 'gateway');
+  const detachSecrets = attachScrubber(root, secrets);
+  const log: Logger = componentLogger(root, 'gateway', secrets);
   const rest = new KiwoomRest({ ...o.rest, appkey: o.appkey, secretkey: o.secretkey, simNo: o.simNo, ...(o.endpoints?.rest === undefined ? {} : { baseUrl: o.endpoints.rest }), logger: root });
   const rt = new RealtimeSession({ ...o.realtime, rest, ...(o.endpoints?.ws === undefined ? {} : { wsUrl: o.endpoints.ws }), logger: root });
-  const registry = new ClientRegistry(o.clients ?? [], o.clientsFile);
+  const registry = new ClientRegistry(o.clients ?? [], o.clientsFile, secrets);
   const adminToken = o.adminToken ?? randomBytes(24).toString('base64url');
-  secretScrubber.add(adminToken);
+  secrets.add(adminToken);
   const tokens = new TokenStore(o.tokenLifetimeSec * 1000, Date.now);
   const authDeps: AuthDeps = {
     // Client tokens carry no account: the account is the upstream's, and ka00001 tells it.
@@ -218,6 +222,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      detachSecrets();
     })();
     return closing;
   };
