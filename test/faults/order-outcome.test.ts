@@ -178,7 +178,15 @@ describe('an order whose answer is lost', () => {
   test('ambiguous: our order and another program\'s identical one both appear; both numbers are reported, neither claimed', async () => {
     const price = restingBuyPrice('035720');
     const before = ledgerNos();
-    arm('kt10000', { loseAnswer: 'hang' });
+    // Our answer is lost, and the first order query is slow: the other program's order is in
+    // before the facade can judge, however loaded the machine.
+    let ordersLost = 0;
+    let queriesHeld = 0;
+    relay.onRequest = (req) => {
+      if (req.headers['api-id'] === 'kt10000' && ordersLost++ === 0) return { loseAnswer: 'hang' };
+      if (req.headers['api-id'] === 'kt00007' && queriesHeld++ === 0) return { holdAnswerMs: 1_000 };
+      return undefined;
+    };
     const pending = send(1, '035720', 3, price, '00');
     await waitUntil(() => ledgerNos().length > before.length, 'our order at the server');
     const foreign = await foreignOrder('buy', '035720', 3, price);
