@@ -198,6 +198,11 @@ export class ChejanBook {
     return this.claimed.has(ordNo);
   }
 
+  /** Orders that `00` frames waiting behind the gate show for the first time. */
+  waitingOrders(): OrderDesc[] {
+    return this.queue.filter((p) => p.kind === '00' && !this.orders.has(p.values['9203'] ?? '')).map((p) => descOf(p.values));
+  }
+
   /** Learns orders that exist (the day's orders at login) without delivering anything for them. */
   know(orders: readonly OrderDesc[]): void {
     for (const o of orders) this.track(o.ordNo);

@@ -245,8 +245,9 @@ export class Settler {
 
   private judge(watch: Watch, found: readonly OrderDesc[], last: boolean): Verdict | undefined {
     const { intent, sent } = watch;
+    // What the stream showed (frames still waiting behind the gate included), then the queries.
     const byNo = new Map(this.sightings);
-    for (const d of found) byNo.set(d.ordNo, d);
+    for (const d of [...this.chejan.waitingOrders(), ...found]) byNo.set(d.ordNo, d);
     const minSecond = kstSeconds(sent.at - this.options.clockToleranceMs);
     const afterSend = (d: OrderDesc): boolean => {
       const s = secondsOf(d.time);

@@ -133,4 +133,16 @@ describe('Settler', () => {
     expect(announced).toEqual(['placed 0000020']);
     expect(delivered).toEqual(['0000020 접수']);
   });
+
+  test('two fitting orders on the stream while the queries fail: ambiguous, though the second waits behind the first', async () => {
+    const book = new ChejanBook(() => undefined, []);
+    const settler = new Settler(book, async () => false, { settleWindowMs: 10_000, clockToleranceMs: 1_000 });
+    const sending = await settler.sending(buy);
+    sending.done();
+    const settled = settler.settle(buy, sending.mark, () => undefined);
+    const frame = (ordNo: string) => ({ '9203': ordNo, '913': '접수', '9001': 'A005930', '907': '2', '900': '1', '901': '70000', '906': '보통', '908': hhmmss(Date.now()), '904': '0000000' });
+    book.onOrderFrame(frame('0000030'));
+    book.onOrderFrame(frame('0000031'));
+    expect(await settled).toEqual({ state: 'ambiguous', candidates: ['0000030', '0000031'] });
+  });
 });

@@ -184,7 +184,8 @@ describe('an order whose answer is lost', () => {
     let queriesHeld = 0;
     relay.onRequest = (req) => {
       if (req.headers['api-id'] === 'kt10000' && ordersLost++ === 0) return { loseAnswer: 'hang' };
-      if (req.headers['api-id'] === 'kt00007' && queriesHeld++ === 0) return { holdAnswerMs: 1_000 };
+      // Held less than the client waits, so the query still succeeds.
+      if (req.headers['api-id'] === 'kt00007' && queriesHeld++ === 0) return { holdAnswerMs: GIVE_UP_MS / 2 };
       return undefined;
     };
     const pending = send(1, '035720', 3, price, '00');
