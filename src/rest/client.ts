@@ -308,12 +308,12 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
     this.cache?.clear();
   }
 
-  /** Fail queued calls and close idle connections. Does not revoke the token (see `revoke`). */
   /** Text with this client's secrets (keys, tokens) replaced: for anything quoting server text. */
   get scrubber(): SecretScrubber {
     return this.secrets;
   }
 
+  /** Fail queued calls and close idle connections. Does not revoke the token (see `revoke`). */
   async close(): Promise<void> {
     this.limiter.close(new KiwoomError('KiwoomRest closed'));
     await this.http.close();
