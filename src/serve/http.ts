@@ -3,8 +3,9 @@
  * logged-in APIServer, for scripts and dashboards that want a quote, an order, the balance or
  * the open orders without speaking the OCX, and a page at `/` for a person (quotes, positions,
  * open orders, the last events, live). Loopback only unless asked otherwise; every request
- * carries the bearer token printed at start, or the session cookie the page's login gives. Token renewal with Kiwoom is automatic (the
- * REST client refreshes before expiry), so nothing needs the daily restart legacy servers had.
+ * carries the bearer token printed at start, or the session cookie the page's login gives.
+ * Token renewal with Kiwoom is automatic (the REST client refreshes before expiry), so nothing
+ * needs the daily restart legacy servers had.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -76,7 +77,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   server.maxConnections = options.maxConnections ?? 64;
   // Node's own headersTimeout never fires for a connection that sends nothing (or part of a
   // request line), so each connection gets a deadline for its next request's headers.
-  server.on('connection', (socket: Socket) => armHeadersDeadline(socket, headersTimeoutMs));
+  server.on('connection', (socket: Socket) => {
+    armHeadersDeadline(socket, headersTimeoutMs);
+    socket.once('close', () => clearHeadersDeadline(socket));
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     clearHeadersDeadline(req.socket);
     res.once('finish', () => armHeadersDeadline(req.socket, headersTimeoutMs));
@@ -171,7 +175,6 @@ function armHeadersDeadline(socket: Socket, ms: number): void {
   const timer = setTimeout(() => socket.destroy(), ms);
   timer.unref();
   deadlines.set(socket, timer);
-  socket.once('close', () => clearHeadersDeadline(socket));
 }
 
 function clearHeadersDeadline(socket: Socket): void {

@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIServer } from '../../src/facade/index.js';
 import { emulatorOf } from '../../src/emulator/index.js';
@@ -123,6 +124,33 @@ describe('the page: login and static files', () => {
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     expect((await fetch(`${server.url}/`, { headers: { cookie } })).status).toBe(401);
     expect((await fetch(`${server.url}/balance`, { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe('the page: one browser connection for a whole day', () => {
+  it('serves many requests on one kept-alive connection without adding a listener per request', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const ports = new Set<number>();
+      for (let i = 0; i < 30; i += 1) {
+        const status = await new Promise<number>((resolve, reject) => {
+          get(`${server.url}/watch`, { agent, headers: bearer() }, (res) => {
+            ports.add(res.socket.localPort!);
+            res.resume().on('end', () => resolve(res.statusCode!));
+          }).on('error', reject);
+        });
+        expect(status).toBe(200);
+      }
+      expect(ports.size).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      agent.destroy();
+    }
   });
 });
 
