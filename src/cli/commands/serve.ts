@@ -2,6 +2,7 @@
 import { APIServer } from '../../facade/index.js';
 import { isLoopback } from '../../hosts.js';
 import { startServe } from '../../serve/http.js';
+import { MAX_WATCHED } from '../../serve/live.js';
 import { readBalance, STOCK_CODE } from '../../serve/queries.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, apiInitOptions, simNoOf } from '../backend-flags.js';
 import type { Command } from './command.js';
@@ -66,7 +67,9 @@ async function run(args: string[]): Promise<number> {
   const domain = api.domain ?? 'unknown';
   const accno = api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
   const server = await (async () => {
-    const held = watch === undefined ? (await readBalance(api, '9100', accno)).holdings.map((h) => h.code) : [];
+    // The holdings are a default, not a request: one the feed cannot watch (not in the stock
+    // master, past the feed's bound) is left out rather than stopping the server.
+    const held = watch === undefined ? (await readBalance(api, '9100', accno)).holdings.map((h) => h.code).filter((c) => STOCK_CODE.test(c) && api.GetMasterCodeName(c.replace(/_(NX|AL)$/, '')) !== '').slice(0, MAX_WATCHED) : [];
     return startServe({ api, domain, host: values.host, port, allowRemote: values['allow-remote'], watch: watch ?? held, ...(values.token === undefined ? {} : { token: values.token }) });
   })().catch(async (err: unknown) => {
     await api.cleanup();
