@@ -1,5 +1,6 @@
 /** What a control API route is: a handler of a request, given what the server shares with it. */
 import type { IncomingMessage } from 'node:http';
+import type { LiveFeed } from './live.js';
 import type { ServeApi } from './ocx.js';
 
 /** HTTP status, JSON body, and extra response headers. */
@@ -12,6 +13,8 @@ export interface Ctx {
   screen: string;
   /** The login's first account. */
   accno: () => string;
+  /** The page's live feed (watched codes). */
+  live: LiveFeed;
   /** The request body as text (bounded in size and time by the server). */
   readBody: (req: IncomingMessage) => Promise<string>;
 }

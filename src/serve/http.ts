@@ -1,19 +1,25 @@
 /**
  * The local control API (`kiwoom-compat serve --http`): a small HTTP server in front of one
  * logged-in APIServer, for scripts and dashboards that want a quote, an order, the balance or
- * the open orders without speaking the OCX. Loopback only unless asked otherwise; every request
- * carries the bearer token printed at start. Token renewal with Kiwoom is automatic (the
- * REST client refreshes before expiry), so nothing needs the daily restart legacy servers had.
+ * the open orders without speaking the OCX, and a page at `/` for a person (quotes, positions,
+ * open orders, the last events, live). Loopback only unless asked otherwise; every request
+ * carries the bearer token printed at start, or the session cookie the page's login gives.
+ * Token renewal with Kiwoom is automatic (the REST client refreshes before expiry), so nothing
+ * needs the daily restart legacy servers had.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { ValidationError } from '../errors.js';
 import { isLoopback } from '../hosts.js';
 import { opErrorForCategory } from '../compat/op-errors.js';
+import { Auth } from './auth.js';
 import type { Ctx, Handler } from './handler.js';
-import { OcxCallError, query, type ServeApi } from './ocx.js';
+import { LiveFeed, type LiveFeedOptions } from './live.js';
+import { OcxCallError, type ServeApi } from './ocx.js';
 import { cancelOrder, modifyOrder, openOrders, orderStatus, placeOrder } from './orders.js';
+import { Page } from './page.js';
+import { readBalance, readQuote, STOCK_CODE } from './queries.js';
 
 /** Options of {@link startServe}. */
 export interface ServeOptions {
@@ -37,6 +43,12 @@ export interface ServeOptions {
    * answer), and a body within it of the headers, or it is closed (default 10,000 ms).
    */
   headersTimeoutMs?: number;
+  /** Codes whose trades the page shows from the start (more can be added from the page). */
+  watch?: readonly string[];
+  /** The page's live feed: refresh and heartbeat periods, events kept, the stream bound. */
+  live?: Partial<Pick<LiveFeedOptions, 'accountRefreshMs' | 'heartbeatMs' | 'maxEvents' | 'maxBufferedBytes'>>;
+  /** A page login lasts this long (default 12 hours). */
+  sessionMs?: number;
 }
 
 /** A running control API. */
@@ -59,35 +71,65 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     throw new ValidationError(`host ${host} is not a loopback address: the control API places orders, so binding it beyond this machine needs --allow-remote`, { field: 'host' });
   }
   const token = options.token ?? randomBytes(32).toString('hex');
-  const expected = Buffer.from(`Bearer ${token}`);
   const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
-  const ctx: Ctx = {
-    api: options.api,
-    domain: options.domain,
-    screen: options.screen ?? '9100',
-    accno: () => options.api.GetLoginInfo('ACCNO').split(';')[0] ?? '',
-    readBody: (req) => readBody(req, headersTimeoutMs),
-  };
-
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => send(res, 500, { error: err instanceof Error ? err.message : String(err) }));
-  });
+  const page = await Page.load();
+  const server = createServer();
   server.maxConnections = options.maxConnections ?? 64;
   // Node's own headersTimeout never fires for a connection that sends nothing (or part of a
   // request line), so each connection gets a deadline for its next request's headers.
-  server.on('connection', (socket: Socket) => armHeadersDeadline(socket, headersTimeoutMs));
+  server.on('connection', (socket: Socket) => {
+    armHeadersDeadline(socket, headersTimeoutMs);
+    socket.once('close', () => clearHeadersDeadline(socket));
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     clearHeadersDeadline(req.socket);
     res.once('finish', () => armHeadersDeadline(req.socket, headersTimeoutMs));
   });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const accno = (): string => options.api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+  const screen = options.screen ?? '9100';
+  // Browsers keep cookies per host, not per port: each server's session cookie has its own name.
+  const auth = new Auth({ token, cookieName: `kiwoom_compat_${port}`, ...(options.sessionMs === undefined ? {} : { sessionMs: options.sessionMs }) });
+  const live = new LiveFeed({ api: options.api, domain: options.domain, accno, screen, watchScreen: String(Number(screen) + 10), ...options.live });
+  const ctx: Ctx = { api: options.api, domain: options.domain, screen, accno, live, readBody: (req) => readBody(req, headersTimeoutMs) };
+  const close = async (): Promise<void> => {
+    await live.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void handle(req, res).catch((err: unknown) => send(res, 500, { error: err instanceof Error ? err.message : String(err) }));
+  });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.setHeader('www-authenticate', 'Bearer');
-      send(res, 401, { error: 'missing or wrong bearer token (Authorization: Bearer <token printed at start>)' });
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'POST' && path === '/login') {
+      const session = auth.login(new URLSearchParams(await ctx.readBody(req)).get('token') ?? '');
+      if (session === undefined) page.login(res, 401, true);
+      else redirectHome(res, auth.cookie(session));
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const access = auth.check(req);
+    if (access === 'foreign-origin') {
+      send(res, 403, { error: 'a request carrying the page\'s session cookie must come from the page itself (its Origin header)' });
+      return;
+    }
+    if (access === 'none') {
+      const headers = { 'www-authenticate': 'Bearer' };
+      if (req.method === 'GET' && path === '/') page.login(res, 401, false, headers);
+      else send(res, 401, { error: 'missing or wrong bearer token (Authorization: Bearer <token printed at start>), or log in at /' }, headers);
+      return;
+    }
+    if (req.method === 'GET' && page.has(path)) return page.serve(path, res);
+    if (req.method === 'GET' && path === '/events') return live.attach(req, res);
+    if (req.method === 'POST' && path === '/logout') {
+      auth.logout(req);
+      return redirectHome(res, auth.cookie(undefined));
+    }
     for (const [method, pattern, handler] of ROUTES) {
       const m = pattern.exec(path);
       if (m !== null && req.method === method) {
@@ -107,19 +149,23 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         return;
       }
     }
-    send(res, 404, { error: `no route ${req.method ?? ''} ${path}`, routes: ROUTES.map(([m, p]) => `${m} ${routeText(p)}`) });
+    send(res, 404, { error: `no route ${req.method ?? ''} ${path}`, routes: [...PAGE_ROUTES, ...ROUTES.map(([m, p]) => `${m} ${routeText(p)}`)] });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    token,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  for (const code of options.watch ?? []) {
+    const [status, body] = await live.watch(code);
+    if (status !== 200) {
+      await close();
+      throw new ValidationError(`cannot watch ${code}: ${(body as { error: string }).error}`, { field: 'watch' });
+    }
+  }
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, token, close };
+}
+
+/** After a login or logout: back to the page, with the cookie set or cleared. */
+function redirectHome(res: ServerResponse, cookie: string): void {
+  res.writeHead(303, { location: '/', 'set-cookie': cookie, 'cache-control': 'no-store' });
+  res.end();
 }
 
 const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
@@ -129,7 +175,6 @@ function armHeadersDeadline(socket: Socket, ms: number): void {
   const timer = setTimeout(() => socket.destroy(), ms);
   timer.unref();
   deadlines.set(socket, timer);
-  socket.once('close', () => clearHeadersDeadline(socket));
 }
 
 function clearHeadersDeadline(socket: Socket): void {
@@ -151,37 +196,16 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(`${JSON.stringify(body)}\n`);
 }
 
-/** A number from an OCX string (`"+0071200"` → 71200, signs kept for changes). */
-const num = (s: string): number => Number(s.trim().replace(/^\+/, '')) || 0;
-const abs = (s: string): number => Math.abs(num(s));
-
 const price: Handler = async (_req, [code = ''], { api, screen }) => {
-  if (!/^[0-9A-Z]{6}(_NX|_AL)?$/.test(code)) return [400, { error: `code must be a 6-character stock code, got "${code}"`, field: 'code' }];
-  const quote = await query(api, 'opt10001', { 종목코드: code }, screen, (rq) => {
-    const get = (item: string): string => api.GetCommData('opt10001', rq, 0, item).trim();
-    return { code, name: get('종목명'), price: abs(get('현재가')), change: num(get('전일대비')), rate: num(get('등락율')), volume: abs(get('거래량')) };
-  });
-  return [200, quote];
+  if (!STOCK_CODE.test(code)) return [400, { error: `code must be a 6-character stock code, got "${code}"`, field: 'code' }];
+  return [200, await readQuote(api, screen, code)];
 };
 
-const balance: Handler = async (_req, _p, { api, screen, accno }) => {
-  const inputs = { 계좌번호: accno(), 비밀번호: '', 비밀번호입력매체구분: '00', 조회구분: '1' };
-  const body = await query(api, 'opw00018', inputs, screen, (rq) => {
-    const get = (i: number, item: string): string => api.GetCommData('opw00018', rq, i, item).trim();
-    const holdings = Array.from({ length: api.GetRepeatCnt('opw00018', rq) }, (_v, i) => ({
-      code: get(i, '종목번호').replace(/^A/, ''),
-      name: get(i, '종목명'),
-      qty: abs(get(i, '보유수량')),
-      avgPrice: abs(get(i, '매입가')),
-      price: abs(get(i, '현재가')),
-      value: abs(get(i, '평가금액')),
-      pnl: num(get(i, '평가손익')),
-      rate: num(get(i, '수익률(%)')),
-    }));
-    return { account: accno(), totalPurchase: abs(get(0, '총매입금액')), totalValue: abs(get(0, '총평가금액')), totalPnl: num(get(0, '총평가손익금액')), holdings };
-  });
-  return [200, body];
-};
+const balance: Handler = async (_req, _p, { api, screen, accno }) => [200, await readBalance(api, screen, accno())];
+
+const watchList: Handler = async (_req, _p, { live }) => [200, live.state()];
+const watchCode: Handler = async (_req, [code = ''], { live }) => live.watch(code);
+const unwatchCode: Handler = async (_req, [code = ''], { live }) => live.unwatch(code);
 
 /** A route pattern as a person writes it: `/^\/price\/(?<code>[^/]+)$/` → `/price/:code`. */
 export function routeText(pattern: RegExp): string {
@@ -199,7 +223,13 @@ const ROUTES: readonly [string, RegExp, Handler][] = [
   ['GET', /^\/orders\/(?<id>[^/]+)$/, orderStatus],
   ['DELETE', /^\/orders\/(?<orderNo>\d{1,10})$/, cancelOrder],
   ['PATCH', /^\/orders\/(?<orderNo>\d{1,10})$/, modifyOrder],
+  ['GET', /^\/watch$/, watchList],
+  ['PUT', /^\/watch\/(?<code>[^/]+)$/, watchCode],
+  ['DELETE', /^\/watch\/(?<code>[^/]+)$/, unwatchCode],
 ];
+
+/** The page's own routes, handled before {@link ROUTES}. */
+const PAGE_ROUTES = ['GET /', 'POST /login', 'POST /logout', 'GET /events'];
 
 /** The body as text: at most {@link MAX_BODY} bytes, within `ms`; else the connection is closed. */
 async function readBody(req: IncomingMessage, ms: number): Promise<string> {

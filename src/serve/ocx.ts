@@ -7,7 +7,7 @@ import { getOpError, opErrorMessage } from '../compat/op-errors.js';
 import type { APIServer, OrderType } from '../facade/index.js';
 
 /** What `serve` needs of an APIServer. */
-export type ServeApi = Pick<APIServer, 'SetInputValue' | 'CommRqData' | 'GetCommData' | 'GetRepeatCnt' | 'SendOrder' | 'GetLoginInfo' | 'GetLastError' | 'orderOutcome' | 'on' | 'off'>;
+export type ServeApi = Pick<APIServer, 'SetInputValue' | 'CommRqData' | 'GetCommData' | 'GetRepeatCnt' | 'SendOrder' | 'SetRealReg' | 'SetRealRemove' | 'GetMasterCodeName' | 'GetLoginInfo' | 'GetLastError' | 'orderOutcome' | 'on' | 'off'>;
 
 /** An OCX call that returned a non-zero code. */
 export class OcxCallError extends Error {
@@ -23,6 +23,9 @@ export class OcxCallError extends Error {
 let serial = 0;
 /** A fresh rqname, so concurrent requests never read each other's answers. */
 export const nextRqName = (what: string): string => `serve-${what}-${(serial += 1)}`;
+
+/** Whether `rqname` is one of this module's own queries (not an order, and not another program's). */
+export const isOwnQuery = (rqname: string): boolean => rqname.startsWith('serve-') && !rqname.startsWith('serve-order-');
 
 /**
  * Runs one TR query and reads its answer inside OnReceiveTrData.

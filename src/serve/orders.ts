@@ -14,6 +14,7 @@
  */
 import type { Handler, Reply } from './handler.js';
 import { OcxCallError, order, query, type ServeApi } from './ocx.js';
+import { abs } from './queries.js';
 
 /** One open order as `GET /orders` lists it. */
 export interface OpenOrder {
@@ -27,9 +28,6 @@ export interface OpenOrder {
   openQty: number;
   status: string;
 }
-
-/** A number from an OCX string (`"+0071200"` → 71200). */
-const abs = (s: string): number => Math.abs(Number(s.trim().replace(/^\+/, '')) || 0);
 
 /** nOrderType by side: new, cancel, modify. */
 const ORDER_TYPES = { buy: { new: 1, cancel: 3, modify: 5 }, sell: { new: 2, cancel: 4, modify: 6 } } as const;

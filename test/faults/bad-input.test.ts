@@ -110,6 +110,7 @@ describe('every CLI command with bad input', () => {
     ['migrate', () => ['scan', '/nonexistent/legacy-dir'], /nonexistent|no such|ENOENT|not found/i],
     ['bridge', () => [], /stdio/],
     ['serve', () => [], /--http/],
+    ['serve', () => ['--http', '--watch', '005930,12'], /--watch: "12" is not a stock code/],
     ['compare', () => ['--a', 'moon'], /--a must be local, mock or prod/],
     ['compare', () => ['--b', 'prod'], /--allow-prod-orders/],
     ['compare', () => ['no-such-scenario-xyz'], /no-such-scenario-xyz/],

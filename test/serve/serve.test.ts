@@ -138,21 +138,31 @@ describe('serve --http (control API)', () => {
     }
   });
 
-  it('runs as `kiwoom-compat serve --http`, printing the URL and token, until SIGINT', async () => {
+  it('runs as `kiwoom-compat serve --http`, printing the URL, token and page, until SIGINT', async () => {
     expect(existsSync('dist/cli/main.js'), 'run `npm run build` first').toBe(true);
     const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const lines = createInterface({ input: child.stdout });
       let url = '';
       let token = '';
+      let page = '';
       for await (const line of lines) {
         url ||= /serve: (http:\S+)/.exec(line)?.[1] ?? '';
         token ||= /^token: (\w+)/.exec(line)?.[1] ?? '';
-        if (url !== '' && token !== '') break;
+        page ||= /^page: +(http:\S+)/.exec(line)?.[1] ?? '';
+        if (url !== '' && token !== '' && page !== '') break;
       }
+      expect(page).toBe(`${url}/`);
       expect((await fetch(`${url}/price/005930`)).status).toBe(401);
-      const res = await fetch(`${url}/price/005930`, { headers: { authorization: `Bearer ${token}` } });
+      const headers = { authorization: `Bearer ${token}` };
+      const res = await fetch(`${url}/price/005930`, { headers });
       expect(res.status).toBe(200);
+      // The page's files are found from the built CLI; without --watch it watches the holdings.
+      expect((await fetch(page)).status).toBe(401);
+      expect((await fetch(page, { headers })).headers.get('content-type')).toMatch(/^text\/html/);
+      const held = ((await (await fetch(`${url}/balance`, { headers })).json()) as { holdings: { code: string }[] }).holdings.map((h) => h.code);
+      expect(held.length).toBeGreaterThan(0);
+      expect(((await (await fetch(`${url}/watch`, { headers })).json()) as { codes: string[] }).codes).toEqual(held);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
       expect(await exited).toBe(0);

@@ -9,6 +9,10 @@ describe('system packages the system suite runs on', () => {
     expect(out.trim()).toMatch(/^5\.\d+/);
   });
 
+  it('a Korean font for Chromium (the page\'s screenshot shows Hangul, not empty boxes)', () => {
+    expect(execFileSync('fc-list', [':lang=ko', 'family'], { encoding: 'utf8' }).trim()).not.toBe('');
+  });
+
   it('chromium and tmux are on PATH and run', () => {
     expect(execFileSync('chromium', ['--version'], { encoding: 'utf8' })).toMatch(/Chromium \d+/);
     expect(execFileSync('tmux', ['-V'], { encoding: 'utf8' })).toMatch(/tmux \d/);
