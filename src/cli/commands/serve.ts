@@ -68,13 +68,15 @@ async function run(args: string[]): Promise<number> {
   if (!isLoopback(values.host)) {
     console.error(`warning: serving on ${values.host}, beyond this machine: anyone who can reach it and holds the token can place orders; the token travels in clear text over HTTP`);
   }
-  console.log(`kiwoom-compat serve: ${server.url} (orders go to: ${domain}, account ${api.GetLoginInfo('ACCNO').split(';')[0] ?? ''})`);
-  console.log(`token: ${server.token}`);
-  console.log(`try:   curl -H "Authorization: Bearer ${server.token}" ${server.url}/price/005930`);
-  await new Promise<void>((resolve) => {
+  // Listening before the token line: whoever reads it may stop the server at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  console.log(`kiwoom-compat serve: ${server.url} (orders go to: ${domain}, account ${api.GetLoginInfo('ACCNO').split(';')[0] ?? ''})`);
+  console.log(`token: ${server.token}`);
+  console.log(`try:   curl -H "Authorization: Bearer ${server.token}" ${server.url}/price/005930`);
+  await stopped;
   await server.close();
   await api.cleanup();
   return 0;
