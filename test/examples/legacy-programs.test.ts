@@ -12,6 +12,7 @@ import * as login from '../../examples/legacy/login-and-master.js';
 import * as order from '../../examples/legacy/order-state-machine.js';
 import * as real from '../../examples/legacy/real-tab-split.js';
 import * as sketch from '../../examples/legacy/sketch-server.js';
+import * as watchlist from '../../examples/legacy/watchlist-quotes.js';
 
 type Program = { main: (ocx: APIServer, log: (line: string) => void) => Promise<void> };
 
@@ -71,6 +72,17 @@ describe('legacy-style programs on the emulator', () => {
   test('lenient-inputs: what the OCX let pass goes through', async () => {
     const out = await run(lenient);
     expect(out).toEqual([expect.stringMatching(/^잔고 화면 101: 총매입 \d+ 종목 \d+$/), '잔고 요청 0', '시장가 매수 0']);
+  });
+
+  test('watchlist-quotes: CommKwRqData read with CommGetData, names and markets at once; no futures, and OnReceiveMsg says why', async () => {
+    const out = await run(watchlist);
+    expect(out.slice(0, 3)).toEqual([
+      expect.stringMatching(/^005930 삼성전자 시장0 [1-9]\d*원$/),
+      expect.stringMatching(/^000660 SK하이닉스 시장0 [1-9]\d*원$/),
+      expect.stringMatching(/^069500 \S.* 시장8 [1-9]\d*원$/),
+    ]);
+    expect(out[3]).toMatch(/^선물 없음: .*Kiwoom REST has no/);
+    expect(out).toHaveLength(4);
   });
 
   test('burst-queries: ten requests at once, every one 0, answers in request order', async () => {

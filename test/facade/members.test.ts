@@ -5,14 +5,16 @@
  * tests of the same members live beside this file (methods, events, leniency, tr-query, ...).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { OCX_API_METHODS } from '../../src/compat/ocx-api.js';
-import type { APIServer } from '../../src/facade/index.js';
-import { BACKENDS, loggedIn, nextEvent, type LoggedIn } from './helpers.js';
+import { OCX_API_EVENTS, OCX_API_METHODS } from '../../src/compat/ocx-api.js';
+import type { APIServer, RealData } from '../../src/facade/index.js';
+import { BACKENDS, nextEvent, openBackend, type LoggedIn } from './helpers.js';
 
 interface Ctx {
   api: APIServer;
   b: LoggedIn;
   accno: string;
+  /** OnEventConnect's arguments, recorded from before CommConnect. */
+  connected: unknown[][];
 }
 
 /** Every OnReceiveMsg since the check started. */
@@ -213,20 +215,102 @@ const BEHAVIOUR: Record<string, (ctx: Ctx) => Promise<void> | void> = {
   },
 };
 
-test('every OCX method has a behaviour check here', () => {
+/**
+ * The condition at `position` of the loaded list. Each check takes its own: the OCX's rule of
+ * one search per condition per minute answers a second search of the same one with 0.
+ */
+async function conditionAt(api: APIServer, position: number): Promise<[string, number]> {
+  expect(await api.GetConditionLoad()).toBe(1);
+  const [i, name] = (api.GetConditionNameList().split(';')[position] ?? '').split('^');
+  return [name ?? '', Number(i)];
+}
+
+/** One behaviour check per OCX event: what a handler of that event receives. */
+const EVENT_BEHAVIOUR: Record<string, (ctx: Ctx) => Promise<void> | void> = {
+  OnReceiveTrData: async ({ api }) => {
+    const got = nextEvent<unknown[]>(api, 'OnReceiveTrData', (_s, rq) => rq === 'e-tr');
+    api.SetInputValue('종목코드', '005930');
+    expect(await api.CommRqData('e-tr', 'opt10001', 0, '8120')).toBe(0);
+    expect(await got).toEqual(['8120', 'e-tr', 'opt10001', '주식기본정보', '0', 0, '', '', '']);
+  },
+  OnReceiveRealData: async ({ api }) => {
+    const got = nextEvent<[string, string, RealData]>(api, 'OnReceiveRealData', (code, type) => code === '000270' && type === '주식체결');
+    expect(await api.SetRealReg('8121', '000270', '10', '0')).toBe(0);
+    const [, , data] = await got;
+    expect(data.split('\t')[1]).toBe(data['10']);
+    expect(await api.DisconnectRealData('8121')).toBe(0);
+  },
+  OnReceiveMsg: async ({ api }) => {
+    const got = nextEvent<string[]>(api, 'OnReceiveMsg', (scr) => scr === '0000');
+    expect(await api.SetRealReg('0000', '005930', '10', '0')).not.toBe(0);
+    expect((await got)[3]).toMatch(/screen/i);
+  },
+  OnReceiveChejanData: async ({ api, accno }) => {
+    const got = nextEvent<[string, unknown, string]>(api, 'OnReceiveChejanData', (g) => g === '0' && api.GetChejanData(9001) === 'A005380');
+    expect(await api.SendOrder('e-chejan', '8122', accno, 1, '005380', 1, 0, '03', '')).toBe(0);
+    const [, itemCnt, fidList] = await got;
+    expect(fidList.split(';')).toContain('9203');
+    expect(Number(itemCnt)).toBe(fidList.split(';').filter(Boolean).length);
+  },
+  OnEventConnect: ({ connected }) => expect(connected).toEqual([[0]]),
+  OnReceiveInvestRealData: async ({ api }) => {
+    let fired = 0;
+    const on = (): void => void fired++;
+    api.on('OnReceiveInvestRealData', on);
+    const traded = nextEvent(api, 'OnReceiveRealData', (code) => code === '051910');
+    expect(await api.SetRealReg('8123', '051910', '10', '0')).toBe(0);
+    await traded;
+    expect(await api.DisconnectRealData('8123')).toBe(0);
+    api.off('OnReceiveInvestRealData', on);
+    expect(fired).toBe(0);
+  },
+  OnReceiveRealCondition: async ({ api }) => {
+    const [name, index] = await conditionAt(api, 3);
+    const hit = nextEvent<[string, string, string, string]>(api, 'OnReceiveRealCondition', (_c, _k, n) => n === name);
+    expect(await api.SendCondition('8124', name, index, 1)).toBe(1);
+    const [code, kind, , idx] = await hit;
+    expect(code).toMatch(/^\w{6}$/);
+    expect(['I', 'D']).toContain(kind);
+    expect(idx).toBe(String(index));
+    expect(await api.SendConditionStop('8124', name, index)).toBe(0);
+  },
+  OnReceiveTrCondition: async ({ api }) => {
+    const [name, index] = await conditionAt(api, 4);
+    const got = nextEvent<[string, string, string, number, number]>(api, 'OnReceiveTrCondition', (scr) => scr === '8125');
+    expect(await api.SendCondition('8125', name, index, 0)).toBe(1);
+    const [, list, condName, condIndex, next] = await got;
+    expect([condName, condIndex, next]).toEqual([name, index, 0]);
+    expect(list).toMatch(/^(\w{6};)+$/);
+  },
+  OnReceiveConditionVer: async ({ api }) => {
+    const got = nextEvent<[number, string]>(api, 'OnReceiveConditionVer');
+    expect(await api.GetConditionLoad()).toBe(1);
+    expect((await got)[0]).toBe(1);
+  },
+};
+
+test('every OCX method and event has a behaviour check here', () => {
   expect(Object.keys(OCX_API_METHODS).filter((m) => !Object.hasOwn(BEHAVIOUR, m))).toEqual([]);
+  expect(Object.keys(OCX_API_EVENTS).filter((e) => !Object.hasOwn(EVENT_BEHAVIOUR, e))).toEqual([]);
 });
 
-describe.each(BACKENDS)('each OCX method on %s', (name) => {
-  const ctx = {} as Ctx;
+describe.each(BACKENDS)('each OCX member on %s', (name) => {
+  const ctx = { connected: [] } as unknown as Ctx;
   beforeAll(async () => {
-    ctx.b = await loggedIn(name, { emulator: { realRate: 400 } });
-    ctx.api = ctx.b.api;
+    // Real-time conditions re-evaluated every 50 ms so that OnReceiveRealCondition comes at once.
+    const b = await openBackend(name, { emulator: { realRate: 400, websocket: { conditionIntervalMs: 50 } } });
+    b.api.on('OnEventConnect', (...args: unknown[]) => void ctx.connected.push(args));
+    expect(await b.api.CommConnect()).toBe(0);
+    ctx.b = { ...b, accno: b.api.GetLoginInfo('ACCNO').split(';')[0] ?? '' };
+    ctx.api = b.api;
     ctx.accno = ctx.b.accno;
   });
   afterAll(() => ctx.b.close());
 
-  test.each(Object.keys(OCX_API_METHODS))('%s', async (method) => {
+  test.each(Object.keys(OCX_API_METHODS))('method %s', async (method) => {
     await BEHAVIOUR[method]?.(ctx);
+  });
+  test.each(Object.keys(OCX_API_EVENTS))('event %s', async (event) => {
+    await EVENT_BEHAVIOUR[event]?.(ctx);
   });
 });

@@ -78,14 +78,16 @@ async function run(args: string[]): Promise<number> {
   if (!isLoopback(values.host)) {
     console.error(`warning: serving on ${values.host}, beyond this machine: anyone who can reach it and holds the token can place orders; the token travels in clear text over HTTP`);
   }
+  // Listening before the token line: whoever reads it may stop the server at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   console.log(`kiwoom-compat serve: ${server.url} (orders go to: ${domain}, account ${accno})`);
   console.log(`token: ${server.token}`);
   console.log(`page:  ${server.url}/ (log in with the token)`);
   console.log(`try:   curl -H "Authorization: Bearer ${server.token}" ${server.url}/price/005930`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await server.close();
   await api.cleanup();
   return 0;
