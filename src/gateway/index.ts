@@ -114,7 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   /** LOGINs accepted per client name: a client that keeps reconnecting shows here. */
   const logins = new Map<string, number>();
-  const relay = new RealtimeRelay({ rt, caps: LIVE_WS, maxRealtimeConditions: 10, logger: log });
+  const relay = new RealtimeRelay({ rt, caps: LIVE_WS, maxRealtimeConditions: 10, releaseGraceMs: o.releaseGraceMs, logger: log });
 
   const admin = (request: KiwoomRequest): Answer => {
     const auth = request.req.headers.authorization ?? '';
@@ -205,6 +205,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         conditions: relay.conditions(),
         conditionsCap: 10,
         unrouted: relay.unrouted,
+        lingering: relay.lingeringPairs,
       },
       budget: restRelay.budget(),
       clients: [...byName.values()],
@@ -215,6 +216,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       restRelay.close();
+      relay.close();
       await sessions.close();
       await rt.close();
       await rest.close();

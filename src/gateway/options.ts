@@ -45,6 +45,13 @@ export interface GatewayOptions {
   /** Identical queries queued at the same time share one upstream call (never orders). Default true. */
   coalesce?: boolean;
   /**
+   * How long what a client registered stays registered upstream after it went away without
+   * REMOVE (a crash, a restart, a dropped socket): a program back within it takes its
+   * registrations back without an upstream REMOVE and REG. Slots held this way give way to a
+   * registration that needs them. Default 10 000 ms; 0 lets go at once. A REMOVE always lets go at once.
+   */
+  releaseGraceMs?: number;
+  /**
    * Tell clients about an upstream gap with two SYSTEM notices (GW10001 when it drops, GW10002
    * with `gap_ms` when it is back), which RealtimeSession turns into 'disconnected' and
    * 'reconnected' so that the facade reconciles orders and fills. Default true.
@@ -65,6 +72,7 @@ export interface ResolvedGatewayOptions extends GatewayOptions {
   port: number;
   maxWaitMs: number;
   coalesce: boolean;
+  releaseGraceMs: number;
   gapNotices: boolean;
   pingIntervalMs: number;
   tokenLifetimeSec: number;
@@ -73,6 +81,12 @@ export interface ResolvedGatewayOptions extends GatewayOptions {
 function positive(value: number | undefined, fallback: number, field: string): number {
   const v = value ?? fallback;
   if (!Number.isFinite(v) || v <= 0) throw new ValidationError(`gateway option '${field}' must be a positive number, got ${String(value)}`, { field });
+  return v;
+}
+
+function notNegative(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v < 0) throw new ValidationError(`gateway option '${field}' must be 0 or more, got ${String(value)}`, { field });
   return v;
 }
 
@@ -100,6 +114,7 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     port,
     maxWaitMs: positive(o.maxWaitMs, 5000, 'maxWaitMs'),
     coalesce: o.coalesce ?? true,
+    releaseGraceMs: notNegative(o.releaseGraceMs, 10_000, 'releaseGraceMs'),
     gapNotices: o.gapNotices ?? true,
     pingIntervalMs: positive(o.pingIntervalMs, 10_000, 'pingIntervalMs'),
     tokenLifetimeSec: positive(o.tokenLifetimeSec, 86_400, 'tokenLifetimeSec'),

@@ -24,6 +24,12 @@ export interface RealtimeRelayOptions {
   caps: LiveWsLimits;
   /** Real-time conditions one login may run (10). */
   maxRealtimeConditions: number;
+  /**
+   * How long the pairs of a client that went away without REMOVE stay registered upstream
+   * (ms): a program that reconnects within it takes them back without an upstream REMOVE and
+   * REG. 0 lets go at once.
+   */
+  releaseGraceMs: number;
   logger: Logger;
 }
 
@@ -59,6 +65,15 @@ function routeOf(type: string): 'account' | 'optional' | 'required' {
 
 const pairsOf = (session: Session): Pair[] => session.subs.all();
 
+/**
+ * The holder of what a departed client held, for the grace period: the union keeps those
+ * pairs upstream while it lasts, and no frame is delivered to it.
+ */
+class Lingering {
+  timer: NodeJS.Timeout | undefined;
+  constructor(readonly pairs: readonly Pair[]) {}
+}
+
 /** Upstream calls for a set of pairs: per group, items that want the same types together. */
 function blocks(pairs: readonly Placed[]): { grp: string; items: string[]; types: string[] }[] {
   const byGroup = new Map<string, Map<string, Set<string>>>();
@@ -85,7 +100,9 @@ function blocks(pairs: readonly Placed[]): { grp: string; items: string[]; types
 }
 
 export class RealtimeRelay implements SessionService {
-  readonly union: SubscriptionUnion<Session>;
+  readonly union: SubscriptionUnion<Session | Lingering>;
+  /** Holds of departed clients still in their grace period. */
+  private readonly lingering = new Set<Lingering>();
   private readonly regRate = new WeakMap<Session, SlidingWindow>();
   /** Upstream REGs not yet acknowledged, by pair key: a second holder waits for the first's answer. */
   private readonly inflight = new Map<string, Promise<void>>();
@@ -98,6 +115,7 @@ export class RealtimeRelay implements SessionService {
   private readonly condStarting = new Map<string, Promise<string[]>>();
   /** REAL entries no client held (the upstream's registration outlived the last holder for a moment). */
   unrouted = 0;
+  private closed = false;
 
   constructor(private readonly o: RealtimeRelayOptions) {
     this.union = new SubscriptionUnion(o.caps);
@@ -126,6 +144,8 @@ export class RealtimeRelay implements SessionService {
     const removed = [...before].filter(([k]) => !after.has(k)).map(([, p]) => p);
     if (!isRemove) {
       const groupItems = new Set((session.subs.snapshot()[parsed.grp] ?? []).map((k) => pairOfKey(k).item).filter((i) => i !== ''));
+      // Slots held for departed clients give way to a client that is here.
+      if (!this.union.fits(added)) for (const hold of [...this.lingering]) this.endLinger(hold);
       const refused = groupItems.size > caps.itemsPerGroup ? caps.codes.groupCap : !this.union.fits(added) ? caps.codes.connectionCap : undefined;
       if (refused !== undefined) {
         restore();
@@ -190,8 +210,8 @@ export class RealtimeRelay implements SessionService {
       return;
     }
     const frame = Buffer.from(`{"trnm":"REAL","data":[${JSON.stringify(entry)}]}`);
-    if (byItem) for (const s of byItem) this.push(s, frame);
-    if (byAll) for (const s of byAll) if (byItem?.has(s) !== true) this.push(s, frame);
+    if (byItem) for (const s of byItem) if (!(s instanceof Lingering)) this.push(s, frame);
+    if (byAll) for (const s of byAll) if (!(s instanceof Lingering) && byItem?.has(s) !== true) this.push(s, frame);
   }
 
   private push(session: Session, frame: Buffer): void {
@@ -327,10 +347,41 @@ export class RealtimeRelay implements SessionService {
 
   // ------------------------------------------------------------------ sessions
 
-  /** A client session ended (REMOVE-less disconnect, crash, revocation): it lets go of everything it held. */
+  /**
+   * A client session ended (REMOVE-less disconnect, crash, revocation): it lets go of everything
+   * it held. Its pairs stay upstream for the grace period, so a reconnect is not seen upstream.
+   */
   forget(session: Session): void {
-    this.removeUpstream(this.union.release(session, pairsOf(session)));
+    const pairs = pairsOf(session);
+    if (this.o.releaseGraceMs > 0 && pairs.length > 0 && !this.closed) {
+      const hold = new Lingering(pairs);
+      this.union.acquire(hold, pairs);
+      this.lingering.add(hold);
+      hold.timer = setTimeout(() => this.endLinger(hold), this.o.releaseGraceMs);
+      hold.timer.unref();
+    }
+    this.removeUpstream(this.union.release(session, pairs));
     for (const seq of [...session.realtime.keys()]) this.releaseCondition(session, seq);
+  }
+
+  private endLinger(hold: Lingering): void {
+    clearTimeout(hold.timer);
+    if (!this.lingering.delete(hold)) return;
+    this.removeUpstream(this.union.release(hold, hold.pairs));
+  }
+
+  /** Pairs held upstream for departed clients in their grace period. */
+  get lingeringPairs(): number {
+    let n = 0;
+    for (const hold of this.lingering) n += hold.pairs.length;
+    return n;
+  }
+
+  /** The gateway is closing: no grace periods any more (the upstream session goes too). */
+  close(): void {
+    this.closed = true;
+    for (const hold of this.lingering) clearTimeout(hold.timer);
+    this.lingering.clear();
   }
 }
 

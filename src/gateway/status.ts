@@ -46,6 +46,8 @@ export interface GatewayStatus {
     conditionsCap: number;
     /** REAL entries that arrived for a pair no client held any more. */
     unrouted: number;
+    /** Pairs kept upstream for clients that went away without REMOVE, until their grace period ends (`releaseGraceMs`). */
+    lingering: number;
   };
   /** Upstream REST budget per category: configured rate, use over the last 10 s, waiting and in-flight requests. */
   budget: Record<Category, { ratePerSec: number; usedPerSec: number; waiting: number; inFlight: number }>;

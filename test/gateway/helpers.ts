@@ -32,6 +32,8 @@ export async function startRig(emulator: EmulatorOptions = {}, gateway: Partial<
     rest: { mock: false },
     realtime: FAST_RECONNECT,
     logger: pino({ level: 'silent' }),
+    // A crashed client's share leaves at once unless a test is about the grace period.
+    releaseGraceMs: 0,
     ...gateway,
   });
   return {

@@ -4,16 +4,18 @@
  * shared within the 10 a login may run; one-shot condition pages passed through; the upstream
  * taken by another login told to every client; a revoked pair's sessions closed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LIVE_WS } from '../../src/compat/live.js';
 import { ValidationError } from '../../src/errors.js';
 import { startGateway } from '../../src/gateway/index.js';
+import { RealtimeSession } from '../../src/realtime/index.js';
 import { isReal } from '../emulator-ws/harness.js';
 import { RawClient, startRig, upstreamPairs, waitFor, type Rig } from './helpers.js';
 
 let rig: Rig;
 const clients: RawClient[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const c of clients.splice(0)) c.ws.close();
   await rig?.close();
 });
@@ -130,6 +132,53 @@ describe('gateway real-time relay', () => {
     expect(b.ws.frames.filter(isReal('1h')).every(isReal('1h', '005930'))).toBe(true);
     const aRaw = a.ws.raw.filter((t) => t.includes('"1h"'));
     expect(new Set(aRaw).size).toBe(aRaw.length);
+  });
+
+  it('keeps a crashed client’s registrations upstream through its reconnect within the grace period, and lets go of the rest after it', async () => {
+    const graceMs = 1500;
+    rig = await startRig({ realRate: 100 }, { releaseGraceMs: graceMs });
+    const a = await open('a');
+    expect((await a.reg('1', ['005930', '000660'], ['0B']))['return_code']).toBe(0);
+    await waitFor(() => upstreamPairs(rig.emu).includes('0B|000660'), 'a’s pairs upstream');
+    // Every REG and REMOVE the upstream session is asked for from the crash on.
+    const upstreamReg = vi.spyOn(RealtimeSession.prototype, 'register');
+    const upstreamRemove = vi.spyOn(RealtimeSession.prototype, 'remove');
+    const crashed = Date.now();
+    a.ws.close();
+    await waitFor(() => rig.gw.status().clients.find((c) => c.name === 'a')!.sessions.length === 0, 'the crash seen');
+    expect(rig.gw.status().upstream.lingering).toBe(2);
+    // The program is back and takes back one of its two pairs: nothing goes upstream.
+    const again = await open('a');
+    expect((await again.reg('1', ['005930'], ['0B']))['return_code']).toBe(0);
+    await waitFor(() => again.ws.frames.some(isReal('0B', '005930')), 'the reconnected client streaming');
+    expect(upstreamReg).not.toHaveBeenCalled();
+    expect(upstreamRemove).not.toHaveBeenCalled();
+    expect(upstreamPairs(rig.emu)).toContain('0B|000660');
+    // The pair nobody took back goes when the grace period ends, not before; the other stays.
+    await waitFor(() => !upstreamPairs(rig.emu).includes('0B|000660'), 'the pair nobody took back removed upstream');
+    expect(Date.now() - crashed).toBeGreaterThanOrEqual(graceMs - 5);
+    expect(upstreamRemove.mock.calls.map((c) => c.slice(1))).toEqual([[['000660'], ['0B']]]);
+    expect(upstreamReg).not.toHaveBeenCalled();
+    expect(upstreamPairs(rig.emu)).toContain('0B|005930');
+    expect(rig.gw.status().upstream.lingering).toBe(0);
+    // A REMOVE lets go at once: the grace period is for programs that went away without one.
+    expect((await again.remove('1', ['005930'], ['0B']))['return_code']).toBe(0);
+    await waitFor(() => !upstreamPairs(rig.emu).includes('0B|005930'), 'the removed pair gone upstream', 1000);
+  });
+
+  it('gives the slots held for a departed client to a client that needs them', async () => {
+    rig = await startRig({ realRate: 0 }, { releaseGraceMs: 60_000 });
+    const codes = rig.emu.state.master.map((s) => s.code);
+    const a = await open('a');
+    expect((await a.reg('1', codes.slice(0, 150), ['0B']))['return_code']).toBe(0);
+    a.ws.close();
+    await waitFor(() => rig.gw.status().upstream.lingering === 150, 'a’s pairs held for it');
+    const b = await open('b');
+    // 100 new items: past the cap with a's 150 held, within it once they give way.
+    expect((await b.reg('1', codes.slice(150, 250), ['0B']))['return_code']).toBe(0);
+    await waitFor(() => upstreamPairs(rig.emu).length === 100, 'only b’s items upstream');
+    expect(upstreamPairs(rig.emu)).toEqual(codes.slice(150, 250).map((c) => `0B|${c}`).sort());
+    expect(rig.gw.status().upstream).toMatchObject({ items: 100, lingering: 0 });
   });
 
   it('tells every client when another login takes the upstream session (R10001)', async () => {
