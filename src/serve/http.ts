@@ -75,6 +75,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const page = await Page.load();
   const server = createServer();
   server.maxConnections = options.maxConnections ?? 64;
+  // An idle kept-alive connection is closed at the header deadline; advertising no longer a
+  // keep-alive (the Keep-Alive header) lets a client stop reusing it first instead of racing
+  // its next request against the close (ECONNRESET on a POST, which is never retried).
+  server.keepAliveTimeout = Math.min(server.keepAliveTimeout, headersTimeoutMs);
   // Node's own headersTimeout never fires for a connection that sends nothing (or part of a
   // request line), so each connection gets a deadline for its next request's headers.
   server.on('connection', (socket: Socket) => {

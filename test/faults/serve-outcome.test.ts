@@ -88,6 +88,16 @@ describe('serve --http under faults', () => {
     }
   });
 
+  test('a kept-alive connection is announced to last no longer than the header deadline that closes it', async () => {
+    // Announced longer, a client reuses the connection as the server closes it, and its next
+    // request (an order's POST is never retried) fails with ECONNRESET.
+    const res = await call('GET', '/orders/serve-order-999999');
+    await res.text();
+    const announced = /timeout=(\d+)/.exec(res.headers.get('keep-alive') ?? '')?.[1];
+    expect(res.headers.get('connection')).toBe('keep-alive');
+    expect(Number(announced) * 1000).toBeLessThan(HEADERS_TIMEOUT_MS);
+  });
+
   test('connections that send nothing are closed after the header timeout; beyond the cap, at once', async () => {
     const idle = await idleSockets(200);
     // Beyond the cap: closed as they come.
