@@ -101,7 +101,11 @@ export class TrResult {
     const item = name.trim();
     const { multi, single, rowCountField } = this.mapping;
     const multiKey = own(multi?.fields, item);
-    if (multiKey !== undefined) return { value: text(own(this.rows[index], multiKey)), known: true };
+    if (multiKey !== undefined) {
+      // A repeated record declared with 0 rows (opt10002, opt10004) is one top-level row the OCX read at index 0.
+      const row = multi?.list === null ? (index === 0 ? this.body : undefined) : this.rows[index];
+      return { value: text(own(row, multiKey)), known: true };
+    }
     const sharedKey = own(multi?.shared, item);
     if (sharedKey !== undefined) return { value: text(own(this.body, sharedKey)), known: true };
     if (rowCountField !== undefined && item === rowCountField) return { value: String(this.rows.length), known: true };
