@@ -118,11 +118,11 @@ describe.each(BACKENDS)('bad input on %s', (name) => {
   });
 
   test('conditions', async () => {
-    await refused(() => b.api.SendCondition('3000', 'x', 0, 0).then((r) => (r === 0 ? -11 : r)), -11, /GetConditionLoad first/);
-    expect(await b.api.GetConditionLoad()).toBe(1);
-    const [idx, name] = (b.api.GetConditionNameList().split(';')[0] ?? '').split('^') as [string, string];
     // SendCondition returns 0 when refused, as the OCX: the OCX code is in GetLastError.
     const send = (n: string, i: number, search: number) => () => b.api.SendCondition('3000', n, i, search).then((r) => (r === 0 ? (b.api.GetLastError()?.code ?? 0) : r));
+    await refused(send('x', 0, 0), -11, /GetConditionLoad first/);
+    expect(await b.api.GetConditionLoad()).toBe(1);
+    const [idx, name] = (b.api.GetConditionNameList().split(';')[0] ?? '').split('^') as [string, string];
     await refused(send(name, 99, 1), -11, /no condition with index 99/);
     await refused(send(`${name}x`, Number(idx), 1), -12, /not "/);
     await refused(send(name, Number(idx), 3), -105, /search must be 0/);

@@ -32,9 +32,12 @@ describe('orders refused by Kiwoom', () => {
   test('an order beyond the orderable cash returns the OCX order error with Kiwoom\'s reason', async () => {
     const before = b.emu.orderLedger().length;
     const ret = await b.api.SendOrder('refused', '2000', accno, 1, '005930', 10_000_000, 0, '03', '');
-    expect(ret).toBeLessThan(0);
+    // Kiwoom's business rejection (RC4025) is an order-reject: OP_ERR_SEND_FAIL in the order table.
+    expect(ret).toBe(-307);
+    expect(b.api.GetLastError()?.code).toBe(-307);
     expect(b.emu.orderLedger().length).toBe(before);
     expect(msgs.at(-1)).toMatch(/kt10000/);
+    expect(msgs.at(-1)).toMatch(/RC4025.*주문가능금액/);
   });
 });
 
