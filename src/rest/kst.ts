@@ -7,15 +7,20 @@
 const KST_OFFSET_HOURS = 9;
 const KST_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
-/** Epoch milliseconds of a KST `YYYYMMDDHHMMSS` timestamp, or undefined when it is not one. */
+/**
+ * Epoch milliseconds of a KST `YYYYMMDDHHMMSS` timestamp, or undefined when it is not one,
+ * including an impossible date or time (`20240231…`, `…246000`).
+ */
 export function parseKstTimestamp(text: string): number | undefined {
   const match = KST_TIMESTAMP.exec(text);
   if (match === null) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
     number, number, number, number, number, number,
   ];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  return Date.UTC(year, month - 1, day, hour - KST_OFFSET_HOURS, minute, second);
+  const epochMs = Date.UTC(year, month - 1, day, hour - KST_OFFSET_HOURS, minute, second);
+  // Date.UTC rolls out-of-range fields over (31 February becomes 2 March) and reads years below
+  // 100 as 19xx: a timestamp is valid only when it reads back as itself.
+  return formatKstTimestamp(epochMs) === text ? epochMs : undefined;
 }
 
 /** The KST `YYYYMMDDHHMMSS` text of an instant (the inverse of {@link parseKstTimestamp}). */

@@ -8,7 +8,19 @@ import { setupServer } from 'msw/node';
 
 type SetupServerApi = ReturnType<typeof setupServer>;
 import { KiwoomRest, type KiwoomRestOptions } from '../../src/rest/index.js';
-import { formatKstTimestamp } from '../../src/rest/kst.js';
+
+/**
+ * `YYYYMMDDHHMMSS` in Asia/Seoul by the platform's time-zone database, not by src/rest/kst.ts:
+ * the fake server must not share the code under test.
+ */
+const SEOUL = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+function seoulTimestamp(epochMs: number): string {
+  const part = Object.fromEntries(SEOUL.formatToParts(epochMs).map((p) => [p.type, p.value]));
+  return `${part['year']}${part['month']}${part['day']}${part['hour']}${part['minute']}${part['second']}`;
+}
 
 /** Loopback address never contacted: msw answers before the network. */
 export const BASE = 'http://127.0.0.1:59999';
@@ -107,7 +119,7 @@ export function startFakeKiwoom(): FakeKiwoom {
       valid.add(token);
       fake.issued.push(token);
       return HttpResponse.json({
-        expires_dt: formatKstTimestamp(Date.now() + fake.lifetimeSec * 1000),
+        expires_dt: seoulTimestamp(Date.now() + fake.lifetimeSec * 1000),
         token_type: 'Bearer',
         token,
         return_code: 0,

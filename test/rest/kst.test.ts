@@ -43,6 +43,16 @@ describe('KST expires_dt', () => {
     }
   });
 
+  it('refuses impossible dates and times instead of rolling them over', () => {
+    for (const bad of ['20240231120000', '20230229000000', '20240431000000', '20241300000000', '20240001000000', '20240100000000', '20241107240000', '20241107236000', '20241107235960', '00991231000000']) {
+      expect(parseKstTimestamp(bad), bad).toBeUndefined();
+    }
+    // The edges that exist are read.
+    expect(parseKstTimestamp('20240229235959')).toBe(Date.parse('2024-02-29T14:59:59Z'));
+    expect(parseKstTimestamp('20241231235959')).toBe(Date.parse('2024-12-31T14:59:59Z'));
+    expect(parseKstTimestamp('20240101000000')).toBe(Date.parse('2023-12-31T15:00:00Z'));
+  });
+
   it('formats the inverse', () => {
     expect(formatKstTimestamp(Date.parse('2024-11-06T23:37:13Z'))).toBe('20241107083713');
   });
