@@ -1,6 +1,8 @@
 /**
- * Where `sim_no` and `use_rest` send a program, as DESIGN.md's table has it. Shared by the
- * facade and the CLI so that both read the flags the same way.
+ * Where `sim_no` and `use_rest` send a program: `use_rest` true goes to Kiwoom (sim_no 0
+ * production, 1..3 the mock domain), false with 1..3 to the built-in emulator, false with 0 is
+ * refused (there is no OCX here). Shared by the facade and the CLI so that both read the flags
+ * the same way.
  */
 import { ValidationError } from './errors.js';
 import { KIWOOM_HOSTS, domainOf } from './hosts.js';

@@ -1,6 +1,6 @@
 /**
- * The live WebSocket limits and refusal codes (`compat/live.json`, from the recordings in
- * fixtures/kiwoom-rest/LIVE.md): what the session keeps under, what the emulator enforces, and
+ * The live WebSocket limits and refusal codes (`compat/live.json`, from recordings of Kiwoom's
+ * live service): what the session keeps under, what the emulator enforces, and
  * what a gateway must enforce for the union of its clients.
  */
 import { loadTable } from './load.js';

@@ -95,7 +95,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   private lastErr: LastError | undefined;
   private cleaning: Promise<void> | undefined;
 
-  /** Chooses the backend (DESIGN.md table) and builds the clients; nothing is sent yet. */
+  /** Chooses the backend from `sim_no` and `use_rest` (see {@link ApiInitOptions}) and builds the clients; nothing is sent yet. */
   async api_init(options: ApiInitOptions): Promise<void> {
     if (this.session !== undefined) await this.cleanup();
     this.session = undefined;

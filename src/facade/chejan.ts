@@ -161,16 +161,6 @@ export class ChejanBook {
     this.submit({ kind: '04', values });
   }
 
-  /**
-   * Deliver at once what the REST snapshots show and the consumer has not seen, oldest first;
-   * returns the snapshots of orders no order answer has claimed (candidates for an order whose
-   * answer was lost). The caller holds the gate while it queried,
-   * so frames that arrived meanwhile are processed after this, against the settled quantities.
-   */
-  reconcile(snapshots: OrderSnapshot[]): ReconcileOutcome {
-    return this.applyReconcile(snapshots);
-  }
-
   /** Delivers a rebuilt 잔고 event at once (the reconciliation holds the gate). */
   balance(fids: FidValues): void {
     this.sink('1', { ...fids, '9001': chejanCode(fids['9001'] ?? '') });
@@ -206,11 +196,6 @@ export class ChejanBook {
   /** Learns orders that exist (the day's orders at login) without delivering anything for them. */
   know(orders: readonly OrderDesc[]): void {
     for (const o of orders) this.track(o.ordNo);
-  }
-
-  /** Cumulative filled quantity delivered for an order. */
-  filledOf(ordNo: string): number {
-    return this.orders.get(ordNo)?.filled ?? 0;
   }
 
   private submit(p: Pending): void {
@@ -300,7 +285,13 @@ export class ChejanBook {
     if (status === '확인' && plainNo(fids['904']) !== '') this.updateOriginal(fids);
   }
 
-  private applyReconcile(snapshots: OrderSnapshot[]): ReconcileOutcome {
+  /**
+   * Deliver at once what the REST snapshots show and the consumer has not seen, oldest first;
+   * returns the snapshots of orders no order answer has claimed (candidates for an order whose
+   * answer was lost). The caller holds the gate while it queried,
+   * so frames that arrived meanwhile are processed after this, against the settled quantities.
+   */
+  reconcile(snapshots: OrderSnapshot[]): ReconcileOutcome {
     const fresh: OrderSnapshot[] = [];
     const filledCodes = new Set<string>();
     const ordered = [...snapshots].sort((a, b) => a.time.localeCompare(b.time) || a.ordNo.localeCompare(b.ordNo));

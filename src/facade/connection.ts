@@ -1,5 +1,5 @@
 /**
- * api_init's job: read `sim_no` / `use_rest` as DESIGN.md's backend table says, start the
+ * api_init's job: read `sim_no` / `use_rest` (see {@link resolveBackend}), start the
  * in-process emulator when asked for the local simulation, and build the two wire clients.
  * Every backend runs the same client and translation code.
  */

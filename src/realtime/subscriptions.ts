@@ -113,11 +113,6 @@ export class SubscriptionBook {
     return toPlain(this.#desired);
   }
 
-  /** What the server acknowledged on the current socket, same shape as {@link snapshot}. */
-  acknowledged(): Record<string, Record<string, string[]>> {
-    return toPlain(this.#acked);
-  }
-
   /** Items sharing the same type set go in one block, cut to `chunkSize` items. */
   #blocks(pairs: Book): RegBlock[] {
     const byTypes = new Map<string, { types: string[]; items: string[] }>();

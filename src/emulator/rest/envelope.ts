@@ -1,6 +1,6 @@
 /**
  * Kiwoom's answer envelopes: `return_code` as a small category number and the specific
- * code embedded in `return_msg`, as REFERENCE.md §5.1 shows them (tables in
+ * code embedded in `return_msg`, as Kiwoom's REST reference shows them (tables in
  * compat/emulator/errors.json).
  */
 import { loadEmulatorData } from '../data.js';
