@@ -53,7 +53,12 @@ interface Session {
   reconciler: Reconciler;
   /** Filled in place by CommConnect (the order checks read the same array). */
   accounts: string[];
-  connected: boolean;
+  /**
+   * The connection as the OCX reports it, held here once: `idle` until CommConnect succeeds,
+   * `ended` when the real-time session stopped for good (another login took it, the auth
+   * circuit opened), `closed` from cleanup() on.
+   */
+  state: 'idle' | 'connected' | 'ended' | 'closed';
   /** Members with no REST counterpart already explained on OnReceiveMsg. */
   explained: Set<string>;
 }
@@ -147,7 +152,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   /** 1 when connected, 0 otherwise. */
   GetConnectState(): number {
     const s = this.session;
-    return s !== undefined && s.connected && s.conn.rt.state !== 'closed' ? 1 : 0;
+    return s?.state === 'connected' ? 1 : 0;
   }
 
   /** ACCOUNT_CNT, ACCNO / ACCLIST (`;`-joined with a trailing `;`), USER_ID, USER_NAME, GetServerGubun ("1" paper trading). */
@@ -584,7 +589,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       orders,
       reconciler,
       accounts,
-      connected: false,
+      state: 'idle',
       explained: new Set(),
     };
     const raise = (code: string, realType: string, data: APIServerEvents['OnReceiveRealData'][2]): void => {
@@ -610,7 +615,9 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       conn.logger.error({ err: err.message }, 'real-time session error');
       // The session stopped for good (another login took it, or the auth circuit opened): say so
       // on the OCX's message channel; GetConnectState now reads 0.
-      if (conn.rt.state === 'closed') this.emit('OnReceiveMsg', '', '', '', `실시간 연결 종료: ${err.message}`);
+      if (conn.rt.state !== 'closed' || s.state === 'closed') return;
+      s.state = 'ended';
+      this.emit('OnReceiveMsg', '', '', '', `실시간 연결 종료: ${err.message}`);
     });
     return s;
   }
@@ -637,7 +644,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       ]);
       s.master.use(load.snapshot);
       conn.logger.info({ requests: load.requests, fromCache: load.fromCache, ms: Date.now() - started }, 'master loaded');
-      s.connected = true;
+      s.state = 'connected';
       this.emit('OnEventConnect', 0);
       return 0;
     } catch (err) {
@@ -652,9 +659,16 @@ export class APIServer extends EventEmitter<APIServerEvents> {
   private ready(method: string): Session | Refusal {
     const s = this.session;
     if (s === undefined) return refuse('OP_ERR_CONNECT', `call api_init and CommConnect before ${method}`);
-    if (!s.connected) return refuse('OP_ERR_CONNECT', `not connected (${this.cleaning ? 'cleanup() was called' : `CommConnect before ${method}`})`);
-    if (s.conn.rt.state === 'closed') return refuse('OP_ERR_SOCKET_CLOSED', `the real-time session has ended (see the OnReceiveMsg before); call CommConnect again after api_init`);
-    return s;
+    switch (s.state) {
+      case 'connected':
+        return s;
+      case 'ended':
+        return refuse('OP_ERR_SOCKET_CLOSED', `the real-time session has ended (see the OnReceiveMsg before); call CommConnect again after api_init`);
+      case 'closed':
+        return refuse('OP_ERR_CONNECT', 'not connected (cleanup() was called)');
+      case 'idle':
+        return refuse('OP_ERR_CONNECT', `not connected (CommConnect before ${method})`);
+    }
   }
 
   /**
@@ -716,12 +730,13 @@ export class APIServer extends EventEmitter<APIServerEvents> {
         conn.logger.debug({ err: err instanceof Error ? err.message : String(err) }, `cleanup: ${what} failed`);
       }
     };
-    if (s.connected) {
+    const wasConnected = s.state === 'connected';
+    s.state = 'closed';
+    if (wasConnected) {
       await quietly('remove registrations', () => s.real.removeAll());
       await quietly('stop conditions', () => s.conditions.clear());
       await quietly('remove chejan group', () => conn.rt.remove(CHEJAN_GROUP));
     }
-    s.connected = false;
     s.orders.close();
     await quietly('close WebSocket', () => conn.rt.close());
     await quietly('revoke token', () => conn.rest.revoke());
