@@ -118,6 +118,24 @@ test('cleanup removes registrations, revokes the token, closes the socket and th
   await expect(fetch(`${local.emu.restUrl}/oauth2/token`, { method: 'POST' })).rejects.toThrow();
 });
 
+test('from the moment cleanup() starts, GetConnectState reads 0 and an order is refused (-101) with nothing sent', async () => {
+  const b = await openBackend('emulator');
+  try {
+    const { api, emu } = b;
+    expect(await api.CommConnect()).toBe(0);
+    const accno = api.GetLoginInfo('ACCNO').split(';')[0] ?? '';
+    expect(await api.SetRealReg('1000', '005930', '10', '0')).toBe(0);
+    // cleanup() awaits the REMOVEs and the revoke; a program's timer may fire meanwhile.
+    const closing = api.cleanup();
+    expect(api.GetConnectState()).toBe(0);
+    expect(await api.SendOrder('late', '2000', accno, 1, '005930', 1, 0, '03', '')).toBe(-101);
+    await closing;
+    expect(orderRequests(emu.requestLog())).toBe(0);
+  } finally {
+    await b.close();
+  }
+});
+
 test('another login taking the session: OnReceiveMsg says so, GetConnectState 0, orders refused (-106)', async () => {
   const b = await openBackend('emulator');
   try {
