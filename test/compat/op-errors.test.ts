@@ -76,6 +76,8 @@ describe('OCX return codes', () => {
     expect(opErrorFor(new HttpError('waf', { status: 400 }), 'query')).toBe(-205);
     expect(opErrorFor(new KiwoomError('other'), 'query')).toBe(-10);
     expect(opErrorFor(new Error('plain'), 'order')).toBe(-10);
+    // A rejection can carry anything: a thrown string, undefined or null is OP_ERR_FAIL, not a crash.
+    expect(['text', undefined, null, 42].map((thrown) => opErrorFor(thrown, 'query'))).toEqual([-10, -10, -10, -10]);
   });
 
   it('a timeout is its own class, not its parent NetworkError: -205 for a query, not -106', () => {
