@@ -1,0 +1,55 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run test:mutation`, scripts/mutation.mjs): the modules where a bug
+ * costs money or data, one group per module (or pair) with the test files that own it. Each
+ * group's run keeps its own report and incremental file, so an interrupted run loses one group,
+ * and its dry run loads only its own tests. MUTATION_GROUP picks the group.
+ */
+const GROUPS = {
+  'op-errors': { mutate: ['src/compat/op-errors.ts'], testFiles: ['test/compat/op-errors.test.ts'] },
+  'rate-limiter': { mutate: ['src/rest/rate-limiter.ts'], testFiles: ['test/rest/rate-limit.test.ts'] },
+  tokens: { mutate: ['src/rest/kst.ts', 'src/rest/token-manager.ts'], testFiles: ['test/rest/kst.test.ts', 'test/rest/token.test.ts'] },
+  scrubber: { mutate: ['src/log.ts'], testFiles: ['test/rest/logging.test.ts'] },
+  chejan: { mutate: ['src/facade/chejan.ts'], testFiles: ['test/facade/chejan.test.ts', 'test/facade/settle.test.ts', 'test/facade/events.test.ts'] },
+  orders: {
+    mutate: ['src/facade/orders.ts', 'src/facade/settle.ts'],
+    testFiles: ['test/facade/settle.test.ts', 'test/facade/lifecycle.test.ts', 'test/facade/order-failures.test.ts', 'test/facade/events.test.ts'],
+  },
+  'emulator-orders': { mutate: ['src/emulator/state/orders.ts'], testFiles: ['test/emulator/**/*.test.ts'] },
+  client: { mutate: ['src/rest/client.ts'], testFiles: ['test/rest/**/*.test.ts'] },
+  realtime: { mutate: ['src/realtime/subscriptions.ts', 'src/realtime/session.ts'], testFiles: ['test/realtime/**/*.test.ts'] },
+  tr: {
+    mutate: ['src/facade/tr-query.ts', 'src/facade/tr-result.ts'],
+    testFiles: ['test/facade/tr-query.test.ts', 'test/facade/every-tr.test.ts', 'test/facade/methods.test.ts'],
+  },
+  'real-data': { mutate: ['src/facade/real-data.ts'], testFiles: ['test/facade/real-data.test.ts', 'test/facade/live-limits.test.ts'] },
+};
+const name = process.env.MUTATION_GROUP ?? 'op-errors';
+const group = GROUPS[/** @type {keyof typeof GROUPS} */ (name)];
+if (group === undefined) throw new Error(`MUTATION_GROUP=${name}: one of ${Object.keys(GROUPS).join(', ')}`);
+/** The group names, in the order `npm run test:mutation` runs them. */
+export const GROUP_NAMES = Object.keys(GROUPS);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  ...group,
+  testRunner: 'vitest',
+  // Per-test coverage already picks each mutant's tests; vitest's import-graph search adds nothing.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  ignorePatterns: ['dist', 'bench', 'compat/python', '.ci', 'reports', 'docs'],
+  checkers: ['typescript'],
+  // The checker type-checks src alone (the library as built): the tests' types add time, not safety.
+  tsconfigFile: 'tsconfig.build.json',
+  coverageAnalysis: 'perTest',
+  // Module-level code runs at import, before any test: every test would cover it.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}.incremental.json`,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 85, break: null },
+  timeoutMS: 10_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
