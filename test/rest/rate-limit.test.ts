@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, QueueFullError, RateLimitError, TimeoutError } from '../../src/errors.js';
 import { KiwoomRest, type RateLimitedInfo, type ThrottleInfo } from '../../src/rest/index.js';
@@ -115,6 +116,91 @@ describe('RateLimiter (fake clock)', () => {
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ name: 'TimeoutError', phase: 'abort' });
     expect(rl.queued).toBe(0);
+  });
+
+  it('orders keep their own order among themselves, ahead of queries', async () => {
+    const granted = await grants(
+      limiter({ perApiId: 100, query: 100, order: 100, global: 1 }),
+      [['ka10001', 'query'], ['ka10002', 'query'], ['kt10000', 'order'], ['kt10001', 'order'], ['kt10002', 'order'], ['ka10003', 'query']],
+      7_000,
+    );
+    expect(granted.map((g) => g.label)).toEqual(['ka10001#0', 'kt10000#2', 'kt10001#3', 'kt10002#4', 'ka10002#1', 'ka10003#5']);
+  });
+
+  it('the safety factor scales every budget: 5/s at 0.5 is one request every 400 ms', async () => {
+    const granted = await grants(limiter({ perApiId: 5, safetyFactor: 0.5 }), Array.from({ length: 3 }, () => ['ka10001', 'query'] as [string, LimitedCategory]), 2_000);
+    expect(granted.map((g) => g.at)).toEqual([0, 400, 800]);
+  });
+
+  it('a throttle event names the bucket that holds the request up and its wait; a request with budget raises none', async () => {
+    const seen: ThrottleInfo[] = [];
+    const rl = new RateLimiter({
+      limits: { ...REST_DEFAULTS.limits, safetyFactor: 1, perApiId: 5, query: 1, global: 1_000, mockQuery: 1_000 },
+      isMock: false,
+      onThrottle: (t) => seen.push(t),
+    });
+    await expect(rl.acquire('ka10001', 'query')).resolves.toBe(0);
+    expect(seen).toEqual([]);
+    void rl.acquire('ka10002', 'query');
+    expect(seen).toEqual([{ apiId: 'ka10002', category: 'query', waitMs: 1_000, bucket: 'category:query', queued: 1 }]);
+    const mock = new RateLimiter({
+      limits: { ...REST_DEFAULTS.limits, safetyFactor: 1, perApiId: 1_000, query: 1_000, global: 2, mockQuery: 1 },
+      isMock: true,
+      onThrottle: (t) => seen.push(t),
+    });
+    await mock.acquire('ka10001', 'query');
+    void mock.acquire('ka10002', 'query');
+    void mock.acquire('kt10000', 'order');
+    expect(seen.slice(1).map((t) => [t.bucket, t.waitMs])).toEqual([['mock:query', 1_000], ['global', 500]]);
+    await vi.advanceTimersByTimeAsync(2_000);
+  });
+
+  it('an aborted signal is refused before it queues or takes a token; the message names the api-id', async () => {
+    const rl = limiter({ perApiId: 1 });
+    await expect(rl.acquire('ka10001', 'query', AbortSignal.abort())).rejects.toMatchObject({
+      name: 'TimeoutError', phase: 'abort', apiId: 'ka10001', message: expect.stringMatching(/^ka10001: request aborted while waiting/),
+    });
+    expect(rl.queued).toBe(0);
+    // The token is still there for the next request.
+    await expect(rl.acquire('ka10001', 'query')).resolves.toBe(0);
+  });
+
+  it('a granted request leaves no abort listener on its signal', async () => {
+    const rl = limiter({ perApiId: 1 });
+    await rl.acquire('ka10001', 'query');
+    const controller = new AbortController();
+    const waiting = rl.acquire('ka10001', 'query', controller.signal);
+    expect(EventEmitter.getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(waiting).resolves.toBe(1_000);
+    expect(EventEmitter.getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('the queue bound is named in its refusal', async () => {
+    const rl = limiter({ perApiId: 1, maxQueue: 1 });
+    await rl.acquire('ka10001', 'query');
+    void rl.acquire('ka10001', 'query').catch(() => undefined);
+    await expect(rl.acquire('ka10001', 'query')).rejects.toMatchObject({ apiId: 'ka10001', message: expect.stringMatching(/^ka10001: request queue is full \(1 waiting\)/) });
+    rl.close(new Error('closed'));
+  });
+
+  it('close() fails every waiting request with its reason and grants nothing afterwards', async () => {
+    const rl = limiter({ perApiId: 1 });
+    await rl.acquire('ka10001', 'query');
+    const outcomes: string[] = [];
+    for (const id of ['ka10001', 'ka10001']) rl.acquire(id, 'query').then(() => outcomes.push('granted'), (e: Error) => outcomes.push(e.message));
+    rl.close(new Error('client closed'));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(outcomes).toEqual(['client closed', 'client closed']);
+    expect(rl.queued).toBe(0);
+  });
+
+  it('a later 429 back-off extends the hold; an earlier one does not shorten it; afterwards one token, not the burst', async () => {
+    const rl = limiter({ perApiId: 5, query: 1_000, global: 1_000, burst: 3 });
+    rl.block('ka10001', 3_000);
+    rl.block('ka10001', 1_000);
+    const granted = await grants(rl, Array.from({ length: 3 }, () => ['ka10001', 'query'] as [string, LimitedCategory]), 5_000);
+    expect(granted.map((g) => g.at)).toEqual([3_000, 3_200, 3_400]);
   });
 
   it('block() holds an api-id for the back-off after a server 429', async () => {
