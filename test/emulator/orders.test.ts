@@ -317,3 +317,67 @@ describe('paging of the order lists', () => {
     }
   });
 });
+
+describe('limits the engine enforces', () => {
+  const sell = (code: string, qty: number, price: number) => buy(code, qty, price);
+  const reject = (code: string) => expect.stringContaining(`(${code}:`);
+
+  test('a limit beyond 상한가 or 하한가 is RC4032; at either limit it is booked', async () => {
+    const { emu, token } = await started();
+    const q = emu.state.quote('005930');
+    if (!q) throw new Error('no quote');
+    const tick = 100;
+    expect((await call(emu, token, 'kt10000', buy('005930', 1, q.upperLimit + tick))).body.return_msg).toEqual(reject('RC4032'));
+    expect((await call(emu, token, 'kt10000', buy('005930', 1, q.lowerLimit - tick))).body.return_msg).toEqual(reject('RC4032'));
+    expect(emu.orderLedger()).toHaveLength(0);
+    expect((await call(emu, token, 'kt10000', buy('005930', 1, q.lowerLimit))).body.return_code).toBe(0);
+    expect((await call(emu, token, 'kt10001', sell('005930', 1, q.upperLimit))).body.return_code).toBe(0);
+    expect(emu.orderLedger()).toHaveLength(2);
+  });
+
+  test('open sells reserve their shares (that code only, not buys): a sell beyond the rest is RC4033', async () => {
+    const { emu, token } = await started();
+    const q = emu.state.quote('005930');
+    const other = emu.state.quote('000660');
+    if (!q || !other) throw new Error('no quote');
+    // The account starts with 100 shares of 005930 and 20 of 000660.
+    expect((await call(emu, token, 'kt10000', buy('005930', 5, q.lowerLimit))).body.return_code).toBe(0);
+    expect((await call(emu, token, 'kt10001', sell('000660', 20, other.upperLimit))).body.return_code).toBe(0);
+    expect((await call(emu, token, 'kt10001', sell('005930', 60, q.upperLimit))).body.return_code).toBe(0);
+    expect((await call(emu, token, 'kt10001', sell('005930', 41, q.upperLimit))).body.return_msg).toEqual(reject('RC4033'));
+    expect((await call(emu, token, 'kt10001', sell('005930', 40, q.upperLimit))).body.return_code).toBe(0);
+    expect((await call(emu, token, 'kt10001', sell('005930', 1, q.upperLimit))).body.return_msg).toEqual(reject('RC4033'));
+  });
+
+  test('each fill has its own fill number, in order', async () => {
+    const { emu, token } = await started();
+    const q = emu.state.quote('005930');
+    if (!q) throw new Error('no quote');
+    const qty = (q.askQtys[0] as number) + 1;
+    await call(emu, token, 'kt10000', buy('005930', qty, q.askPrices[1] as number));
+    await call(emu, token, 'kt10001', sell('005930', 1, q.bidPrices[0] as number));
+    expect(emu.fillLedger().map((f) => f.fillNo)).toEqual(['0000001', '0000002', '0000003']);
+  });
+
+  test('a buy 정정 to a higher price needs the difference in orderable cash (RC4025); a partial 정정 or 취소 leaves the original working', async () => {
+    const { emu, token } = await started();
+    const q = emu.state.quote('005930');
+    if (!q) throw new Error('no quote');
+    const cash = num((await call(emu, token, 'kt00001', { qry_tp: '3' })).body.ord_alow_amt);
+    const qty = Math.floor((cash * 0.9) / q.lowerLimit);
+    const orig = (await call(emu, token, 'kt10000', buy('005930', qty, q.lowerLimit))).body.ord_no as string;
+    const modify = (n: number, price: number) =>
+      call(emu, token, 'kt10002', { dmst_stex_tp: 'KRX', orig_ord_no: orig, stk_cd: '005930', mdfy_qty: String(n), mdfy_uv: String(price) });
+    expect((await modify(0, q.upperLimit)).body.return_msg).toEqual(reject('RC4025'));
+    expect(emu.orderLedger()).toHaveLength(1);
+    // A lower price frees cash and is accepted; it moves 2 shares, the original keeps working.
+    expect((await modify(2, q.lowerLimit)).body.return_code).toBe(0);
+    expect(emu.orderLedger()[0]).toMatchObject({ openQty: qty - 2, status: '접수' });
+    const part = await call(emu, token, 'kt10003', { dmst_stex_tp: 'KRX', orig_ord_no: orig, stk_cd: '005930', cncl_qty: '1' });
+    expect(part.body.return_code).toBe(0);
+    expect(emu.orderLedger()[0]).toMatchObject({ openQty: qty - 3, status: '접수' });
+    // All of what is left moved: the original is 확인 (confirmed away), not cancelled.
+    expect((await modify(0, q.lowerLimit)).body.return_code).toBe(0);
+    expect(emu.orderLedger()[0]).toMatchObject({ openQty: 0, status: '확인' });
+  });
+});
