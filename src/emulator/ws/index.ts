@@ -77,7 +77,7 @@ class WsHub implements SessionService, WsSide {
     ctx.state.on('position', this.onPosition);
   }
 
-  /** REG/REMOVE under the live rate and caps, refused with their 6-digit codes (LIVE.md rows 3, 5). */
+  /** REG/REMOVE under the live rate and caps, refused with their 6-digit codes. */
   registration(session: Session, msg: Message, isRemove: boolean): string {
     const trnm = isRemove ? 'REMOVE' : 'REG';
     const { options } = this;

@@ -4,7 +4,7 @@
  * item) registration. Each stock registered for a stream type trades once per tick, so prices
  * move with the pushes while entries of an unchanged code are reused.
  *
- * Entries leave in frames of 1 to 3 (`data[]`), as the live servers send them (LIVE.md row 1):
+ * Entries leave in frames of 1 to 3 (`data[]`), as the live servers send them:
  * a session's entries wait until its next frame is full or the oldest has waited
  * {@link BATCH_HOLD_MS}, so a client that reads only `data[0]` loses ticks here as it would live.
  */

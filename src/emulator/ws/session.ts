@@ -189,7 +189,7 @@ export class Session {
     }
     const trnm = typeof msg['trnm'] === 'string' ? msg['trnm'] : '';
     if (!this.isLoggedIn && trnm !== 'LOGIN') {
-      // Live: refused with 100013 and dropped while the socket stays open (LIVE.md row 2); a
+      // Live: refused with 100013 and dropped while the socket stays open; a
       // socket that never logs in still meets the R10004 timer.
       this.refuse(refusal(trnm || 'ERROR', LIVE_WS.codes.loginFirst), LIVE_WS.codes.loginFirst.rc);
       return;
@@ -238,7 +238,7 @@ export class Session {
     });
   }
 
-  /** The answer leaves `loginDelayMs` later, as live (LIVE.md row 2): a client that does not wait for it is refused. */
+  /** The answer leaves `loginDelayMs` later, as live: a client that does not wait for it is refused. */
   private onLogin(msg: Message): void {
     const delay = this.host.settings.loginDelayMs ?? 0;
     if (delay <= 0) return this.answerLogin(msg);

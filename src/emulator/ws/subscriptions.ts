@@ -26,7 +26,7 @@ export type ItemCheck = (type: string, item: string) => { item: string } | { err
 /**
  * Items as sent: only account-level items are normalised to "". The emulator takes items so:
  * the live server acknowledges a REG for an unknown code with rc 0 and then sends nothing for
- * it (LIVE.md row 4), and so does the emulator (nothing to push, nothing pushed).
+ * it, and so does the emulator (nothing to push, nothing pushed).
  */
 export const asSent: ItemCheck = (type, item) => ({ item: REAL_TYPES[type]?.items === 'account' ? '' : item });
 
