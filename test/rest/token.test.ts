@@ -63,6 +63,28 @@ describe('token issue', () => {
     expect(await rest.token()).not.toBe(first);
   });
 
+  it.each([
+    ['no token', { expires_dt: '20991231235959' }],
+    ['an impossible expires_dt', { token: 'TOKEN-odd-' + 'y'.repeat(40), expires_dt: '20240231120000' }],
+  ])('an au10001 answer with %s is an HttpError naming au10001, not a token', async (_what, answer) => {
+    fake.server.use(http.post(`${BASE}/oauth2/token`, () => HttpResponse.json({ ...answer, token_type: 'Bearer', return_code: 0, return_msg: '정상' })));
+    const rest = client();
+    await expect(rest.token()).rejects.toMatchObject({
+      name: 'HttpError', apiId: 'au10001', status: 200, message: expect.stringMatching(/^au10001: token response lacks a token or a YYYYMMDDHHMMSS expires_dt/),
+    });
+  });
+
+  it('a token the local clock already sees expired (clock skew) is used for one short minute, not re-issued on every call', async () => {
+    let now = Date.now() + 48 * 3_600_000;
+    const rest = client({ now: () => now });
+    const first = await rest.token();
+    now += 20_000;
+    expect(await rest.token()).toBe(first);
+    now += 60_000;
+    expect(await rest.token()).not.toBe(first);
+    expect(fake.tokensIssued).toBe(2);
+  });
+
   it('on a token rejection re-issues once and retries the query once', async () => {
     const rest = client();
     await rest.call('ka10001', { stk_cd: '005930' });
