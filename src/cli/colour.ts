@@ -5,11 +5,12 @@
  */
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types.js';
+import { kiwoomNumber } from '../numbers.js';
 
-/** Direction of a signed Kiwoom value (`"+300"`, `"-0.42"`, `"0"`). */
+/** Direction of a signed Kiwoom value (`"+300"`, `"-0.42"`, `"0"`, `" 0"`, `"--36042"`). */
 export function direction(value: unknown): 1 | -1 | 0 {
-  const n = Number(String(value ?? '').trim());
-  return !Number.isFinite(n) || n === 0 ? 0 : n > 0 ? 1 : -1;
+  const n = kiwoomNumber(value);
+  return Number.isNaN(n) || n === 0 ? 0 : n > 0 ? 1 : -1;
 }
 
 /** `text` in red for a rise, blue for a fall. */

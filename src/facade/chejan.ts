@@ -15,6 +15,7 @@
  *   carries FID 819 = "1", the end of the flow order state machines such as koapy's wait for.
  */
 import type { FidValues } from './events.js';
+import { magnitude } from '../numbers.js';
 
 /** What identifies an order: what its request fixed, its number and when it was received. */
 export interface OrderDesc {
@@ -87,10 +88,9 @@ function plainNo(ordNo: string | undefined): string {
   return (ordNo ?? '').trim().replace(/^0+/, '');
 }
 
+/** A quantity or price; its sign only says up or down. */
 function int(v: string | undefined): number {
-  if (v === undefined) return 0;
-  const n = Number.parseInt(v.trim().replace(/^[+-]/, ''), 10);
-  return Number.isFinite(n) ? n : 0;
+  return Math.trunc(magnitude(v));
 }
 
 /** The order a `00` frame is about. */

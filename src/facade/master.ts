@@ -6,6 +6,7 @@
  */
 import { getMarket, MARKETS } from '../compat/markets.js';
 import { refuse, type Refusal } from './refusal.js';
+import { plainNumber } from '../numbers.js';
 
 /** One ka10099 row, by its REST keys (`code`, `name`, `listCount`, `lastPrice`, `state`, ...). */
 export type MasterRow = Readonly<Record<string, string>>;
@@ -43,12 +44,6 @@ export function plainCode(code: string): string {
   return code.trim().replace(/^A(?=[0-9A-Z]{6}$)/, '');
 }
 
-/** Number text without the zero padding and `+` of ka10099 (`"0000000123759593"` → `"123759593"`). */
-function unpad(value: string | undefined): string {
-  const v = (value ?? '').trim();
-  const m = /^([+-]?)0*(\d+)$/.exec(v);
-  return m === null ? v : `${m[1] === '-' ? '-' : ''}${m[2]}`;
-}
 
 /** The master of one login; empty (every getter "") until CommConnect loaded it. */
 export class Master {
@@ -110,7 +105,7 @@ export class Master {
 
   /** GetMasterListedStockCnt / GetMasterListedStockCntEx: listed shares without padding. */
   listedCount(code: string): string {
-    return unpad(this.entry(code)?.row['listCount']);
+    return plainNumber(this.entry(code)?.row['listCount']);
   }
 
   /** GetMasterLastPrice: the base price as the OCX gave it (zero-padded, as ka10099 sends it). */

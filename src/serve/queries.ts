@@ -2,12 +2,13 @@
  * The control API's read queries (a quote, the balance), shared by its routes and by the page's
  * live feed. Each is one TR done the OCX way through {@link query}.
  */
+import { kiwoomNumber, magnitude } from '../numbers.js';
 import { query, type ServeApi } from './ocx.js';
 
-/** A number from an OCX string (`"+0071200"` → 71200, signs kept for changes). */
-export const num = (s: string): number => Number(s.trim().replace(/^\+/, '')) || 0;
+/** A number from an OCX string (`"+0071200"` → 71200, `" 0"` → 0, `"--36042"` → -36042, signs kept for changes). */
+export const num = (s: string): number => kiwoomNumber(s) || 0;
 /** The magnitude of an OCX number (Kiwoom signs prices by direction). */
-export const abs = (s: string): number => Math.abs(num(s));
+export const abs = (s: string): number => magnitude(s);
 
 /** Stock codes as the OCX takes them (KRX, or NXT/SOR with a suffix). */
 export const STOCK_CODE = /^[0-9A-Z]{6}(_NX|_AL)?$/;
