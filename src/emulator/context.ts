@@ -22,6 +22,8 @@ export interface WsFaultSwitches {
   stallUntil: number;
   /** LOGINs still to reject. */
   rejectLogins: number;
+  /** End every session this long after its LOGIN answer: abruptly, or with SYSTEM R10002 (a server that will not keep a session). */
+  dropAfterLogin?: { ms: number; with: 'close' | 'R10002' } | undefined;
 }
 
 export interface EmulatorContext {

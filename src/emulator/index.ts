@@ -54,7 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const tokens = new TokenStore((options.tokenLifetimeSec ?? 86_400) * 1000, nowMs);
   const stats: EmulatorStats = {
-    requests: 0, rateLimited: 0, byApiId: {}, orders: 0, tokensIssued: 0, realFrames: 0, realEntries: 0, wsSessions: 0, wsRefusals: {},
+    requests: 0, rateLimited: 0, byApiId: {}, orders: 0, tokensIssued: 0, realFrames: 0, realEntries: 0, wsSessions: 0, wsLogins: 0, wsRefusals: {},
   };
   const log: RequestLogEntry[] = [];
   const httpFaults: HttpFaults = { rateLimitNext: 0, delayMs: 0, dropNext: 0 };
@@ -105,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     garble: (n) => { wsFaults.garbleFrames += Math.max(0, n); },
     stall: (ms) => { wsFaults.stallUntil = Date.now() + Math.max(0, ms); },
     rejectNextLogin: (n = 1) => { wsFaults.rejectLogins += Math.max(0, n); },
+    dropAfterLogin: (ms, how = 'close') => { wsFaults.dropAfterLogin = ms === false ? undefined : { ms: Math.max(0, ms), with: how }; },
   };
 
   let closing: Promise<void> | undefined;

@@ -61,6 +61,8 @@ export interface EmulatorStats {
   realEntries: number;
   /** Currently open WebSocket sessions. */
   wsSessions: number;
+  /** WebSocket LOGINs answered with success. */
+  wsLogins: number;
   /**
    * WebSocket requests refused, by return_code: 100013 (sent before the LOGIN answer), 105110
    * (REG rate), 105115 / 105118 (item caps), 1 (malformed).
@@ -109,6 +111,12 @@ export interface EmulatorFaults {
   stall(ms: number): void;
   /** Reject the next n WebSocket LOGINs with 805004 / CODE=8005. */
   rejectNextLogin(n?: number): void;
+  /**
+   * End every WebSocket session `ms` after its LOGIN answer, abruptly (`'close'`) or with SYSTEM
+   * R10002 (`'R10002'`), until called with `false`: a server that will not keep a session. With
+   * `ms` 0 nothing after the LOGIN answer is answered, so no session is ever usable.
+   */
+  dropAfterLogin(ms: number | false, how?: 'close' | 'R10002'): void;
 }
 
 /** What `startEmulator` resolves to. */

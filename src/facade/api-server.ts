@@ -572,7 +572,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     const emit = this.emit.bind(this) as <K extends keyof APIServerEvents>(event: K, ...args: APIServerEvents[K]) => boolean;
     const trq = new TrQueries(conn.rest, emit, warn);
     const accounts: string[] = [];
-    const reconciler = new Reconciler(conn.rest, chejan, () => accounts[0] ?? '', conn.logger);
+    const reconciler = new Reconciler(conn.rest, chejan, () => accounts[0] ?? '', conn.logger, conn.reconcile);
     const orders = new Orders(conn.rest, chejan, trq, master, {
       accounts: () => accounts,
       isMock: () => conn.domain !== 'production',

@@ -12,6 +12,7 @@ import { RealtimeSession, type RealtimeSessionOptions } from '../realtime/index.
 import { KiwoomRest, type KiwoomRestOptions } from '../rest/index.js';
 import type { SimNo } from './literals.js';
 import { defaultCacheDir, type CacheSpot, type MasterOptions } from './master-load.js';
+import type { ReconcilerOptions } from './reconcile.js';
 import type { SettleOptions } from './settle.js';
 
 /** The KiwoomRest options api_init passes through. */
@@ -50,6 +51,8 @@ export interface ApiInitOptions {
   master?: MasterOptions;
   /** How an order whose answer was lost is settled: the window it is looked for in, the clock tolerance. */
   orders?: SettleOptions;
+  /** Reconciliation after WebSocket gaps: at most one per `gapIntervalMs` (default 10 000). */
+  reconcile?: ReconcilerOptions;
 }
 
 /** What api_init built. */
@@ -65,6 +68,7 @@ export interface Connection {
   /** Whether CommConnect loads every theme's members. */
   themeMembers: boolean;
   settle: SettleOptions;
+  reconcile: ReconcilerOptions;
 }
 
 /**
@@ -119,7 +123,7 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     // Its budgets are the emulator's own, not the mock domain's 1/s for queries.
     const rest = new KiwoomRest({ ...options.rest, appkey: emulator.appkey, secretkey: emulator.secretkey, simNo: options.sim_no, baseUrl: emulator.restUrl, mock: false, logger });
     const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: emulator.wsUrl, logger });
-    return { domain: 'emulator', rest, rt, emulator, logger, masterCache: masterCache(options, 'emulator', undefined), themeMembers, settle };
+    return { domain: 'emulator', rest, rt, emulator, logger, masterCache: masterCache(options, 'emulator', undefined), themeMembers, settle, reconcile: options.reconcile ?? {} };
   }
   const rest = new KiwoomRest({
     ...options.rest,
@@ -130,5 +134,5 @@ export async function openConnection(options: ApiInitOptions): Promise<Connectio
     logger,
   });
   const rt = new RealtimeSession({ ...realtimeOptions, rest, wsUrl: backend.wsUrl, logger });
-  return { domain: backend.domain, rest, rt, emulator: undefined, logger, masterCache: masterCache(options, backend.domain, backend.restUrl), themeMembers, settle };
+  return { domain: backend.domain, rest, rt, emulator: undefined, logger, masterCache: masterCache(options, backend.domain, backend.restUrl), themeMembers, settle, reconcile: options.reconcile ?? {} };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { ChejanBook, OrderSnapshot, ReconcileOutcome } from './chejan.js';
 import type { RestPort } from './ports.js';
 import { FACADE } from './tables.js';
+import { magnitude, plainNumber } from '../numbers.js';
 
 type Row = Record<string, unknown>;
 
@@ -16,9 +17,9 @@ function str(row: Row, key: string): string {
   return typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v);
 }
 
+/** A quantity or price; its sign only says up or down. */
 function num(row: Row, key: string): number {
-  const n = Number.parseInt(str(row, key).replace(/^[+-]/, ''), 10);
-  return Number.isFinite(n) ? n : 0;
+  return Math.trunc(magnitude(str(row, key)));
 }
 
 /** An open-order row (ka10075): statuses and texts as the chejan stream writes them. */
@@ -94,12 +95,6 @@ export async function fetchOrderSnapshots(rest: RestPort, account: string): Prom
   return [...merged.values()].filter((s) => s.ordNo !== '');
 }
 
-/** `000000000100` → `100`, `-00070000` → `-70000`: numbers as the WebSocket writes them. */
-function unpadded(v: string): string {
-  const m = /^([+-]?)0*(\d+)$/.exec(v);
-  return m ? `${m[1] ?? ''}${m[2] ?? ''}` : v;
-}
-
 /**
  * 잔고 (gubun 1) events for these stocks, rebuilt from kt00018: the balance frames lost in a gap.
  * A stock no longer held gets 보유수량 0.
@@ -111,50 +106,128 @@ export async function fetchBalances(rest: RestPort, account: string, codes: read
   return codes.map((code) => {
     const row = byCode.get(code);
     const fids: Record<string, string> = { '9201': account };
-    for (const [fid, key] of Object.entries(spec.fids)) fids[fid] = row === undefined ? '' : unpadded(str(row, key));
+    for (const [fid, key] of Object.entries(spec.fids)) fids[fid] = row === undefined ? '' : plainNumber(str(row, key));
     fids['9001'] = code;
     if (row === undefined) Object.assign(fids, { '930': '0', '933': '0' });
     return fids;
   });
 }
 
+/** Options of {@link Reconciler}. */
+export interface ReconcilerOptions {
+  /**
+   * At most one reconciliation after a WebSocket gap per this many ms (default 10 000). Each
+   * costs at least two queries (kt00007, ka10075) and more pages on a busy day; on the mock
+   * domain's 1 query/s one per 10 s leaves most of the budget to the program, and a server that
+   * drops every session right after LOGIN costs one per interval, not one per reconnect.
+   */
+  gapIntervalMs?: number;
+}
+
+const DEFAULT_GAP_INTERVAL_MS = 10_000;
+
 /**
  * Runs reconciliations one at a time: holds the chejan gate while it queries, so frames that
  * arrive meanwhile are judged against the settled quantities, then delivers what was missed:
  * the orders' 주문체결 events, then a 잔고 event per stock whose fills were settled.
+ *
+ * Reconciliations after gaps are coalesced: at most one in flight and one per `gapIntervalMs`.
+ * A reconnect that comes sooner leaves one more due when both allow, and chejan delivery stays
+ * held until it has run, so no frame overtakes a fill missed in the later gap.
  */
 export class Reconciler {
   private chain: Promise<unknown> = Promise.resolve();
   private gapHeld = false;
+  private readonly gapIntervalMs: number;
+  /** A reconnect came that no gap reconciliation started since covers. */
+  private gapDue = false;
+  private gapRunning = false;
+  private gapTimer: NodeJS.Timeout | undefined;
+  private lastGapStart = Number.NEGATIVE_INFINITY;
+  private disconnected = false;
+  /** Resolvers of onReconnected() calls, settled when a reconciliation that covers them ends. */
+  private gapWaiters: (() => void)[] = [];
+  /** Reconciliations run after gaps. */
+  gapRuns = 0;
 
   constructor(
     private readonly rest: RestPort,
     private readonly chejan: ChejanBook,
     private readonly account: () => string,
     private readonly logger: Logger,
-  ) {}
+    options: ReconcilerOptions = {},
+  ) {
+    this.gapIntervalMs = options.gapIntervalMs ?? DEFAULT_GAP_INTERVAL_MS;
+  }
 
   /**
    * The socket dropped: hold chejan delivery until the reconciliation after the reconnect, so
    * that no fill pushed while subscriptions are being restored overtakes the ones missed.
    */
   onDisconnected(): void {
+    this.disconnected = true;
     if (this.gapHeld) return;
     this.gapHeld = true;
     this.chejan.hold();
   }
 
-  /** The socket is back: reconcile, then let the frames that waited through. */
-  async onReconnected(): Promise<void> {
-    await this.run();
-    this.endGap();
+  /**
+   * The socket is back: reconcile (now, or when the interval allows), then let the frames that
+   * waited through. Resolves when a reconciliation that started after this reconnect has ended.
+   */
+  onReconnected(): Promise<void> {
+    this.disconnected = false;
+    this.gapDue = true;
+    const covered = new Promise<void>((resolve) => this.gapWaiters.push(resolve));
+    this.startGapRun();
+    return covered;
   }
 
-  /** Releases a gap hold (the session ended for good, or cleanup). */
+  /** Releases a gap hold and drops a reconciliation still due (the session ended for good, or cleanup). */
   endGap(): void {
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+    this.gapDue = false;
+    for (const resolve of this.gapWaiters.splice(0)) resolve();
+    this.releaseGap();
+  }
+
+  private releaseGap(): void {
     if (!this.gapHeld) return;
     this.gapHeld = false;
     this.chejan.release();
+  }
+
+  private startGapRun(): void {
+    if (this.gapRunning || this.gapTimer !== undefined || !this.gapDue) return;
+    const wait = this.lastGapStart + this.gapIntervalMs - Date.now();
+    if (wait > 0) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = undefined;
+        this.startGapRun();
+      }, wait);
+      // The socket keeps a live program running; a timer left at cleanup must not.
+      this.gapTimer.unref();
+      return;
+    }
+    void this.runGap();
+  }
+
+  private async runGap(): Promise<void> {
+    this.gapDue = false;
+    this.gapRunning = true;
+    this.lastGapStart = Date.now();
+    this.gapRuns++;
+    const waiters = this.gapWaiters.splice(0);
+    try {
+      await this.run();
+    } finally {
+      this.gapRunning = false;
+      for (const resolve of waiters) resolve();
+      // Still held while another reconciliation is due or the socket is down again.
+      if (this.gapDue) this.startGapRun();
+      else if (!this.disconnected) this.releaseGap();
+    }
   }
 
   /**

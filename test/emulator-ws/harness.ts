@@ -119,7 +119,7 @@ export async function startHarness(
     state,
     tokens: { verify: (t) => tokens[t] ?? { ok: false, reason: 'unknown' } },
     options: { seed: 1, mode: state.mode, realRate: opts.realRate ?? 0, pingIntervalMs: opts.pingIntervalMs ?? 60_000 },
-    stats: { requests: 0, rateLimited: 0, byApiId: {}, orders: 0, tokensIssued: 0, realFrames: 0, realEntries: 0, wsSessions: 0, wsRefusals: {} },
+    stats: { requests: 0, rateLimited: 0, byApiId: {}, orders: 0, tokensIssued: 0, realFrames: 0, realEntries: 0, wsSessions: 0, wsLogins: 0, wsRefusals: {} },
     wsFaults: { garbleFrames: 0, stallUntil: 0, rejectLogins: 0 },
   };
   const server = createServer((_req, res) => res.writeHead(404).end());

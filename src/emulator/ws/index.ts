@@ -64,7 +64,10 @@ class WsHub implements SessionService, WsSide {
       onOpen: () => {
         ctx.stats.wsSessions = this.server.sessions.size;
       },
-      onLogin: () => this.scheduler.invalidate(),
+      onLogin: () => {
+        ctx.stats.wsLogins++;
+        this.scheduler.invalidate();
+      },
       onClose: (session) => {
         ctx.stats.wsSessions = this.server.sessions.size;
         this.conditions.forget(session);

@@ -80,6 +80,9 @@ export class Session {
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly loginTimer: NodeJS.Timeout;
   private loginAnswer: NodeJS.Timeout | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
+  /** Dropped at once after the LOGIN answer (the dropAfterLogin(0) fault): nothing more is answered. */
+  private doomed = false;
   /** Requests whose replies are still owed; a later request waits behind them. */
   private owed = 0;
   private tail: Promise<void> = Promise.resolve();
@@ -177,6 +180,7 @@ export class Session {
   }
 
   private onMessage(data: RawData): void {
+    if (this.doomed) return;
     let msg: Message;
     try {
       const parsed: unknown = JSON.parse(data.toString());
@@ -273,6 +277,12 @@ export class Session {
     this.host.loggedIn(this);
     this.send(LOGIN_OK);
     if (first) this.startPings();
+    const drop = faults.dropAfterLogin;
+    if (drop !== undefined) {
+      // A request that reached the socket before the timer fired must not be answered either.
+      this.doomed = drop.ms === 0;
+      this.dropTimer = setTimeout(() => (drop.with === 'R10002' ? this.end(SYSTEM.heartbeatMissing) : this.terminate()), drop.ms);
+    }
   }
 
   private startPings(): void {
@@ -291,6 +301,7 @@ export class Session {
     this.closedAlready = true;
     clearTimeout(this.loginTimer);
     clearTimeout(this.loginAnswer);
+    clearTimeout(this.dropTimer);
     clearInterval(this.pingTimer);
     clearTimeout(this.flushTimer);
     this.host.closed(this);
