@@ -480,7 +480,9 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     this.#ws = undefined;
     this.#stopHeartbeat();
     this.#notHealthy();
-    this.#replies.failAll(new NetworkError(`WebSocket closed (code ${code}${reason ? `: ${reason}` : ''})`));
+    const closed = new NetworkError(`WebSocket closed (code ${code}${reason ? `: ${reason}` : ''})`);
+    this.#replies.failAll(closed);
+    this.#pacer.reset(closed);
     if (this.#state !== 'open') return; // connect/establish sees the failure itself
     const willReconnect = this.#backoff !== false;
     this.#log.warn({ code, reason }, willReconnect ? 'WebSocket dropped; reconnecting' : 'WebSocket dropped');
@@ -537,6 +539,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     this.#sleeping?.wake();
     this.#dispatcher.clear();
     this.#replies.failAll(closedError());
+    this.#pacer.reset(closedError());
   }
 
   #becomeOpen(): void {
@@ -667,7 +670,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     this.#ws = ws;
     this.#subs.resetAcknowledged();
     this.#conds.resetSocket();
-    this.#pacer.reset();
+    this.#pacer.reset(new NetworkError('WebSocket replaced before the REG/REMOVE went out'));
     ws.on('message', (data) => this.#onMessage(ws, data));
     ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
     ws.on('error', (error) => {
