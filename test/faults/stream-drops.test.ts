@@ -4,6 +4,10 @@
  * orders through APIServer. Afterwards the emulator must hold exactly the subscriptions and
  * real-time conditions the consumer wants, and every fill in the emulator's ledger must have
  * reached OnReceiveChejanData exactly once (no fill lost, none delivered twice).
+ *
+ * Against the live limits (compat/live.json, the emulator's defaults): 20 REG groups holding
+ * 200 items at the peak, the connection's cap, and 5 REG/REMOVE per second, so each restore
+ * takes seconds and most drops land in the middle of one. No REG may be refused by the server.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Emulator, WsSessionHeld } from '../../src/emulator/index.js';
@@ -34,7 +38,7 @@ let emu: Emulator;
 let accno = '';
 const chejan: ChejanRecord[] = [];
 const orderNos = new Map<string, string>();
-const figures = { drops: 0, midLogin: 0, midReg: 0, ordersSent: 0, fillsChecked: 0, chejanEventsChecked: 0, duplicatesFound: 0, lostFound: 0 };
+const figures = { groups: 0, peakItems: 0, regRefused: 0, lastRestoreMs: 0, drops: 0, midLogin: 0, midReg: 0, ordersSent: 0, fillsChecked: 0, chejanEventsChecked: 0, duplicatesFound: 0, lostFound: 0 };
 
 beforeAll(async () => {
   ({ api, emu } = await openEmulatedApi(logs, tokens, {
@@ -67,6 +71,12 @@ afterAll(async () => {
 
 const codes = (from: number, n: number): string[] =>
   emu.state.master.filter((s) => s.market === '0').slice(from, from + n).map((s) => s.code);
+/** 187 more items (any market but the 17 codes the test trades and moves) over 16 screens. */
+const fillerScreens = (): [string, string[]][] => {
+  const taken = new Set(codes(0, 17));
+  const pool = emu.state.master.filter((s) => s.market !== '8' && !taken.has(s.code)).slice(0, 187).map((s) => s.code);
+  return Array.from({ length: 16 }, (_, i) => [String(4000 + i), pool.filter((_, j) => j % 16 === i)]);
+};
 const held = (): WsSessionHeld | undefined => (emu.wsHeld().length === 1 ? emu.wsHeld()[0] : undefined);
 const groupContents = (h: WsSessionHeld | undefined): string[][] =>
   Object.values(h?.groups ?? {}).map((g) => [...g].sort()).sort((a, b) => a.join().localeCompare(b.join()));
@@ -105,11 +115,13 @@ describe('20 WebSocket drops under a live stream and an order consumer', () => {
     const [a, b, b2, c] = [codes(0, 5), codes(5, 5), codes(10, 4), codes(14, 3)];
     expect(await api.SetRealReg('1000', a.join(';'), FIDS, '0')).toBe(0);
     expect(await api.SetRealReg('2000', b.join(';'), FIDS, '0')).toBe(0);
+    const fillers = fillerScreens();
+    for (const [screen, list] of fillers) expect(await api.SetRealReg(screen, list.join(';'), FIDS, '0')).toBe(0);
     expect(await api.GetConditionLoad()).toBe(1);
     const conds = api.GetConditionNameList().split(';').filter(Boolean).map((s) => s.split('^') as [string, string]);
     expect(conds.length).toBeGreaterThanOrEqual(3);
     for (const [idx, name] of conds.slice(0, 3)) expect(await api.SendCondition(`30${idx.slice(-2)}`, name, Number(idx), 1)).toBe(1);
-    await waitUntil(() => (held()?.realtimeConditions.length ?? 0) === 3 && Object.keys(held()?.groups ?? {}).length === 3, 'the first registrations');
+    await waitUntil(() => (held()?.realtimeConditions.length ?? 0) === 3 && Object.keys(held()?.groups ?? {}).length === 19, 'the first registrations');
     const h0 = held()!;
     // The types the FID list selects, as the facade chose them for group of screen 1000.
     const typesOf = (code: string): string[] =>
@@ -156,6 +168,7 @@ describe('20 WebSocket drops under a live stream and an order consumer', () => {
       emu.faults.dropWebSockets();
       figures.drops++;
     }
+    const lastDrop = Date.now();
     done = true;
     const returns = await orders;
     expect(await Promise.all(regCalls)).toEqual([0, 0, 0]);
@@ -172,16 +185,26 @@ describe('20 WebSocket drops under a live stream and an order consumer', () => {
         b: b2.flatMap((code) => types.map((t) => `${t}|${code}`)),
         c: c.flatMap((code) => types.map((t) => `${t}|${code}`)),
         chejan: chejanGroup,
+        ...Object.fromEntries(fillers.map(([screen, list]) => [screen, list.flatMap((code) => types.map((t) => `${t}|${code}`))])),
       },
     });
     const wantedConds = h0.realtimeConditions.filter((s) => Number(s) !== Number(idx3)).sort();
     await waitUntil(
       () => JSON.stringify(groupContents(held())) === JSON.stringify(expected) && JSON.stringify(held()?.realtimeConditions) === JSON.stringify(wantedConds),
       'the wanted subscriptions to be restored',
+      30_000,
     ).catch(() => undefined);
+    figures.lastRestoreMs = Date.now() - lastDrop;
     expect(groupContents(held())).toEqual(expected);
     expect(held()!.realtimeConditions).toEqual(wantedConds);
     expect(emu.wsHeld()).toHaveLength(1);
+    figures.groups = Object.keys(held()!.groups).length;
+    figures.peakItems = 5 + 5 + 3 + fillers.reduce((n, [, list]) => n + list.length, 0);
+    expect(figures.groups).toBe(20);
+    expect(figures.peakItems).toBe(200);
+    // Paced to the live rate and kept under the caps: the server refused nothing.
+    figures.regRefused = Object.values(emu.stats().wsRefusals).reduce((n, k) => n + k, 0);
+    expect(emu.stats().wsRefusals).toEqual({});
 
     // ---- every fill once
     // This emulator serves this APIServer alone: its whole ledger is the consumer's.
@@ -220,7 +243,7 @@ describe('20 WebSocket drops under a live stream and an order consumer', () => {
     expect(figures.duplicatesFound).toBe(0);
     expect(figures.lostFound).toBe(0);
     expect(figures.fillsChecked).toBeGreaterThan(0);
-  }, LONG ? 600_000 : 40_000);
+  }, LONG ? 600_000 : 90_000);
 
   test('no app key, secret key or token in any log line of this file', async () => {
     const secrets = [emu.appkey, emu.secretkey, ...tokens];
