@@ -67,7 +67,10 @@ if (CLIENT === undefined) {
   process.exit(0);
 }
 
-const emu = await startEmulatorChild({ seed: 9, realRate: 0, pingIntervalMs: 10_000, marketTicksPerSecond: 0 });
+// 1,000 items is five times the live servers' 200 per connection: a load figure, so the caps
+// and the REG rate are widened on both sides.
+const WIDE = { regPerSecond: 100, itemsPerConnection: 10_000, itemsPerGroup: 10_000 };
+const emu = await startEmulatorChild({ seed: 9, realRate: 0, pingIntervalMs: 10_000, marketTicksPerSecond: 0, websocket: WIDE });
 const codes = (await emu.call('master')).filter((c) => /^\d{6}$/.test(c));
 const variants = codes.flatMap((c) => [c, `${c}_NX`, `${c}_AL`]).slice(0, (GROUPS * PER_GROUP) / 2);
 if (variants.length < (GROUPS * PER_GROUP) / 2) throw new Error(`only ${variants.length} items available`);
@@ -184,7 +187,7 @@ process.exit(0);
 async function libraryClient() {
   const { KiwoomRest, RealtimeSession } = await import('../dist/index.js');
   const rest = new KiwoomRest({ appkey: emu.appkey, secretkey: emu.secretkey, baseUrl: emu.restUrl });
-  const rt = new RealtimeSession({ rest, wsUrl: emu.wsUrl });
+  const rt = new RealtimeSession({ rest, wsUrl: emu.wsUrl, regPerSecond: WIDE.regPerSecond, itemCaps: { perConnection: WIDE.itemsPerConnection, perGroup: WIDE.itemsPerGroup } });
   rt.on('real', (e) => {
     frames++;
     latest.set(e.item, e.values['10']);
@@ -212,6 +215,8 @@ async function bareClient() {
   const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`, { perMessageDeflate: false });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   let acks = 0;
+  let loggedIn;
+  const login = new Promise((r) => (loggedIn = r));
   ws.on('message', (data) => {
     const text = data.toString();
     const msg = JSON.parse(text);
@@ -221,9 +226,13 @@ async function bareClient() {
         frames++;
         latest.set(d.item, d.values['10']);
       }
-    } else acks++;
+    } else {
+      acks++;
+      if (msg.trnm === 'LOGIN') loggedIn();
+    }
   });
   ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
+  await login; // as live, REG before the LOGIN answer is refused (rc 100013)
   for (const { grp, items, type } of groups) ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item: items, type: [type] }] }));
   while (acks < groups.length + 1) await sleep(20);
   return {

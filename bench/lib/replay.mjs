@@ -17,11 +17,16 @@ export async function recordStream(startEmulator, KiwoomRest) {
   const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
   const frames = [];
   await new Promise((r) => ws.once('open', r));
+  let loggedIn;
+  const login = new Promise((r) => (loggedIn = r));
   ws.on('message', (data) => {
     const text = String(data);
     if (text.startsWith('{"trnm":"REAL"')) frames.push(text);
+    else if (text.includes('"trnm":"LOGIN"')) loggedIn();
   });
   ws.send(JSON.stringify({ trnm: 'LOGIN', token }));
+  // As live, anything sent before the LOGIN answer is refused (rc 100013).
+  await login;
   const reg = (grp, item, type) => ws.send(JSON.stringify({ trnm: 'REG', grp_no: grp, refresh: '1', data: [{ item, type }] }));
   reg('1', stocks.slice(0, 30), ['0B']);
   reg('2', stocks.slice(0, 6), ['0D']);
