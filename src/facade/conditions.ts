@@ -11,6 +11,7 @@
 import type { APIServerEvents } from './events.js';
 import type { ConditionEvent, ConditionInfo, RealtimePort, RestPort } from './ports.js';
 import { failed, isRefusal, refuse, type Refusal } from './refusal.js';
+import { plainNumber } from '../numbers.js';
 
 /** The OCX's condition rules. */
 export const CONDITION_RULES = { windowMs: 60_000, maxRealtime: 10 } as const;
@@ -32,7 +33,7 @@ export async function quotePrices(rest: RestPort, codes: readonly string[]): Pro
   for (let i = 0; i < codes.length; i += 100) {
     const { body } = await rest.call('ka10095', { stk_cd: codes.slice(i, i + 100).join('|') });
     for (const row of (Array.isArray(body['atn_stk_infr']) ? body['atn_stk_infr'] : []) as Record<string, unknown>[]) {
-      out.set(String(row['stk_cd'] ?? '').replace(/_(NX|AL)$/, ''), String(row['cur_prc'] ?? '').trim().replace(/^[+-]/, '').replace(/^0+(?=\d)/, ''));
+      out.set(String(row['stk_cd'] ?? '').replace(/_(NX|AL)$/, ''), plainNumber(row['cur_prc']).replace(/^-/, ''));
     }
   }
   return out;
