@@ -91,8 +91,22 @@ describe('REAL pushes of every documented type', () => {
     expect(v['25']).toBe(price > prevClose ? '2' : price < prevClose ? '5' : '3');
     expect(v['15']).toMatch(/^[+-]\d+$/);
     expect(Number(v['13'])).toBeGreaterThan(0);
-    expect(v['9081']).toBe('1');
     expect(got.get('0B')!.item).toBe('005930');
+  });
+
+  it('writes the 0B values live writes differently from the documentation (LIVE.md rows 9, 11, 12)', () => {
+    const v = got.get('0B')!.values;
+    const qty = Number(v['15']);
+    const price = Number(v['10']!.replace(/^[+-]/, ''));
+    // 9081: the venue's name.
+    expect(v['9081']).toBe('KRX');
+    // 1315 / 1316: the single trade's quantity signed on its side, " 0" (a leading space) on the other.
+    expect(qty < 0 ? v['1315'] : v['1316']).toBe(v['15']);
+    expect(qty < 0 ? v['1316'] : v['1315']).toBe(' 0');
+    // 1314 = FID 15; 1313 in thousands of won with the trade's sign; 1032 signed like the trade.
+    expect(v['1314']).toBe(v['15']);
+    expect(Number(v['1313'])).toBe(Math.round((qty * price) / 1_000));
+    expect(v['1032']).toMatch(qty < 0 ? /^-\d+\.\d{2}$/ : /^\+\d+\.\d{2}$/);
   });
 
   it('sends a 10-level order book in 0D with asks above bids', () => {
@@ -130,7 +144,11 @@ describe('REAL pushes of every documented type', () => {
       '9201': ACCOUNT, '9203': '0000123', '9001': '005930', '913': '체결', '302': '삼성전자', '900': '10', '901': '60300',
       '902': '6', '903': '241200', '904': '0000000', '905': '+매수', '906': '보통', '907': '2', '908': '101501',
       '909': '0000456', '910': '60300', '911': '4', '2134': '1', '2135': 'KRX', '2136': 'N',
+      // As live (LIVE.md rows 10, 16): 10010 with a leading space, 921 filled, 923 empty.
+      '921': '6801005', '923': '',
     });
+    const v = got.get('00')!.values;
+    expect(v['10010']).toBe(` ${v['10']!.replace(/^[+-]/, '')}`);
     expect(got.get('00')!.item).toBe('005930');
   });
 
