@@ -122,6 +122,8 @@ describe('a plain client of the documented protocol', () => {
       rows.push(...body.stk_min_pole_chart_qry);
       cont = res.headers.get('cont-yn') ?? 'N';
       nextKey = res.headers.get('next-key') ?? '';
+      // An opaque cursor as live (LIVE.md row 24), not a row offset a client could compute.
+      if (cont === 'Y') expect(nextKey).toMatch(/^\d{17}$/);
       pages++;
     } while (cont === 'Y' && pages < 20);
     expect(pages).toBeGreaterThan(1);

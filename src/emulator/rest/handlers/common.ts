@@ -59,16 +59,25 @@ export function suffixOf(ctx: TrContext, key = 'stk_cd'): string {
   return /_(NX|AL)$/.exec(str(ctx, key))?.[0] ?? '';
 }
 
-/** Rows of one page: `size` rows from the offset `next-key` names, and the key of the next page. */
+/**
+ * The `next-key` of the page starting at `offset`: an opaque 17-digit cursor as live sends
+ * (`00120260727120700`, LIVE.md row 24), here `001` + a fixed date + the offset, so that a
+ * client that computes keys instead of echoing them fails here as it would live.
+ */
+const cursor = (offset: number): string => `00120240830${String(offset).padStart(6, '0')}`;
+const CURSOR = /^00120240830(\d{6})$/;
+
+/** Rows of one page: `size` rows from the cursor `next-key` names, and the cursor of the next page. */
 export function page<T>(ctx: TrContext, rows: readonly T[], size: number): { rows: T[]; nextKey?: string } {
   let offset = 0;
   if (ctx.nextKey !== undefined) {
-    offset = Number(ctx.nextKey);
-    if (!/^\d{1,9}$/.test(ctx.nextKey)) throw new ApiReject('1517', ['next-key', ctx.nextKey]);
+    const m = CURSOR.exec(ctx.nextKey);
+    if (m === null) throw new ApiReject('1517', ['next-key', ctx.nextKey]);
+    offset = Number(m[1]);
   }
   const slice = rows.slice(offset, offset + size);
   const end = offset + slice.length;
-  return end < rows.length ? { rows: slice, nextKey: String(end) } : { rows: slice };
+  return end < rows.length ? { rows: slice, nextKey: cursor(end) } : { rows: slice };
 }
 
 /** A list record with the list's documented keys: live values where given, example values elsewhere. */
