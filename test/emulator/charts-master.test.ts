@@ -87,6 +87,16 @@ describe('chart TRs', () => {
     expect(five[1]?.cntr_tm).toBe('20261125135500');
     const sum = one.slice(1, 6).reduce((n, r) => n + Number(r.trde_qty), 0);
     expect(Number(five[1]?.trde_qty)).toBe(sum);
+    // As live (LIVE.md row 8): acc_trde_qty is the day's volume up to the bar.
+    const today = one.filter((r) => r.cntr_tm?.startsWith('20261125'));
+    expect(Number(today[0]?.acc_trde_qty)).toBe(today.reduce((n, r) => n + Number(r.trde_qty), 0));
+    expect(Number(today[1]?.acc_trde_qty)).toBe(Number(today[0]?.acc_trde_qty) - Number(today[0]?.trde_qty));
+    // As live (LIVE.md row 7): a day the minute history no longer holds is one row of "", cont-yn N.
+    const old = await call(emu, token, 'ka10080', { stk_cd: '005930', tic_scope: '1', upd_stkpc_tp: '1', base_dt: '20000103' });
+    const oldRows = old.body.stk_min_pole_chart_qry as Row[];
+    expect(oldRows).toHaveLength(1);
+    expect(Object.values(oldRows[0]!).every((v) => v === '')).toBe(true);
+    expect(old.headers.get('cont-yn') ?? 'N').toBe('N');
     const bad = await call(emu, token, 'ka10080', { stk_cd: '005930', tic_scope: '7', upd_stkpc_tp: '1' });
     expect(bad.body.return_msg).toContain('[1517:');
 

@@ -50,6 +50,23 @@ function row(bar: Bar, market: string, minute: boolean, listed: number): Record<
   };
 }
 
+/** Each minute bar's volume summed with the same day's earlier bars. */
+function accumulatedVolumes(bars: readonly Bar[]): Map<Bar, number> {
+  const out = new Map<Bar, number>();
+  const chronological = [...bars].sort((a, b) => (a.dt < b.dt ? -1 : a.dt > b.dt ? 1 : 0));
+  let day = '';
+  let acc = 0;
+  for (const b of chronological) {
+    if (b.dt.slice(0, 8) !== day) {
+      day = b.dt.slice(0, 8);
+      acc = 0;
+    }
+    acc += b.volume;
+    out.set(b, acc);
+  }
+  return out;
+}
+
 function chartHandler(apiId: string, kind: ChartKind): TrHandler {
   return (ctx) => {
     const { stock } = stockOf(ctx);
@@ -57,12 +74,17 @@ function chartHandler(apiId: string, kind: ChartKind): TrHandler {
     if (baseDt !== '' && !/^\d{8}$/.test(baseDt)) throw new ApiReject('1517', ['base_dt', baseDt]);
     const all = kind.bars(ctx, stock.code).filter((b) => baseDt === '' || b.dt.slice(0, 8) <= baseDt);
     const { rows, nextKey } = page(ctx, all, kind.pageSize);
-    const keys = ctx.api.response.filter((f) => f.list === kind.list).map((f) => f.key);
     const minute = apiId === 'ka10080';
+    // Live ka10080 rows carry acc_trde_qty, the day's volume up to the bar (LIVE.md row 8),
+    // which the documentation's field table leaves out.
+    const keys = [...ctx.api.response.filter((f) => f.list === kind.list).map((f) => f.key), ...(minute ? ['acc_trde_qty'] : [])];
+    const dayVolume = minute ? accumulatedVolumes(all) : undefined;
     const records = rows.map((b) => {
-      const r = row(b, stock.market, minute, stock.listed);
+      const r: Record<string, string> = { ...row(b, stock.market, minute, stock.listed), acc_trde_qty: String(dayVolume?.get(b) ?? '') };
       return Object.fromEntries(keys.map((k) => [k, r[k] ?? '']));
     });
+    // Live, a minute chart for a day it no longer holds answers one row of "" (LIVE.md row 7).
+    if (minute && all.length === 0) records.push(Object.fromEntries(keys.map((k) => [k, ''])));
     return {
       fields: { stk_cd: stock.code + suffixOf(ctx), [kind.list]: records },
       ...(nextKey !== undefined ? { nextKey } : {}),
