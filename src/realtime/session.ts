@@ -763,8 +763,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     const send = async (trnm: 'REG' | 'REMOVE', block: RegBlock): Promise<void> => {
       const msg = trnm === 'REG' ? { trnm, grp_no: grp, refresh: '1', data: [block] } : { trnm, grp_no: grp, data: [block] };
       for (let attempt = 1; ; attempt++) {
-        await this.#pacer.slot();
-        const reply = await this.#request(msg);
+        const answered = await this.#pacer.slot();
+        const reply = await this.#request(msg).finally(answered);
         const rc = returnCodeOf(reply);
         if (rc === 0) return this.#subs.acknowledge(grp, block, trnm === 'REG');
         if (rc === LIVE_WS.codes.regRate.rc && attempt <= MAX_RATE_RETRIES) {

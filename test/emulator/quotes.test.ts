@@ -48,7 +48,7 @@ test('ka10095 answers several codes at once and refuses more than 100 with 1634'
   expect(rows.map((r) => [r.stk_cd, r.stk_nm])).toEqual([['005930', '삼성전자'], ['000660', 'SK하이닉스'], ['035720', '카카오']]);
   expect(bare(rows[1]?.cur_prc)).toBe(emu.state.quote('000660')?.price);
   // dt is today's date (KST), as live (LIVE.md row 17).
-  expect(rows.every((r) => r.dt === kstDate(emu.state.nowMs()))).toBe(true);
+  expect(rows.every((r) => r.dt === kstDate(Date.now()))).toBe(true);
   const many = emu.state.master.slice(0, 101).map((s) => s.code).join('|');
   const over = await call(emu, token, 'ka10095', { stk_cd: many });
   expect(over.body.return_code).toBe(5);

@@ -13,7 +13,12 @@ test('five per window, the rest in order as the window moves', async () => {
   const pacer = new SendPacer(5, 1_000);
   const at: number[] = [];
   const start = Date.now();
-  const all = Array.from({ length: 12 }, () => pacer.slot().then(() => at.push(Date.now() - start)));
+  const all = Array.from({ length: 12 }, () =>
+    pacer.slot().then((answered) => {
+      at.push(Date.now() - start);
+      answered();
+    }),
+  );
   await vi.advanceTimersByTimeAsync(3_000);
   await Promise.all(all);
   expect(at.filter((t) => t < 1_000)).toHaveLength(5);
@@ -34,4 +39,20 @@ test('a dropped connection refuses the slots still waiting, and the next one sta
   await vi.advanceTimersByTimeAsync(10);
   expect(freshSent).toBe(5);
   expect(await Promise.all(outcomes)).toEqual([...Array(5).fill('sent'), ...Array(15).fill('refused')]);
+});
+
+test('a message counts from its answer: a late answer delays the next window, as the server counts arrivals', async () => {
+  const pacer = new SendPacer(5, 1_000);
+  const answers = await Promise.all(Array.from({ length: 5 }, () => pacer.slot()));
+  let sixth = -1;
+  const start = Date.now();
+  void pacer.slot().then(() => (sixth = Date.now() - start));
+  // The five answers come 600 ms after the sends (a slow network or server).
+  await vi.advanceTimersByTimeAsync(600);
+  for (const answered of answers) answered();
+  await vi.advanceTimersByTimeAsync(900);
+  expect(sixth).toBe(-1); // counted from the send it would have gone at 1,000 ms
+  await vi.advanceTimersByTimeAsync(200);
+  expect(sixth).toBeGreaterThanOrEqual(1_600);
+  expect(sixth).toBeLessThanOrEqual(1_610);
 });
