@@ -37,9 +37,9 @@ def auto_kind():
     """The loop a program of this kind waits in (see the module docstring)."""
     if qt_core() is not None:
         return "qt"
-    pythoncom = sys.modules.get("pythoncom")
-    if pythoncom is not None and getattr(pythoncom, "KIWOOM_COMPAT_STAND_IN", False):
-        return "pump"
+    for name in ("pythoncom", "kiwoom_compat.pythoncom"):
+        if getattr(sys.modules.get(name), "KIWOOM_COMPAT_STAND_IN", False):
+            return "pump"
     return "thread"
 
 

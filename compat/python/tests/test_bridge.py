@@ -22,7 +22,7 @@ class Recorder(APIServer):
     """A legacy-style subclass: handlers are methods named after the OCX events."""
 
     def __init__(self):
-        super(Recorder, self).__init__()
+        super(Recorder, self).__init__(loop="thread")  # what a plain script gets (test_faces checks the choice)
         self.events = []
         self.cond = threading.Condition()
         self.chejan_reads = []
@@ -198,7 +198,7 @@ class BridgeSession(unittest.TestCase):
 
 class Lifecycle(unittest.TestCase):
     def test_handlers_by_registration_and_cleanup(self):
-        api = APIServer()
+        api = APIServer(loop="thread")
         seen = []
         api.on("OnEventConnect", seen.append)
         with self.assertRaises(ValueError):
@@ -283,7 +283,7 @@ class OcxStyleCode(unittest.TestCase):
     """Code written for QAxWidget, on APIServer: dynamicCall strings, connected slots with the OCX's arities."""
 
     def test_dynamicCall_in_every_form_and_connected_slots_with_ocx_arity(self):
-        ocx = APIServer()
+        ocx = APIServer(loop="thread")
         seen = {"login": [], "tr": [], "chejan": []}
         done = threading.Event()
 

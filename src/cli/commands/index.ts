@@ -9,5 +9,6 @@ import { serve } from './serve.js';
 import { compare } from './compare.js';
 import { watch } from './watch.js';
 import { gateway } from './gateway.js';
+import { runCommand } from './run.js';
 
-export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare, watch, gateway };
+export const commands: Record<string, Command> = { demo, emulator, call, migrate, bridge, serve, compare, watch, gateway, run: runCommand };
