@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../options.js';
 import type { Command } from './command.js';
 
 const help = `usage: kiwoom-compat run [--python PYTHON] program.py [args...]
@@ -26,10 +27,10 @@ async function run(args: string[]): Promise<number> {
   for (; i < args.length && args[i]!.startsWith('--'); i++) {
     if (args[i] === '--python' && args[i + 1] !== undefined) python = args[++i]!;
     else if (args[i] === '--no-hook' && args[i + 1] !== undefined) pass.push('--no-hook', args[++i]!);
-    else throw new Error(`unknown option ${args[i]!} (see kiwoom-compat run --help)`);
+    else throw new UsageError(`Unknown option '${args[i]!}'`);
   }
   const [program, ...rest] = args.slice(i);
-  if (program === undefined) throw new Error('name the program to run: kiwoom-compat run program.py');
+  if (program === undefined) throw new UsageError('name the program to run: kiwoom-compat run program.py');
   // The package's own Python side first, so that the runner matches this Node side.
   const pythonPath = [PYTHON_PACKAGE_DIR, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   const child = spawn(python, ['-m', 'kiwoom_compat', 'run', ...pass, program, ...rest], { stdio: 'inherit', env: { ...process.env, PYTHONPATH: pythonPath } });
