@@ -123,6 +123,7 @@ describe('every CLI command with bad input', () => {
     ['gateway', () => ['--use-rest', '--appkey', 'only-the-app-key'], /--use-rest needs the Kiwoom keys/],
     ['gateway', () => ['status', '--url', 'http://127.0.0.1:9', '--admin-token', 'x'], /does not answer/],
     ['gateway', () => ['revoke', 'x', '--state', '/nonexistent/gateway.json'], /no running gateway found/],
+    ['run', () => [], /name the program to run/],
   ];
 
   CLI_CASES = CASES.length;
