@@ -37,6 +37,12 @@ const SCRIPTS = [
   { name: 'ws-push-rate', file: 'ws-push-rate.mjs', args: QUICK ? ['50000', '2'] : [] },
   { name: 'ocx-getters', file: 'ocx-getters.mjs', args: QUICK ? ['--logins', '1', '--calls', '2000'] : [] },
   { name: 'gateway', file: 'gateway.mjs', args: QUICK ? ['--seconds', '2'] : [] },
+  { name: 'python-getters', file: 'python-getters.mjs', args: QUICK ? ['--calls', '2000'] : [] },
+  {
+    name: 'python-realtime',
+    file: 'python-realtime.mjs',
+    args: QUICK ? ['--rates', '5000,20000', '--reps', '1', '--seconds', '2', '--warmup', '1', '--pause', '5'] : [],
+  },
 ];
 
 if (!args.has('--no-build')) {

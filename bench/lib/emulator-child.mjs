@@ -10,7 +10,8 @@ const SELF = fileURLToPath(import.meta.url);
 
 if (process.argv[1] === SELF && process.send) await serve(JSON.parse(process.argv[2] ?? '{}'));
 
-async function serve(options) {
+async function serve({ stampFid, ...options }) {
+  if (stampFid !== undefined) await stampRealFrames(stampFid);
   const { startEmulator } = await import('../../dist/emulator/index.js');
   const emu = await startEmulator(options);
   const ops = {
@@ -40,8 +41,36 @@ async function serve(options) {
 }
 
 /**
+ * Writes the send time into every REAL entry, as FID `fid` (µs since the epoch, the wall clock
+ * every process on the machine shares), so that a client can measure the latency from the
+ * server's send to its handler. Patches `ws` in this child only: the emulator itself is unchanged.
+ */
+async function stampRealFrames(fid) {
+  const { WebSocket } = await import('ws');
+  const head = Buffer.from('{"trnm":"REAL"');
+  const marker = Buffer.from('"values":{');
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data, options, cb) {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    if (!Buffer.isBuffer(buf) || buf.compare(head, 0, head.length, 0, head.length) !== 0) return send.call(this, data, options, cb);
+    const pair = `"${fid}":"${Math.round((performance.timeOrigin + performance.now()) * 1000)}"`;
+    const stamp = Buffer.from(`${pair},`);
+    const alone = Buffer.from(pair);
+    const parts = [];
+    let from = 0;
+    for (let at = buf.indexOf(marker); at !== -1; at = buf.indexOf(marker, from)) {
+      const end = at + marker.length;
+      parts.push(buf.subarray(from, end), buf[end] === 0x7d ? alone : stamp);
+      from = end;
+    }
+    parts.push(buf.subarray(from));
+    return send.call(this, Buffer.concat(parts), options, cb);
+  };
+}
+
+/**
  * Start an emulator in a child process.
- * @param {object} options startEmulator options (JSON-serialisable)
+ * @param {object} options startEmulator options (JSON-serialisable), and `stampFid` (see stampRealFrames)
  * @returns {Promise<{restUrl: string, wsUrl: string, appkey: string, secretkey: string, account: string,
  *   call: (op: string, ...args: unknown[]) => Promise<any>, close: () => Promise<void>}>}
  */

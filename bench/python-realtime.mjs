@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * The Python drop-in's real-time path against a plain Python client (a benchmark, not a test),
+ * in one run on the same emulator stream: 100 codes x 0B/0D, offered rates from 5,000 to 30,000
+ * frames/s. One client at a time subscribes; for each rate the clients take turns (order rotated
+ * per repetition), each measured over the same warm-up and window:
+ *
+ * - `plain`: Kiwoom's official sample's shape (Python `websockets`, json.loads per frame);
+ * - `dropin`: kiwoom_compat's APIServer, its bridge under `node --optimize-for-size` (as shipped);
+ * - `dropin-noflag`: the same bridge under Node's default flags.
+ *
+ * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
+ * latency p50/p99 from the emulator's send to the handler (the emulator child stamps each REAL
+ * entry with its send time), quotes coalesced; for the drop-in, 2 TR requests and 2 orders sent
+ * during the window must all come back (every fill in the emulator's ledger reaches
+ * OnReceiveChejanData). Then the reader pause: the drop-in's Python process is stopped (SIGSTOP)
+ * for `--pause` seconds at 20,000 frames/s while the bridge's RSS is sampled, with and without
+ * the flag.
+ *
+ * Needs /usr/bin/python3 with Debian's python3-websockets (`apt-get install python3-websockets`).
+ * Usage: npm run build && node bench/python-realtime.mjs [--rates 5000,10000,15000,20000,30000]
+ *   [--reps 2] [--seconds 5] [--warmup 2] [--pause 30] [--clients plain,dropin,dropin-noflag]
+ * BENCH_BRIDGE_FLAGS adds Node flags to the flagged bridge (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * Writes bench/results/python-realtime.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startEmulatorChild } from './lib/emulator-child.mjs';
+import { parseArgs, writeResult } from './lib/results.mjs';
+import { printTable } from './lib/table.mjs';
+
+const args = parseArgs();
+const RATES = String(args.get('--rates') ?? '5000,10000,15000,20000,30000').split(',').map(Number);
+const REPS = Number(args.get('--reps') ?? 2);
+const SECONDS = Number(args.get('--seconds') ?? 5);
+const WARMUP = Number(args.get('--warmup') ?? 2);
+const PAUSE = Number(args.get('--pause') ?? 30);
+const CLIENTS = String(args.get('--clients') ?? 'plain,dropin,dropin-noflag').split(',');
+const PYTHON = process.env.KIWOOM_BENCH_PYTHON ?? '/usr/bin/python3';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLIENT = fileURLToPath(new URL('python/realtime_client.py', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const STAMP = '9999';
+
+const probe = spawnSync(PYTHON, ['-c', 'import websockets'], { encoding: 'utf8' });
+if (probe.status !== 0) {
+  console.error(`${PYTHON} cannot import websockets (the plain client's library): apt-get install python3-websockets`);
+  process.exit(1);
+}
+
+const load0 = loadavg();
+const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingIntervalMs: 2_000 });
+const codes = (await emu.call('master')).slice(0, 100);
+
+/** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */
+const bridgeFor = (kind) => (kind === 'dropin-noflag' ? `${process.execPath} ${MAIN} bridge --stdio` : `${process.execPath} --optimize-for-size ${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`);
+
+/** Runs one client: spawn, wait until subscribed, set the rate, measure, stop. */
+async function runClient(kind, rate, hooks = {}) {
+  const opts = {
+    mode: kind === 'plain' ? 'plain' : 'dropin',
+    codes,
+    restUrl: emu.restUrl,
+    wsUrl: emu.wsUrl,
+    appkey: emu.appkey,
+    secretkey: emu.secretkey,
+    stampFid: STAMP,
+    warmup: hooks.warmup ?? WARMUP,
+    seconds: hooks.seconds ?? SECONDS,
+    pythonPath: `${ROOT}compat/python`,
+  };
+  const child = spawn(PYTHON, [CLIENT, JSON.stringify(opts)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, KIWOOM_COMPAT_BRIDGE: bridgeFor(kind) },
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const lines = createInterface({ input: child.stdout });
+  let ready;
+  let result;
+  const ordersBefore = kind === 'plain' ? 0 : (await emu.call('orderLedger')).length;
+  for await (const line of lines) {
+    const msg = JSON.parse(line);
+    if (msg.ready) {
+      ready = msg.ready;
+      await emu.call('setRate', rate);
+      child.stdin.write('go\n');
+      if (hooks.onGo) await hooks.onGo(ready);
+    } else if (msg.result) {
+      result = msg.result;
+      await emu.call('setRate', 0);
+      break;
+    }
+  }
+  child.stdin.end();
+  await exited;
+  await emu.call('setRate', 0);
+  if (result === undefined) throw new Error(`${kind} at ${rate}/s gave no result`);
+  if (kind !== 'plain') result.lost = await checkEvents(result, ordersBefore);
+  return { kind, rate, ...result, nodeFlags: ready.nodeFlags };
+}
+
+/** What of the window's TR requests and orders did not reach the handlers (each should be 0). */
+async function checkEvents(result, ordersBefore) {
+  const orders = (await emu.call('orderLedger')).slice(ordersBefore);
+  const fills = await emu.call('fillLedger');
+  const ordNos = new Set(orders.map((o) => o.ordNo));
+  const chejan = result.chejan.filter(([gubun, ordNo]) => gubun === '0' && ordNos.has(ordNo.padStart(7, '0').slice(-7)));
+  const seenFills = chejan.filter(([, , status]) => status === '체결').length;
+  const seenAccepts = new Set(chejan.filter(([, , status]) => status === '접수').map(([, n]) => n)).size;
+  const ledgerFills = fills.filter((f) => ordNos.has(f.ordNo)).length;
+  return {
+    tr: result.sent.tr.length - new Set(result.trAnswered).size,
+    ordersRefused: result.sent.orders.filter((rc) => rc !== 0).length,
+    ordersMissing: result.sent.orders.length - orders.length,
+    accepts: orders.length - seenAccepts,
+    fills: ledgerFills - seenFills,
+  };
+}
+
+/** The bridge's RSS while the Python reader is stopped, sampled each second. */
+async function pauseRun(kind) {
+  const samples = [];
+  const row = await runClient(kind, 20_000, {
+    warmup: 1,
+    seconds: PAUSE + 4,
+    onGo: async (ready) => {
+      await sleep(2_000);
+      const rss0 = rssMb(ready.bridgePid);
+      process.kill(ready.pid, 'SIGSTOP');
+      for (let s = 0; s < PAUSE; s++) {
+        await sleep(1_000);
+        samples.push(rssMb(ready.bridgePid));
+      }
+      process.kill(ready.pid, 'SIGCONT');
+      samples.unshift(rss0);
+    },
+  });
+  return { kind, rssBeforeMb: samples[0], rssPeakMb: Math.max(...samples), rssEndMb: samples.at(-1), samples, coalescedBridge: row.coalescedBridge, lost: row.lost };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function rssMb(pid) {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : undefined;
+}
+
+const runs = [];
+const pauses = [];
+try {
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const rate of RATES) {
+      const order = CLIENTS.map((_, i) => CLIENTS[(i + rep) % CLIENTS.length]);
+      for (const kind of order) {
+        const r = await runClient(kind, rate);
+        runs.push({ rep, ...r, chejan: undefined, sent: undefined, trAnswered: undefined });
+        console.log(
+          `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
+            (r.coalesced === undefined ? '' : `  coalesced ${r.coalesced} (bridge ${r.coalescedBridge}), bridge ${Math.round(r.bridgeCpuShare * 100)}% ${r.bridgeRssMb} MB, lost ${JSON.stringify(r.lost)}`),
+        );
+      }
+    }
+  }
+  if (PAUSE > 0) for (const kind of CLIENTS.filter((k) => k !== 'plain')) pauses.push(await pauseRun(kind));
+} finally {
+  await emu.close();
+}
+
+// Per client and rate: the median over repetitions.
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  return v.length === 0 ? undefined : v[Math.floor((v.length - 1) / 2)];
+};
+const table = [];
+for (const kind of CLIENTS) {
+  for (const rate of RATES) {
+    const rs = runs.filter((r) => r.kind === kind && r.rate === rate);
+    table.push({
+      client: kind,
+      offered: rate,
+      eventsPerSec: median(rs.map((r) => r.eventsPerSec)),
+      cpuUsPerEvent: median(rs.map((r) => r.cpuUsPerEvent)),
+      pythonCpu: median(rs.map((r) => r.cpuShare)),
+      bridgeCpu: median(rs.map((r) => r.bridgeCpuShare)),
+      p50ms: median(rs.map((r) => r.p50ms)),
+      p99ms: median(rs.map((r) => r.p99ms)),
+      coalesced: median(rs.map((r) => r.coalesced)),
+      lost: rs.some((r) => r.lost && Object.values(r.lost).some((n) => n !== 0)) ? 'YES' : kind === 'plain' ? '' : '0',
+    });
+  }
+}
+const max = (kind) => Math.max(...table.filter((t) => t.client === kind).map((t) => t.eventsPerSec ?? 0));
+const at = (kind, rate) => table.find((t) => t.client === kind && t.offered === rate);
+const summary = {};
+if (CLIENTS.includes('plain') && CLIENTS.includes('dropin')) {
+  const base = RATES[0];
+  summary.maxEventsPerSec = { plain: max('plain'), dropin: max('dropin'), ...(CLIENTS.includes('dropin-noflag') ? { dropinNoFlag: max('dropin-noflag') } : {}) };
+  summary.maxRatio = max('dropin') / max('plain');
+  summary.cpuPerEventRatio = at('dropin', base).cpuUsPerEvent / at('plain', base).cpuUsPerEvent;
+  summary.p99AtFirstRate = at('dropin', base).p99ms;
+  // Past capacity: the lowest rate delivered at any offered rate from the one that gave the maximum on.
+  const peak = RATES.findIndex((r) => at('dropin', r).eventsPerSec === max('dropin'));
+  summary.pastCapacity = Math.min(...RATES.slice(peak).map((r) => at('dropin', r).eventsPerSec ?? 0)) / max('dropin');
+  summary.lost = table.filter((t) => t.lost === 'YES').length;
+}
+const load1 = loadavg();
+console.log(`\nload average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${load1.map((l) => l.toFixed(1)).join(' ')} at the end`);
+printTable(table, ['client', 'offered', 'eventsPerSec', 'cpuUsPerEvent', 'pythonCpu', 'bridgeCpu', 'p50ms', 'p99ms', 'coalesced', 'lost']);
+if (pauses.length > 0) printTable(pauses.map((p) => ({ ...p, samples: undefined, lost: JSON.stringify(p.lost) })), ['kind', 'rssBeforeMb', 'rssPeakMb', 'rssEndMb', 'coalescedBridge', 'lost']);
+console.log(JSON.stringify(summary));
+writeResult('python-realtime', { loadavg: { start: load0, end: load1 }, reps: REPS, seconds: SECONDS, warmup: WARMUP, table, summary, pauses, runs });
