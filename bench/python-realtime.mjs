@@ -13,7 +13,8 @@
  * latency p50/p99 from the emulator's send to the handler (the emulator child stamps each REAL
  * entry with its send time), quotes coalesced; for the drop-in, 2 TR requests and 2 orders sent
  * during the window must all come back (every fill in the emulator's ledger reaches
- * OnReceiveChejanData). Then the reader pause: the drop-in's Python process is stopped (SIGSTOP)
+ * OnReceiveChejanData), counted after the stream stopped and the drop-in's backlog arrived.
+ * Then the reader pause: the drop-in's Python process is stopped (SIGSTOP)
  * for `--pause` seconds at 20,000 frames/s while the bridge's RSS is sampled, with and without
  * the flag.
  *
@@ -89,6 +90,9 @@ async function runClient(kind, rate, hooks = {}) {
       await emu.call('setRate', rate);
       child.stdin.write('go\n');
       if (hooks.onGo) await hooks.onGo(ready);
+    } else if (msg.drain) {
+      await emu.call('setRate', 0);
+      child.stdin.write('stopped\n');
     } else if (msg.result) {
       result = msg.result;
       await emu.call('setRate', 0);

@@ -12,7 +12,9 @@
 Both handlers do the same work: read FID 10 and the stamp FID the benchmark's emulator writes
 into every entry (its clock when it sent the frame, µs since the epoch), and keep the latency.
 Protocol with the benchmark: this prints ``{"ready": ...}`` once subscribed and then waits for a
-line on stdin ("go"); then it measures ``warmup`` + ``seconds`` and prints ``{"result": ...}``.
+line on stdin ("go"); then it measures ``warmup`` + ``seconds``; the drop-in then prints
+``{"drain": true}`` and waits for a line (the stream has stopped) and for its backlog to arrive;
+then it prints ``{"result": ...}``.
 """
 import json
 import os
@@ -207,9 +209,26 @@ def run_dropin():
             rc = api.SendOrder("bench-order-%d" % i, "2001", account, 1, CODES[i], 1, 0, "03", "")
             sent["orders"].append(rc)
 
-    threading.Thread(target=extras, daemon=True).start()
+    sender = threading.Thread(target=extras, daemon=True)
+    sender.start()
     result = measure(bridge)
-    time.sleep(OPTS.get("settle", 3.0))  # let the last order events through
+    # The benchmark stops the stream; then whatever is still on its way (the backlog of a
+    # reader that fell behind) arrives before the TR and order events are counted, so that a
+    # missing one is lost, not late.
+    say({"drain": True})
+    sys.stdin.readline()
+    t0 = time.monotonic()
+    sender.join(OPTS.get("drainMax", 60.0))
+    seen = -1
+    placed = sum(1 for rc in sent["orders"] if rc == 0)
+    while time.monotonic() - t0 < OPTS.get("drainMax", 60.0):
+        now = api._ctl.wire.events_read
+        filled = len(set(n for gubun, n, status, _ in chejan if gubun == "0" and status == "체결"))
+        if now == seen and not len(api._ctl.delivery) and not api._ctl.pending and filled >= placed and len(tr) >= len(sent["tr"]):
+            break
+        seen = now
+        time.sleep(1.0)
+    result["drainSeconds"] = round(time.monotonic() - t0, 1)
     result["coalesced"] = api.coalesced
     result["coalescedBridge"] = api._ctl.wire.coalesced
     result["sent"] = sent
