@@ -51,6 +51,18 @@ class ProtocolTwo(unittest.TestCase):
         self.assertEqual(self.wire.coalesced, 17)
         self.assertEqual(result[-1], {"coalesced": 17})
 
+    @unittest.skipUnless(sys.platform.startswith("linux"), "pipe capacity is a Linux setting")
+    def test_the_bridge_writes_into_a_pipe_wide_enough_for_a_busy_turn(self):
+        # A 64 KB pipe made the bridge wait on this reader's scheduling for most of each second
+        # under load (quotes merged while the reader idled).
+        import fcntl
+
+        with open("/proc/sys/fs/pipe-max-size") as f:
+            allowed = int(f.read())
+        size = fcntl.fcntl(self.wire.proc.stdout.fileno(), getattr(fcntl, "F_GETPIPE_SZ", 1032))
+        self.assertEqual(size, min(allowed, 1 << 20))
+        self.assertGreater(size, 64 * 1024)
+
     def test_an_error_reply_raises_with_its_name_field_and_code(self):
         with self.assertRaises(KiwoomCompatError) as raised:
             self.wire.call("Fail", [{"name": "ValidationError", "message": "nQty must be positive", "field": "nQty", "code": -302}], 5.0)
