@@ -6,8 +6,8 @@
  * per repetition), each measured over the same warm-up and window:
  *
  * - `plain`: Kiwoom's official sample's shape (Python `websockets`, json.loads per frame);
- * - `dropin`: kiwoom_compat's APIServer, its bridge under `node --optimize-for-size` (as shipped);
- * - `dropin-noflag`: the same bridge under Node's default flags.
+ * - `dropin`: kiwoom_compat's APIServer, its bridge under Node's default flags (as shipped);
+ * - `dropin-flag`: the same bridge under `node --optimize-for-size` (as the CLI runs).
  *
  * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
  * latency p50/p99 from the emulator's send to the handler (the emulator child stamps each REAL
@@ -20,8 +20,8 @@
  *
  * Needs /usr/bin/python3 with Debian's python3-websockets (`apt-get install python3-websockets`).
  * Usage: npm run build && node bench/python-realtime.mjs [--rates 5000,10000,15000,20000,30000]
- *   [--reps 2] [--seconds 5] [--warmup 2] [--pause 30] [--clients plain,dropin,dropin-noflag]
- * BENCH_BRIDGE_FLAGS adds Node flags to the flagged bridge (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ *   [--reps 2] [--seconds 5] [--warmup 2] [--pause 30] [--clients plain,dropin,dropin-flag]
+ * BENCH_BRIDGE_FLAGS adds Node flags to both bridges (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * Writes bench/results/python-realtime.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -39,7 +39,7 @@ const REPS = Number(args.get('--reps') ?? 2);
 const SECONDS = Number(args.get('--seconds') ?? 5);
 const WARMUP = Number(args.get('--warmup') ?? 2);
 const PAUSE = Number(args.get('--pause') ?? 30);
-const CLIENTS = String(args.get('--clients') ?? 'plain,dropin,dropin-noflag').split(',');
+const CLIENTS = String(args.get('--clients') ?? 'plain,dropin,dropin-flag').split(',');
 const PYTHON = process.env.KIWOOM_BENCH_PYTHON ?? '/usr/bin/python3';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = fileURLToPath(new URL('python/realtime_client.py', import.meta.url));
@@ -57,7 +57,7 @@ const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingInterva
 const codes = (await emu.call('master')).slice(0, 100);
 
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */
-const bridgeFor = (kind) => (kind === 'dropin-noflag' ? `${process.execPath} ${MAIN} bridge --stdio` : `${process.execPath} --optimize-for-size ${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`);
+const bridgeFor = (kind) => `${process.execPath} ${kind === 'dropin-flag' ? '--optimize-for-size ' : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`;
 
 /** Runs one client: spawn, wait until subscribed, set the rate, measure, stop. */
 async function runClient(kind, rate, hooks = {}) {
@@ -201,7 +201,7 @@ const at = (kind, rate) => table.find((t) => t.client === kind && t.offered === 
 const summary = {};
 if (CLIENTS.includes('plain') && CLIENTS.includes('dropin')) {
   const base = RATES[0];
-  summary.maxEventsPerSec = { plain: max('plain'), dropin: max('dropin'), ...(CLIENTS.includes('dropin-noflag') ? { dropinNoFlag: max('dropin-noflag') } : {}) };
+  summary.maxEventsPerSec = { plain: max('plain'), dropin: max('dropin'), ...(CLIENTS.includes('dropin-flag') ? { dropinFlag: max('dropin-flag') } : {}) };
   summary.maxRatio = max('dropin') / max('plain');
   summary.cpuPerEventRatio = at('dropin', base).cpuUsPerEvent / at('plain', base).cpuUsPerEvent;
   summary.p99AtFirstRate = at('dropin', base).p99ms;

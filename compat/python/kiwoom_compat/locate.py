@@ -5,7 +5,7 @@ order (the first that exists wins):
 
 1. ``KIWOOM_COMPAT_BRIDGE``: a whole command line, for anything unusual.
 2. The kiwoom-compat tree this package sits in (a clone after ``npm run build``, or
-   ``node_modules/kiwoom-compat``), run as ``node --optimize-for-size <tree>/dist/cli/main.js``.
+   ``node_modules/kiwoom-compat``), run as ``node <tree>/dist/cli/main.js``.
 3. The tree the package was installed from (``pip install node_modules/kiwoom-compat/compat/python``
    records it in ``_node_side.json``).
 4. ``kiwoom-compat`` on PATH (``npm install -g kiwoom-compat``).
@@ -51,8 +51,19 @@ def _node(main):
     node = os.environ.get("KIWOOM_COMPAT_NODE") or shutil.which("node")
     if node is None:
         raise NodeSideMissing("found %s but no `node` on PATH: install Node.js 20.19 or newer (or set KIWOOM_COMPAT_NODE)" % main)
-    # The bridge lives as long as the program: README "Performance" says why this flag.
-    return [node, "--optimize-for-size", main, "bridge", "--stdio"]
+    # Node's default flags, not the CLI's --optimize-for-size: under the flag the bridge carried
+    # a third to a fifth of the quotes, and its memory stays bounded without it (the outbox
+    # merges quotes while this process is behind). README "Performance" has the figures.
+    return [node, main, "bridge", "--stdio"]
+
+
+def _bin(exe):
+    """An installed ``kiwoom-compat`` bin: through node as in 2 and 3 when it links to the
+    package's main.js (its shebang would add the CLI's flag), else run as it is."""
+    main = os.path.realpath(exe)
+    if main.endswith(_MAIN) and (os.environ.get("KIWOOM_COMPAT_NODE") or shutil.which("node")):
+        return _node(main)
+    return [exe, "bridge", "--stdio"]
 
 
 def bridge_command():
@@ -66,12 +77,12 @@ def bridge_command():
             return _node(main)
     exe = shutil.which("kiwoom-compat")
     if exe:
-        return [exe, "bridge", "--stdio"]
+        return _bin(exe)
     here = os.getcwd()
     for _ in range(2):
         local = os.path.join(here, "node_modules", ".bin", "kiwoom-compat")
         if os.path.exists(local):
-            return [local, "bridge", "--stdio"]
+            return _bin(local)
         here = os.path.dirname(here)
     raise NodeSideMissing("kiwoom-compat's Node side was not found: " + INSTALL_HINT)
 
