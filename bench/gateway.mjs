@@ -219,7 +219,9 @@ function pairsOf(frames) {
 async function main() {
   const { startEmulator } = await import('../dist/emulator/index.js');
   const { KiwoomRest } = await import('../dist/rest/index.js');
-  const recorded = await recordStream(startEmulator, KiwoomRest);
+  // One entry per frame (the emulator batches 1-3, as live): each frame then carries one stamp,
+  // and "per frame" is per entry for the direct client and the gateway alike.
+  const recorded = (await recordStream(startEmulator, KiwoomRest)).flatMap((f) => JSON.parse(f).data.map((e) => JSON.stringify({ trnm: 'REAL', data: [e] })));
   const pairs = pairsOf(recorded);
   console.log(`recorded ${recorded.length} frames, ${pairs.reduce((n, p) => n + p[1].length, 0)} (type, item) pairs; pushed at ${RATE} frames/s, ${SECONDS} s measured after ${WARMUP_S} s`);
 
