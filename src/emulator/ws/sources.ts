@@ -125,10 +125,10 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   turnover: (x) => ratio(x.level.volume, x.stock?.listed ?? 0),
   mcap: (x) => plain((x.level.price * (x.stock?.listed ?? 0)) / 100_000_000),
   avgPrice: (x) => plain(x.level.volume === 0 ? 0 : x.level.value / x.level.volume),
-  // 1313 as live (LIVE.md row 12): thousands of won, signed by the trade's side (-4897 = 19 × 257,750 / 1000).
+  // 1313 as live: thousands of won, signed by the trade's side (-4897 = 19 × 257,750 / 1000).
   tradeValue: (x) => signed(Math.round((x.level.lastQty * x.level.price) / 1_000)),
   exchange: (x) => x.exchange,
-  // 9081 as live (LIVE.md row 11): the venue's name, not its code.
+  // 9081 as live: the venue's name, not its code.
   venue: (x) => Object.values(TABLES.exchanges).find((e) => e.code === x.exchange)?.name ?? 'KRX',
   // order book
   'ask': (x, n) => px(x, x.level.askPrices?.[n - 1] ?? 0),
@@ -153,14 +153,14 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   buyCount: (x) => plain(flow(x).buyCount),
   sellCount: (x) => plain(flow(x).sellCount),
   buyRatio: (x) => ratio(flow(x).buyQty, flow(x).buyQty + flow(x).sellQty),
-  // 1032 as live (LIVE.md row 12): the buy ratio with the last trade's side as its sign ("-47.26").
+  // 1032 as live: the buy ratio with the last trade's side as its sign ("-47.26").
   signedBuyRatio: (x) => (x.level.lastQty < 0 ? '-' : '+') + ratio(flow(x).buyQty, flow(x).buyQty + flow(x).sellQty),
   strength: (x) => (flow(x).sellQty === 0 ? '100.00' : ratio(flow(x).buyQty, flow(x).sellQty)),
   netBuyQty: (x) => signed(flow(x).buyQty - flow(x).sellQty),
-  // 1315 / 1316 as live (LIVE.md row 9): signed ("-19", "+1"), and " 0" with a leading space on the other side.
+  // 1315 / 1316 as live: signed ("-19", "+1"), and " 0" with a leading space on the other side.
   lastBuyQty: (x) => (x.level.lastQty > 0 ? signed(x.level.lastQty) : ' 0'),
   lastSellQty: (x) => (x.level.lastQty < 0 ? signed(x.level.lastQty) : ' 0'),
-  // 10010 in 00 as live (LIVE.md row 10): the current price with a leading space (" 269000").
+  // 10010 in 00 as live: the current price with a leading space (" 269000").
   spacedPrice: (x) => ` ${plain(x.level.price, x.decimals)}`,
   // trading members (0F)
   sellBroker: (x, n) => broker(x, n, 'sell')?.name ?? '',

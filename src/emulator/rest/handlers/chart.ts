@@ -75,7 +75,7 @@ function chartHandler(apiId: string, kind: ChartKind): TrHandler {
     const all = kind.bars(ctx, stock.code).filter((b) => baseDt === '' || b.dt.slice(0, 8) <= baseDt);
     const { rows, nextKey } = page(ctx, all, kind.pageSize);
     const minute = apiId === 'ka10080';
-    // Live ka10080 rows carry acc_trde_qty, the day's volume up to the bar (LIVE.md row 8),
+    // Live ka10080 rows carry acc_trde_qty, the day's volume up to the bar,
     // which the documentation's field table leaves out.
     const keys = [...ctx.api.response.filter((f) => f.list === kind.list).map((f) => f.key), ...(minute ? ['acc_trde_qty'] : [])];
     const dayVolume = minute ? accumulatedVolumes(all) : undefined;
@@ -83,7 +83,7 @@ function chartHandler(apiId: string, kind: ChartKind): TrHandler {
       const r: Record<string, string> = { ...row(b, stock.market, minute, stock.listed), acc_trde_qty: String(dayVolume?.get(b) ?? '') };
       return Object.fromEntries(keys.map((k) => [k, r[k] ?? '']));
     });
-    // Live, a minute chart for a day it no longer holds answers one row of "" (LIVE.md row 7).
+    // Live, a minute chart for a day it no longer holds answers one row of "".
     if (minute && all.length === 0) records.push(Object.fromEntries(keys.map((k) => [k, ''])));
     return {
       fields: { stk_cd: stock.code + suffixOf(ctx), [kind.list]: records },

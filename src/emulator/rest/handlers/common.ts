@@ -61,7 +61,7 @@ export function suffixOf(ctx: TrContext, key = 'stk_cd'): string {
 
 /**
  * The `next-key` of the page starting at `offset`: an opaque 17-digit cursor as live sends
- * (`00120260727120700`, LIVE.md row 24), here `001` + a fixed date + the offset, so that a
+ * (`00120260727120700`), here `001` + a fixed date + the offset, so that a
  * client that computes keys instead of echoing them fails here as it would live.
  */
 const cursor = (offset: number): string => `00120240830${String(offset).padStart(6, '0')}`;

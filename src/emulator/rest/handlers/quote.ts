@@ -114,7 +114,7 @@ const ka10095: TrHandler = (ctx: TrContext) => {
     row.tot_sel_req = String(quote.askQtys.reduce((a, b) => a + b, 0));
     row.tot_buy_req = String(quote.bidQtys.reduce((a, b) => a + b, 0));
     row.bid_tm = quote.time;
-    // Today's date as live (LIVE.md row 17), not the documentation example's.
+    // Today's date as live, not the documentation example's.
     if ('dt' in row) row.dt = kstDate(ctx.state.nowMs());
     return row;
   });
