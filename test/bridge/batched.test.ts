@@ -8,6 +8,7 @@ import { createBridge } from '../../src/bridge/server.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { EVENT_NAMES } from '../../src/facade/events.js';
 import { APIServer } from '../../src/facade/index.js';
+import { batchedBurst } from '../batched-burst.js';
 
 let emu: Emulator;
 const api = new APIServer();
@@ -50,14 +51,7 @@ afterAll(async () => {
 test('each entry of a batched REAL frame is handed to the output as its own quote', async () => {
   expect(await call(3, 'SetRealReg', '1000', '005930;000660', '10;15;20', '0')).toBe(0);
   const real = (): number => quotes.length;
-  const before = emu.stats();
-  emu.setRate(800);
-  await expect.poll(() => emu.stats().realEntries - before.realEntries, { timeout: 5_000 }).toBeGreaterThan(240);
-  emu.setRate(0);
-  await new Promise((r) => setTimeout(r, 100));
-  const after = emu.stats();
-  const entries = after.realEntries - before.realEntries;
-  expect(entries).toBeGreaterThan((after.realFrames - before.realFrames) * 1.5);
+  const entries = await batchedBurst(emu, 800, 240);
   await expect.poll(real).toBe(entries);
   expect(new Set(quotes)).toEqual(new Set(['005930', '000660']));
 });
