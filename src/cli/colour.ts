@@ -1,7 +1,7 @@
 /**
  * Colour the way a Korean trader reads it: a rise is red, a fall is blue (the opposite of the
  * US convention), unchanged is plain. picocolors decides whether colour is on: off when stdout
- * is not a terminal and with NO_COLOR, on with FORCE_COLOR.
+ * is not a terminal and with NO_COLOR, on with FORCE_COLOR and wherever `CI` is set (CI logs show it).
  */
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types.js';

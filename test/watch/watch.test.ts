@@ -69,7 +69,9 @@ describe('kiwoom-compat watch: the view', () => {
 describe('kiwoom-compat watch: the command', () => {
   it('streams live quotes with the holdings and open orders, on the emulator (snapshots when not a terminal)', () => {
     expect(existsSync('dist/cli/main.js'), 'run `npm run build` first').toBe(true);
-    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'watch', '005930', '000660', '--seconds', '1.5', '--interval', '400'], { encoding: 'utf8', timeout: 30_000 });
+    // As a user's shell runs it: picocolors turns colour on wherever CI or FORCE_COLOR is set.
+    const { CI: _ci, FORCE_COLOR: _force, ...env } = process.env;
+    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'watch', '005930', '000660', '--seconds', '1.5', '--interval', '400'], { encoding: 'utf8', timeout: 30_000, env });
     expect(r.status, r.stderr).toBe(0);
     const frames = r.stdout.split(/(?=^kiwoom-compat watch)/m).filter((f) => f.startsWith('kiwoom-compat watch'));
     expect(frames.length).toBeGreaterThanOrEqual(3);
