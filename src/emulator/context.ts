@@ -24,6 +24,8 @@ export interface WsFaultSwitches {
   rejectLogins: number;
   /** End every session this long after its LOGIN answer: abruptly, or with SYSTEM R10002 (a server that will not keep a session). */
   dropAfterLogin?: { ms: number; with: 'close' | 'R10002' } | undefined;
+  /** REMOVEs still to apply without an answer (Infinity: every one). */
+  withholdRemoveAcks?: number;
 }
 
 export interface EmulatorContext {

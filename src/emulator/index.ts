@@ -58,7 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const log: RequestLogEntry[] = [];
   const httpFaults: HttpFaults = { rateLimitNext: 0, delayMs: 0, dropNext: 0 };
-  const wsFaults: WsFaultSwitches = { garbleFrames: 0, stallUntil: 0, rejectLogins: 0 };
+  const wsFaults: WsFaultSwitches = { garbleFrames: 0, stallUntil: 0, rejectLogins: 0, withholdRemoveAcks: 0 };
   const appkey = options.appkey ?? DEMO_APPKEY;
   const secretkey = options.secretkey ?? DEMO_SECRETKEY;
 
@@ -106,6 +106,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stall: (ms) => { wsFaults.stallUntil = Date.now() + Math.max(0, ms); },
     rejectNextLogin: (n = 1) => { wsFaults.rejectLogins += Math.max(0, n); },
     dropAfterLogin: (ms, how = 'close') => { wsFaults.dropAfterLogin = ms === false ? undefined : { ms: Math.max(0, ms), with: how }; },
+    withholdRemoveAcks: (n = Number.POSITIVE_INFINITY) => { wsFaults.withholdRemoveAcks = Math.max(0, n); },
+    reissueSameToken: (on = true) => { tokens.reissueSame = on; },
   };
 
   let closing: Promise<void> | undefined;

@@ -117,6 +117,17 @@ export interface EmulatorFaults {
    * `ms` 0 nothing after the LOGIN answer is answered, so no session is ever usable.
    */
   dropAfterLogin(ms: number | false, how?: 'close' | 'R10002'): void;
+  /**
+   * The next `n` REMOVEs (default: every one until called with 0) are applied but never
+   * answered, as in a live incident where REMOVE acks did not come within 10 s.
+   */
+  withholdRemoveAcks(n?: number): void;
+  /**
+   * While on, au10001 answers a key pair that holds a valid token with that same token and
+   * its expiry instead of a fresh one (a live sign that re-issue does so); a revoked or expired
+   * token still gets a fresh one.
+   */
+  reissueSameToken(on?: boolean): void;
 }
 
 /** What `startEmulator` resolves to. */

@@ -732,11 +732,9 @@ export class APIServer extends EventEmitter<APIServerEvents> {
     };
     const wasConnected = s.state === 'connected';
     s.state = 'closed';
-    if (wasConnected) {
-      await quietly('remove registrations', () => s.real.removeAll());
-      await quietly('stop conditions', () => s.conditions.clear());
-      await quietly('remove chejan group', () => conn.rt.remove(CHEJAN_GROUP));
-    }
+    // No REMOVE: closing the socket ends every registration on the server, and a REMOVE whose
+    // ack never comes (seen live) would hold cleanup for a request timeout per screen.
+    if (wasConnected) await quietly('stop conditions', () => s.conditions.clear());
     s.orders.close();
     await quietly('close WebSocket', () => conn.rt.close());
     await quietly('revoke token', () => conn.rest.revoke());

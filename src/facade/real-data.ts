@@ -219,11 +219,6 @@ export class RealData {
     return undefined;
   }
 
-  /** Every screen's registrations removed (cleanup). */
-  async removeAll(): Promise<void> {
-    for (const s of [...this.screens.keys()]) await this.removeFromScreen(s, undefined);
-  }
-
   /** Screens currently holding registrations. */
   screenCount(): number {
     return this.screens.size;

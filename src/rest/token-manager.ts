@@ -53,6 +53,13 @@ export class TokenManager {
   private readonly cache: TokenCacheFile | undefined;
   private readonly cacheKey: string;
   private readonly scrubbed: string[] = [];
+  /** The token held last, kept when it is forgotten: a re-issue is compared with it. */
+  private latest: StoredToken | undefined;
+  /**
+   * A token au10001 answered again, unchanged, when asked to re-issue it (seen live): until it
+   * expires every re-issue would get the same answer, so it is used until then.
+   */
+  private keptToExpiry: string | undefined;
 
   constructor(private readonly options: TokenManagerOptions) {
     this.cache = options.cachePath === undefined ? undefined : new TokenCacheFile(options.cachePath);
@@ -88,7 +95,7 @@ export class TokenManager {
   /** Revoke the current token at Kiwoom (au10002) and forget it here and in the cache file. */
   async revoke(): Promise<void> {
     const held = this.current ?? (await this.inflight?.catch(() => undefined));
-    this.current = undefined;
+    this.current = this.latest = undefined;
     if (held !== undefined) this.reject(held.token);
     await this.cache?.remove(this.cacheKey);
     if (held === undefined) return;
@@ -99,6 +106,7 @@ export class TokenManager {
   }
 
   private isFresh(token: StoredToken): boolean {
+    if (token.token === this.keptToExpiry) return this.options.now() < token.expiresAt;
     // A short-lived token (emulator, tests) would otherwise be "about to expire" from birth.
     const margin = Math.min(this.options.refreshMarginMs, (token.expiresAt - token.issuedAt) / 2);
     return this.options.now() < token.expiresAt - margin;
@@ -112,7 +120,7 @@ export class TokenManager {
       const cached = await cache.read(this.cacheKey);
       if (cached !== undefined && this.isFresh(cached) && !this.rejected.includes(cached.token)) {
         this.remember(cached.token);
-        this.current = cached;
+        this.current = this.latest = cached;
         this.options.logger.debug({ expiresAt: new Date(cached.expiresAt).toISOString() }, 'token read from cache file');
         this.options.onToken?.({ expiresAt: cached.expiresAt, issuedAt: cached.issuedAt, fromCache: true });
         return cached;
@@ -122,8 +130,17 @@ export class TokenManager {
   }
 
   private async issueAndKeep(cache: TokenCacheFile | undefined): Promise<StoredToken> {
-    const issued = await this.issue();
-    this.current = issued;
+    const before = this.current ?? this.latest;
+    let issued = await this.issue();
+    if (issued.token === before?.token) {
+      // Asking again before it expires would only get it again: a loop as the expiry nears.
+      issued = { ...issued, issuedAt: before.issuedAt };
+      if (this.keptToExpiry !== issued.token) {
+        this.options.logger.info({ apiId: 'au10001', expiresAt: new Date(issued.expiresAt).toISOString() }, 'au10001 answered the token already held: it is kept until it expires, then a new one is asked for');
+      }
+      this.keptToExpiry = issued.token;
+    }
+    this.current = this.latest = issued;
     await cache?.write(this.cacheKey, issued).catch((error: unknown) => {
       this.options.logger.warn({ err: error }, 'token cache file not written');
     });

@@ -16,6 +16,8 @@ const TOKEN_BYTES = 64;
 
 export class TokenStore implements TokenVerifier {
   private readonly tokens = new Map<string, TokenEntry>();
+  /** The reissueSameToken fault: a key pair holding a valid token gets that token again. */
+  reissueSame = false;
 
   constructor(
     private readonly lifetimeMs: number,
@@ -24,10 +26,23 @@ export class TokenStore implements TokenVerifier {
 
   /** A fresh token for the app key's account and its expiry instant (epoch ms). */
   issue(appkey: string, account: string): { token: string; expiresAt: number } {
+    if (this.reissueSame) {
+      const held = this.validFor(appkey);
+      if (held !== undefined) return held;
+    }
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const expiresAt = this.nowMs() + this.lifetimeMs;
     this.tokens.set(token, { appkey, account, expiresAt, revoked: false });
     return { token, expiresAt };
+  }
+
+  /** The newest token of `appkey` still valid, if any. */
+  private validFor(appkey: string): { token: string; expiresAt: number } | undefined {
+    let found: { token: string; expiresAt: number } | undefined;
+    for (const [token, t] of this.tokens) {
+      if (t.appkey === appkey && !t.revoked && this.nowMs() < t.expiresAt) found = { token, expiresAt: t.expiresAt };
+    }
+    return found;
   }
 
   verify(token: string): TokenCheck {

@@ -97,7 +97,10 @@ export class Session {
       return undefined;
     },
     REG: (m) => this.host.service.registration(this, m, false),
-    REMOVE: (m) => this.host.service.registration(this, m, true),
+    REMOVE: (m) => {
+      const answer = this.host.service.registration(this, m, true);
+      return this.withholdRemoveAck() ? undefined : answer;
+    },
     CNSRLST: () => {
       this.listedConditions = true;
       return this.host.service.conditionList(this);
@@ -201,6 +204,14 @@ export class Session {
     const handler = Object.hasOwn(this.handlers, trnm) ? this.handlers[trnm] : undefined;
     if (handler) this.serve(trnm, () => handler(msg));
     else this.refuse(reply(trnm || 'ERROR', `지원하지 않는 trnm입니다 (trnm=${trnm})`), 1);
+  }
+
+  /** The withholdRemoveAcks fault: this REMOVE was applied and gets no answer. */
+  private withholdRemoveAck(): boolean {
+    const faults = this.host.faults;
+    if ((faults.withholdRemoveAcks ?? 0) <= 0) return false;
+    faults.withholdRemoveAcks = (faults.withholdRemoveAcks ?? 0) - 1;
+    return true;
   }
 
   private refuse(frame: string, rc: number): void {
