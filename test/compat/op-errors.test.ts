@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
   HttpError,
@@ -104,5 +104,27 @@ describe('OCX return codes', () => {
     // Named like a mapped class, but not one: the unknown row.
     const Impostor = { TimeoutError: class TimeoutError extends KiwoomError {} }.TimeoutError;
     expect(opErrorFor(new Impostor('x'), 'query')).toBe(-10);
+  });
+});
+
+describe('OCX return codes: the table read at load', () => {
+  it('a table that maps an error class the library does not have is refused at load, naming the class', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/compat/load.js', async (importOriginal) => {
+      const real = await importOriginal<typeof import('../../src/compat/load.js')>();
+      return {
+        ...real,
+        loadTable: <T>(name: string): T => {
+          const table = real.loadTable<{ errorClasses: Record<string, unknown> }>(name);
+          return { ...table, errorClasses: { ...table.errorClasses, RenamedError: { login: -1, query: -1, order: -1, realtime: -1, condition: -1 } } } as T;
+        },
+      };
+    });
+    try {
+      await expect(import('../../src/compat/op-errors.js')).rejects.toThrow('compat/op-errors.json maps error class RenamedError, which the library does not have');
+    } finally {
+      vi.doUnmock('../../src/compat/load.js');
+      vi.resetModules();
+    }
   });
 });

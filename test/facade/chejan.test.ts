@@ -132,4 +132,169 @@ describe('ChejanBook', () => {
     b.onOrderFrame(frame('0000021', '확인', 3, 3, '', { '904': '0000020' }));
     expect(summary(out)).toEqual(['0:0000021:확인:']);
   });
+
+  test('the gate: holds nest, a release without a hold does not open it in advance, and a frame sent from a handler waits its turn', () => {
+    const { book: b, out } = book();
+    b.release();
+    b.hold();
+    b.onOrderFrame(frame('0000031', '접수', 1, 1));
+    expect(out).toHaveLength(0);
+    b.hold();
+    b.release();
+    expect(out).toHaveLength(0);
+    b.release();
+    expect(summary(out)).toEqual(['0:0000031:접수:']);
+    // While the queue drains, a frame submitted from inside a handler goes behind what was queued.
+    const seen: string[] = [];
+    const inner = new ChejanBook((g, f) => {
+      seen.push(`${g}:${f['9203'] ?? f['930'] ?? ''}`);
+      if (f['9203'] === '0000032') inner.onBalanceFrame({ '9001': '005930', '930': 'late' });
+    }, FIDS0);
+    inner.hold();
+    inner.onOrderFrame(frame('0000032', '접수', 1, 1));
+    inner.onBalanceFrame({ '9001': '005930', '930': 'queued' });
+    inner.release();
+    expect(seen).toEqual(['0:0000032', '1:queued', '1:late']);
+  });
+
+  test('a rebuilt 잔고 event is delivered at once as gubun 1, with the A prefix added once, on a fresh object', () => {
+    const { book: b, out } = book();
+    const fids = { '9001': ' 005930 ', '930': '3' };
+    b.hold();
+    b.balance(fids);
+    b.balance({ '9001': 'A000660', '930': '1' });
+    expect(out.map(([g, f]) => `${g}:${f['9001']}:${f['930']}`)).toEqual(['1:A005930:3', '1:A000660:1']);
+    expect(out[0]?.[1]).not.toBe(fids);
+    expect(fids['9001']).toBe(' 005930 ');
+  });
+
+  test('waitingOrders and onFirstSight describe a frame as the OCX wrote it: trimmed, unpadded, A prefix off, side and quantities read', () => {
+    const { book: b } = book();
+    b.hold();
+    b.onOrderFrame({
+      '9203': ' 0000041 ', '904': '0000000', '9001': ' A005930 ', '907': ' 1 ', '900': '+000010', '901': '-70000',
+      '906': ' 보통 ', '908': ' 090102 ', '913': '접수', '902': '10',
+    });
+    b.onOrderFrame({ '9203': '0000042', '904': ' 0000041 ', '9001': '000660', '907': '2', '900': '3', '901': '0', '906': '시장가', '908': '090103', '913': '확인' });
+    b.onOrderFrame({ '9203': '0000043', '9001': '000660', '907': '', '900': '', '913': '접수' });
+    expect(b.waitingOrders()).toEqual([
+      { ordNo: '0000041', origOrdNo: '', code: '005930', side: '1', orderQty: 10, price: 70_000, tradeText: '보통', time: '090102' },
+      { ordNo: '0000042', origOrdNo: '0000041', code: '000660', side: '2', orderQty: 3, price: 0, tradeText: '시장가', time: '090103' },
+      { ordNo: '0000043', origOrdNo: '', code: '000660', side: '2', orderQty: 0, price: 0, tradeText: '', time: '' },
+    ]);
+  });
+
+  test('onFirstSight: an order never seen is offered; true holds the gate with that frame first, and one release delivers it', () => {
+    const { book: b, out } = book();
+    const offered: string[] = [];
+    let hold = true;
+    b.onFirstSight = (o) => { offered.push(o.ordNo); return hold; };
+    b.onOrderFrame(frame('0000051', '접수', 2, 2));
+    b.onOrderFrame(frame('0000051', '체결', 2, 0, '1', { '915': '2' }));
+    expect(out).toHaveLength(0);
+    expect(offered).toEqual(['0000051']);
+    hold = false;
+    b.release();
+    expect(summary(out)).toEqual(['0:0000051:접수:', '0:0000051:체결:2']);
+    // The held frame is offered again when it comes out (the caller knows the order by then).
+    expect(offered).toEqual(['0000051', '0000051']);
+    // A known order is not offered again; a balance frame never is.
+    b.onBalanceFrame({ '9001': '005930' });
+    b.onOrderFrame(frame('0000051', '확인', 2, 0));
+    expect(offered).toEqual(['0000051', '0000051']);
+    expect(out).toHaveLength(4);
+  });
+
+  test('fills without a 체결번호 (909 blank) are told apart by their cumulative quantity; a fill without 915 gets it computed', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000061', '접수', 10, 10));
+    b.onOrderFrame({ ...frame('0000061', '체결', 10, 6), '909': ' ' });
+    b.onOrderFrame({ ...frame('0000061', '체결', 10, 6), '909': '' });
+    b.onOrderFrame({ ...frame('0000061', '체결', 10, 1), '909': '' });
+    expect(summary(out)).toEqual(['0:0000061:접수:', '0:0000061:체결:4', '0:0000061:체결:5']);
+    // 909 is trimmed before it identifies a fill.
+    b.onOrderFrame(frame('0000062', '체결', 4, 2, '77', { '915': '2' }));
+    b.onOrderFrame(frame('0000062', '체결', 4, 0, ' 77 ', { '915': '2' }));
+    expect(summary(out).slice(3)).toEqual(['0:0000062:접수:', '0:0000062:체결:2']);
+    // The status is read trimmed.
+    b.onOrderFrame(frame('0000062', ' 체결 ', 4, 0, '78', { '915': '2' }));
+    expect(summary(out).at(-1)).toBe('0:0000062: 체결 :2');
+  });
+
+  test('the 접수 synthesised before a first fill carries the order, not the fill: 902 = 900, 903 0, the per-fill FIDs blank', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000071', '체결', 5, 2, '3', { '910': '70000', '911': '3', '914': '70000', '915': '3', '903': '210000' }));
+    expect(out[0]?.[1]).toMatchObject({ '913': '접수', '900': '5', '902': '5', '903': '0', '909': '', '910': '', '911': '', '914': '', '915': '' });
+    expect(out[1]?.[1]).toMatchObject({ '913': '체결', '902': '2', '909': '3', '910': '70000', '915': '3' });
+  });
+
+  test('only a 확인 that names an original updates it; 904 is matched without its padding; a 취소 status or an all-zero 904 updates nothing', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000081', '접수', 10, 10, '', { '908': '090000', '914': '1' }));
+    b.onOrderFrame(frame('0000082', '취소', 4, 0, '', { '904': '0000081' }));
+    b.onOrderFrame(frame('0000083', '확인', 4, 0, '', { '904': '0000000' }));
+    expect(summary(out)).toEqual(['0:0000081:접수:', '0:0000082:취소:', '0:0000083:확인:']);
+    // The amendment's 904 padded otherwise and without a time: the update keeps the original's time.
+    b.onOrderFrame({ '9203': '0000084', '9001': '005930', '913': '확인', '900': '4', '902': '0', '904': ' 81 ' });
+    expect(summary(out).slice(3)).toEqual(['0:0000084:확인:', '0:0000081:접수:']);
+    expect(out.at(-1)?.[1]).toMatchObject({ '902': '6', '908': '090000', '909': '', '914': '', '915': '', '819': '1' });
+  });
+
+  test('reconciliation: oldest first, by time then order number; the caller\'s list is left in its order', () => {
+    const { book: b, out } = book();
+    const snaps = [
+      snap({ ordNo: '0000093', time: '090001' }),
+      snap({ ordNo: '0000092', time: '090000' }),
+      snap({ ordNo: '0000091', time: '090000' }),
+    ];
+    b.reconcile(snaps);
+    expect(summary(out)).toEqual(['0:0000091:접수:', '0:0000092:접수:', '0:0000093:접수:']);
+    expect(snaps.map((s) => s.ordNo)).toEqual(['0000093', '0000092', '0000091']);
+  });
+
+  test('reconciliation: the 접수 it synthesises is the OCX\'s (902 = 주문수량, 904 zeros, 912 JJ), and the stream\'s late 접수 is then dropped', () => {
+    const { book: b, out } = book();
+    b.reconcile([snap({ ordNo: '0000101', orderQty: 7, openQty: 7, price: 70_000 })]);
+    expect(out[0]?.[1]).toMatchObject({
+      '9201': '8123456711', '9203': '0000101', '9001': 'A005930', '912': 'JJ', '913': '접수', '302': '삼성전자', '900': '7', '901': '70000',
+      '902': '7', '904': '0000000', '905': '+매수', '906': '시장가', '907': '2', '908': '090000',
+    });
+    // Every FID of the gubun-0 list is present, blank where REST has nothing.
+    expect(out[0]?.[1]['909']).toBe('');
+    b.onOrderFrame(frame('0000101', '접수', 7, 7));
+    expect(out).toHaveLength(1);
+  });
+
+  test('reconciliation: a fill seen only by REST is one 체결 with 903 = price × filled, 911 cumulative, 915 the unseen part', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000111', '접수', 10, 10));
+    b.onOrderFrame(frame('0000111', '체결', 10, 8, '1', { '915': '2' }));
+    b.reconcile([snap({ ordNo: '0000111', filledQty: 6, openQty: 4, fillPrice: 70_000, status: '체결' })]);
+    expect(out.at(-1)?.[1]).toMatchObject({ '913': '체결', '902': '4', '903': '420000', '910': '70000', '911': '6', '914': '70000', '915': '4' });
+    // Nothing new: nothing delivered.
+    b.reconcile([snap({ ordNo: '0000111', filledQty: 6, openQty: 4, fillPrice: 70_000, status: '체결' })]);
+    expect(out).toHaveLength(3);
+  });
+
+  test('reconciliation of a modify: its 확인 first, then its fill, then the update of an original the book saw before (not one in the same batch)', () => {
+    const { book: b, out } = book();
+    b.onOrderFrame(frame('0000121', '접수', 10, 10, '', { '908': '090000' }));
+    b.reconcile([snap({ ordNo: '0000122', origOrdNo: '0000121', orderQty: 4, filledQty: 4, openQty: 0, fillPrice: 70_000, status: '확인', time: '090500' })]);
+    expect(summary(out)).toEqual(['0:0000121:접수:', '0:0000122:확인:', '0:0000121:접수:', '0:0000122:체결:4']);
+    expect(out[1]?.[1]['904']).toBe('0000121');
+    expect(out[2]?.[1]).toMatchObject({ '902': '6', '908': '090500', '819': '1' });
+    // The original reported in the same batch already carries the amended quantities: no update.
+    const { book: c, out: out2 } = book();
+    c.onOrderFrame(frame('0000131', '접수', 10, 10));
+    c.reconcile([
+      snap({ ordNo: '0000131', orderQty: 10, openQty: 6, time: '090000' }),
+      snap({ ordNo: '0000132', origOrdNo: '0000131', orderQty: 4, openQty: 0, status: '확인', time: '090500' }),
+    ]);
+    expect(summary(out2)).toEqual(['0:0000131:접수:', '0:0000132:확인:']);
+    // A cancel confirmed as 취소 by REST updates no original either.
+    const { book: d, out: out3 } = book();
+    d.onOrderFrame(frame('0000141', '접수', 10, 10));
+    d.reconcile([snap({ ordNo: '0000142', origOrdNo: '0000141', orderQty: 4, openQty: 0, status: '취소' })]);
+    expect(summary(out3)).toEqual(['0:0000141:접수:', '0:0000142:취소:']);
+  });
 });
