@@ -1,6 +1,6 @@
 /**
- * The bridge's output side: protocol messages leave as one line per event-loop turn (a JSON
- * array of messages), and wait when the reader falls behind.
+ * The bridge's output side: protocol messages leave as one line per event-loop turn (its
+ * records joined by {@link RECORD_SEPARATOR}), and wait when the reader falls behind.
  *
  * Why a line per turn: a write per message is a system call per message, and at tens of
  * thousands of quotes a second that, not the JSON, is what held the bridge's core.
@@ -29,6 +29,9 @@ export interface OutboxOptions {
   /** Schedules the end-of-turn flush (default `setImmediate`). */
   defer?: (flush: () => void) => void;
 }
+
+/** Separates a line's records (ASCII RS: JSON escapes it, and compact quotes never hold it). */
+export const RECORD_SEPARATOR = '\u001e';
 
 /** Written slots kept at the head of the queue before it is compacted. */
 const COMPACT_AT = 4_096;
@@ -76,14 +79,14 @@ export class Outbox {
     return this.#blocked;
   }
 
-  /** Queues a message (JSON text) that is never merged or dropped. */
+  /** Queues a message (a JSON object's text) that is never merged or dropped. */
   push(text: string): void {
     this.#queue.push({ text });
     this.#schedule();
   }
 
   /**
-   * Queues a quote (JSON text) for `key` (its code and real type). While the reader is behind,
+   * Queues a quote (its compact text, ./quotes.ts) for `key` (its code and real type). While the reader is behind,
    * a quote for a key that already waits replaces the waiting one's text in place.
    */
   pushQuote(key: string, text: string): void {
@@ -116,7 +119,7 @@ export class Outbox {
         chars += slot.text.length;
       }
       this.#compact();
-      if (!this.sink.write(`[${parts.join(',')}]\n`)) {
+      if (!this.sink.write(`${parts.join(RECORD_SEPARATOR)}\n`)) {
         this.#blocked = true;
         this.sink.once('drain', this.#resume);
       }

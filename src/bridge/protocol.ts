@@ -11,21 +11,22 @@
  *   replies can come back in another order when an earlier call waits on the wire. `api_init`
  *   and `cleanup` are barriers: calls after them start once they have finished.
  *
- * **Out (stdout):** the first line is `{"ready": {"protocol": 2, "version": "...", "methods": [...], "events": [...], "nodeFlags": [...]}}`
- * (`nodeFlags`: the Node options the bridge runs under). Every later line is a JSON array of
- * messages, in the order they happened (one line per event-loop turn, so a burst of quotes costs
- * one write):
+ * **Out (stdout):** the first line is `{"ready": {"protocol": 3, "version": "...", "methods": [...], "events": [...], "nodeFlags": [...]}}`
+ * (`nodeFlags`: the Node options the bridge runs under). Every later line holds the messages of
+ * one event-loop turn, in the order they happened (so a burst of quotes costs one write), as
+ * records joined by the ASCII record separator U+001E (JSON escapes it inside strings). A record
+ * starting with a digit is a quote; any other is one JSON object:
  * - reply: `{"id": 7, "result": 0}`, or `{"id": 7, "error": {"name": "ValidationError", "message": "...", "field": "nQty"}}`
  *   (plus `code`, `category`, `apiId` when the error has them). A line that is not a call gets
  *   `{"id": null, "error": {...}}`. An event caused by a call comes before that call's reply
  *   when the facade raises it before the call resolves (CommConnect(true): OnEventConnect, then the reply).
  * - event: `{"event": "OnReceiveChejanData", "args": ["0", {"9203": "0000012", ...}]}`.
- * - quote (OnReceiveRealData), compact: `["005930", 3, "152301\t+71200\t..."]`: the code, a
- *   schema number and the values joined by TAB in the schema's FID order (for the OCX's FIDs,
- *   the OCX's sRealData order). The schema comes first, once:
+ * - quote (OnReceiveRealData), compact: `3\t005930\t152301\t+71200\t...`: a schema number, the
+ *   code, and the values TAB-joined in the schema's FID order (for the OCX's FIDs, the OCX's
+ *   sRealData order), split by the reader without a JSON decode. The schema comes first, once:
  *   `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...], "ocx": 38}` (`ocx`: how many leading
- *   FIDs make the OCX's sRealData). A quote that cannot be joined
- *   (a value holding a TAB) comes as an event with a FID object instead.
+ *   FIDs make the OCX's sRealData). A quote that cannot be joined (a value that is not a
+ *   string, or that holds a TAB, a line break or U+001E) comes as an event with a FID object instead.
  * - `{"coalesced": 12}`: the reader fell behind and quotes were merged: 12 so far. While the
  *   reader does not read, quotes for a code and real type that already wait replace the waiting
  *   one (latest values, in the first one's place); replies and every other event wait in order
@@ -36,7 +37,7 @@
  */
 
 /** Protocol revision; bumped on an incompatible change. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** A call line. */
 export interface CallMessage {

@@ -1,14 +1,16 @@
 /**
- * OnReceiveRealData in the bridge's compact form: `[code, schema, "v\tv\t..."]`, the values of
- * a real type joined by TAB in the OCX's sRealData order, after a schema message that names the
- * real type and its FIDs once: `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...], "ocx": 38}`
+ * OnReceiveRealData in the bridge's compact form: `3\t005930\tv\tv\t...`, a schema number, the
+ * code and the values of a real type joined by TAB in the OCX's sRealData order, after a schema
+ * message that names the real type and its FIDs once:
+ * `{"schema": 3, "real": "주식체결", "fids": ["20", "10", ...], "ocx": 38}`
  * (`ocx`: how many leading FIDs make the OCX's sRealData; the rest are what REST adds).
  *
- * Why: the reader parses a short string instead of a 40-key object per quote (several times
- * cheaper in Python), and the string is the OCX's own sRealData argument. A schema starts from
- * the type's OCX FIDs (compat/real-types.json `ocxFids`, so positions match the OCX's), then the
- * FIDs REST adds; a frame carrying a FID outside it gets a new, wider schema. A FID the frame
- * lacks reads "". A value that is not a string or holds a TAB cannot ride in the joined form:
+ * Why: the reader splits a short string instead of decoding a 40- to 160-key object (or even a
+ * JSON string) per quote, several times cheaper in Python, and the values are the OCX's own
+ * sRealData argument. A schema starts from the type's OCX FIDs (compat/real-types.json `ocxFids`,
+ * so positions match the OCX's), then the FIDs REST adds; a frame carrying a FID outside it gets
+ * a new, wider schema. A FID the frame lacks reads "". A value that is not a string, or a code or
+ * value holding a TAB, a line break or the record separator, cannot ride in the joined form:
  * that quote goes as a plain event instead.
  */
 import { realTypeByOcxName } from '../compat/real-types.js';
@@ -16,6 +18,8 @@ import { realTypeByOcxName } from '../compat/real-types.js';
 interface Schema {
   id: number;
   fids: string[];
+  /** The FIDs as property keys, numbers where they can be: V8 keeps a frame's FID keys as indexed elements, read faster by number. */
+  keys: (number | string)[];
   /** How many leading FIDs make the OCX's sRealData (the rest are what REST adds). */
   ocx: number;
 }
@@ -31,19 +35,21 @@ export class QuoteEncoder {
    */
   encode(code: string, name: string, values: Readonly<Record<string, unknown>>, define: (text: string) => void): string | undefined {
     let schema = this.#byName.get(name) ?? this.#define(name, ...baseFids(name), define);
-    let joined = join(schema.fids, values);
+    if (UNSAFE.test(code)) return undefined;
+    let joined = join(schema.keys, values);
     if (joined === undefined) return undefined;
-    if (joined.present !== countKeys(values)) {
+    // Object.keys is the cheapest count of a frame's values (a for-in costs twice as much).
+    if (joined.present !== Object.keys(values).length) {
       const wider = [...schema.fids, ...Object.keys(values).filter((k) => !schema.fids.includes(k))];
       schema = this.#define(name, wider, schema.ocx, define);
-      joined = join(schema.fids, values);
+      joined = join(schema.keys, values);
       if (joined === undefined) return undefined;
     }
-    return `[${JSON.stringify(code)},${schema.id},${JSON.stringify(joined.text)}]`;
+    return `${schema.id}\t${code}\t${joined.text}`;
   }
 
   #define(name: string, fids: string[], ocx: number, define: (text: string) => void): Schema {
-    const schema = { id: this.#nextId++, fids, ocx };
+    const schema = { id: this.#nextId++, fids, keys: fids.map((f) => (/^(0|[1-9]\d{0,8})$/.test(f) ? Number(f) : f)), ocx };
     this.#byName.set(name, schema);
     define(JSON.stringify({ schema: schema.id, real: name, fids, ocx }));
     return schema;
@@ -60,11 +66,16 @@ function baseFids(name: string): [string[], number] {
   return [fids, spec.ocxFids.length > 0 ? spec.ocxFids.length : fids.length];
 }
 
-function join(fids: readonly string[], values: Readonly<Record<string, unknown>>): { text: string; present: number } | undefined {
-  const parts = new Array<string>(fids.length);
+/** Characters the compact form cannot carry in a code or value: its separators. */
+const UNSAFE = /[\t\n\r\u001e]/;
+/** The same, but TAB (each value is checked for TAB on its own, as the join would hide one). */
+const UNSAFE_IN_JOINED = /[\n\r\u001e]/;
+
+function join(keys: readonly (number | string)[], values: Readonly<Record<string, unknown>>): { text: string; present: number } | undefined {
+  const parts = new Array<string>(keys.length);
   let present = 0;
-  for (let i = 0; i < fids.length; i++) {
-    const v = values[fids[i]!];
+  for (let i = 0; i < keys.length; i++) {
+    const v = values[keys[i]!];
     if (v === undefined) {
       parts[i] = '';
       continue;
@@ -73,11 +84,6 @@ function join(fids: readonly string[], values: Readonly<Record<string, unknown>>
     parts[i] = v;
     present++;
   }
-  return { text: parts.join('\t'), present };
-}
-
-function countKeys(values: Readonly<Record<string, unknown>>): number {
-  let n = 0;
-  for (const key in values) if (Object.hasOwn(values, key)) n++;
-  return n;
+  const text = parts.join('\t');
+  return UNSAFE_IN_JOINED.test(text) ? undefined : { text, present };
 }

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { readLine } from './protocol-lines.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -19,8 +20,7 @@ describe('bridge --stdio backpressure', () => {
     const waiting = new Map<number, (m: Record<string, unknown>) => void>();
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
-      const parsed = JSON.parse(line) as unknown;
-      for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+      for (const m of readLine(line)) {
         messages.push(m);
         const id = (m as { id?: number }).id;
         if (id !== undefined) waiting.get(id)?.(m as Record<string, unknown>);

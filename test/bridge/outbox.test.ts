@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/bridge/outbox.js';
+import { readLine } from './protocol-lines.js';
 
 /** A sink that takes chunks until told it is full, like a pipe whose reader stopped. */
 class Sink {
@@ -9,7 +10,7 @@ class Sink {
   write(chunk: string): boolean {
     expect(chunk.endsWith('\n')).toBe(true);
     expect(chunk.slice(0, -1)).not.toContain('\n');
-    this.lines.push(JSON.parse(chunk) as unknown[]);
+    this.lines.push(readLine(chunk.slice(0, -1)));
     return !this.full;
   }
   once(_event: 'drain', listener: () => void): void {
@@ -40,7 +41,7 @@ function manual(options: { maxLineChars?: number } = {}) {
   return { sink, outbox, endTurn };
 }
 
-const quote = (code: string, price: number): string => JSON.stringify([code, 1, `${price}`]);
+const quote = (code: string, price: number): string => `1\t${code}\t${price}`;
 const chejan = (n: number): string => JSON.stringify({ event: 'OnReceiveChejanData', args: ['0', { '9203': String(n) }] });
 
 describe('bridge outbox', () => {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { readLine } from './protocol-lines.js';
 
 type Line = { id?: number; result?: unknown; error?: { message: string }; ready?: unknown };
 
@@ -14,12 +15,8 @@ async function bridgeSession(env: NodeJS.ProcessEnv, calls: [string, ...unknown[
   const child = spawn(process.execPath, ['dist/cli/main.js', 'bridge', '--stdio'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const waiting: Line[] = [];
-  // Protocol 2: after the ready line, each line is an array of messages.
   const next = async (): Promise<Line> => {
-    while (waiting.length === 0) {
-      const parsed = JSON.parse(String((await lines.next()).value)) as Line | Line[];
-      waiting.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-    }
+    while (waiting.length === 0) waiting.push(...(readLine(String((await lines.next()).value)) as Line[]));
     return waiting.shift()!;
   };
   expect(await next()).toHaveProperty('ready');

@@ -5,6 +5,7 @@ import { createBridge } from '../../src/bridge/server.js';
 import { runStdioBridge } from '../../src/bridge/stdio.js';
 import { ValidationError } from '../../src/errors.js';
 import { realTypeByOcxName } from '../../src/compat/real-types.js';
+import { readLine, readRecord } from './protocol-lines.js';
 
 /** A stand-in with OCX-shaped methods: enough to prove the protocol without a backend. */
 class FakeServer extends EventEmitter {
@@ -53,7 +54,7 @@ function harness() {
       push: (text) => out.push(JSON.parse(text)),
       pushQuote: (key, text) => {
         quoteKeys.push(key);
-        out.push(JSON.parse(text));
+        out.push(readRecord(text));
       },
     },
   });
@@ -125,6 +126,10 @@ describe('bridge protocol', () => {
     target.emit('OnReceiveRealData', '005930', '주식체결', { '10': '+2', '77777': 'x' });
     target.emit('OnReceiveRealData', '005930', '주식체결', { '10': 'a\tb' });
     target.emit('OnReceiveRealData', '005930', '주식체결', { '10': 5 });
+    // The compact form's separators: a line break or U+001E in a value or code would cut the line or the record.
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': 'a\nb' });
+    target.emit('OnReceiveRealData', '005930', '주식체결', { '10': 'a\u001eb' });
+    target.emit('OnReceiveRealData', '00\t5930', '주식체결', { '10': '+1' });
     const schemas = out.filter((m) => 'schema' in m) as unknown as { schema: number; fids: string[] }[];
     expect(schemas).toHaveLength(2);
     expect(schemas[1]!.fids.at(-1)).toBe('77777');
@@ -135,6 +140,9 @@ describe('bridge protocol', () => {
     expect(out.slice(4)).toEqual([
       { event: 'OnReceiveRealData', args: ['005930', '주식체결', { '10': 'a\tb' }] },
       { event: 'OnReceiveRealData', args: ['005930', '주식체결', { '10': 5 }] },
+      { event: 'OnReceiveRealData', args: ['005930', '주식체결', { '10': 'a\nb' }] },
+      { event: 'OnReceiveRealData', args: ['005930', '주식체결', { '10': 'a\u001eb' }] },
+      { event: 'OnReceiveRealData', args: ['00\t5930', '주식체결', { '10': '+1' }] },
     ]);
   });
 
@@ -167,13 +175,13 @@ describe('bridge protocol', () => {
     const output = new PassThrough();
     const lines: unknown[] = [];
     output.on('data', (chunk: Buffer) => {
-      for (const l of chunk.toString('utf8').split('\n')) if (l !== '') lines.push(JSON.parse(l));
+      for (const l of chunk.toString('utf8').split('\n')) if (l !== '') lines.push(readLine(l));
     });
     const done = runStdioBridge({ target, methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], version: 'test', input, output, redirectConsole: false });
     input.write('{"id":1,"method":"api_init","args":[{"sim_no":1}]}\n{"id":2,"method":"GetLoginInfo","args":["ACCNO"]}\n');
     input.end();
     await done;
-    expect(lines[0]).toEqual({ ready: { protocol: 2, version: 'test', methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], nodeFlags: process.execArgv } });
+    expect(lines[0]).toEqual([{ ready: { protocol: 3, version: 'test', methods: ['api_init', 'GetLoginInfo'], events: ['OnEventConnect'], nodeFlags: process.execArgv } }]);
     expect(lines.slice(1).flat()).toEqual([{ id: 1, result: null }, { id: 2, result: '8000000011;' }]);
     expect(target.cleaned).toBe(1);
   });

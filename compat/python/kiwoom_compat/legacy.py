@@ -98,19 +98,82 @@ def capacity(fn):
 class RealData(dict):
     """OnReceiveRealData's third argument on ``APIServer``: the FID dictionary the api_server sketch
     reads (``data["10"]``) that is also the OCX's sRealData: ``str(data)`` and every string method
-    (``data.split("\t")``) work on the TAB-joined values in the real type's OCX FID order."""
+    (``data.split("\t")``) work on the TAB-joined values in the real type's OCX FID order.
 
-    __slots__ = ("_text",)
+    Built lazily from the quote (wire.Quote): a handler reads a few FIDs of 40 to 160, so
+    ``data[fid]``, ``data.get(fid)`` and ``fid in data`` read the quote's values directly; any
+    other use (iteration, ``len``, printing, ``dict(data)``, ``json.dumps``, a change) first fills
+    the dictionary with every FID of the real type, once.
+    """
 
-    def __init__(self, values, text):
-        dict.__init__(self, values)
-        self._text = text
+    __slots__ = ("_quote", "_filled")
+
+    def __init__(self, quote):
+        dict.__init__(self)
+        self._quote = quote
+        self._filled = False
+        fids = quote.schema.fids
+        if fids:
+            # Never an empty dict underneath a full one: C code (json's encoder) takes an empty
+            # one at its word instead of asking items(). The first FID costs nothing to hold.
+            dict.__setitem__(self, fids[0], quote.raw.partition("\t")[0])
+
+    def _fill(self):
+        if not self._filled:
+            self._filled = True
+            dict.update(self, self._quote.fids())
+        return self
+
+    def __getitem__(self, fid):
+        if self._filled:
+            return dict.__getitem__(self, fid)
+        value = self._quote.value(fid) if fid.__class__ is str else None
+        if value is None:
+            raise KeyError(fid)
+        return value
+
+    def get(self, fid, default=None):
+        if self._filled:
+            return dict.get(self, fid, default)
+        value = self._quote.value(fid) if fid.__class__ is str else None
+        return default if value is None else value
+
+    def __contains__(self, fid):
+        if self._filled:
+            return dict.__contains__(self, fid)
+        return fid.__class__ is str and self._quote.value(fid) is not None
 
     def __str__(self):
-        return self._text
+        return self._quote.real_data()
 
     def __getattr__(self, name):
-        return getattr(self._text, name)
+        if name in RealData.__slots__:
+            raise AttributeError(name)
+        return getattr(self._quote.real_data(), name)
+
+    def __reduce_ex__(self, protocol):
+        return (dict, (dict(self._fill()),))
+
+
+def _filling(name):
+    method = getattr(dict, name)
+
+    def filled(self, *args, **kwargs):
+        return method(self._fill(), *args, **kwargs)
+
+    filled.__name__ = name
+    return filled
+
+
+# Every other dict method sees the whole dictionary (C code such as dict(data), {**data} and
+# json.dumps reaches a subclass through these, because __iter__ is overridden).
+for _name in (
+    "__iter__", "__len__", "__repr__", "__eq__", "__ne__", "__reversed__", "__or__", "__ror__", "__ior__",
+    "__setitem__", "__delitem__", "keys", "values", "items", "copy", "pop", "popitem", "setdefault", "update", "clear",
+):
+    if hasattr(dict, _name):  # | and |= are Python 3.9's
+        setattr(RealData, _name, _filling(_name))
+RealData.__hash__ = None
 
 
 def ocx_args(name, args):

@@ -171,7 +171,7 @@ class APIServer(OcxMethods):
         handlers = self._handlers.get(name)
         if override is None and not handlers:
             return
-        args = (ev.code, ev.schema.real, RealData(ev.fids(), ev.real_data())) if ev.__class__ is Quote else ev.args
+        args = (ev.code, ev.schema.real, RealData(ev)) if ev.__class__ is Quote else ev.args
         if override is not None:
             override[0](*adapt(name, args, override[1]))
         for handler, cap in handlers or ():

@@ -1,13 +1,14 @@
 """The bridge process (``kiwoom-compat bridge --stdio``) and its line protocol (src/bridge/protocol.ts).
 
-One reader thread takes lines off the child's stdout. Each line is a JSON array of messages:
-replies wake the caller that waits for them (matched by ``id``); events are decoded and handed,
+One reader thread takes lines off the child's stdout. Each line holds one bridge turn's
+messages as records joined by U+001E: a quote (starting with a digit) or one JSON object.
+Replies wake the caller that waits for them (matched by ``id``); events are decoded and handed,
 a line's worth at a time, to ``deliver`` (the delivery queue), in order, before any reply that
 follows them, so that a caller knows which events came before its answer (``upto``).
 
-Quotes arrive compact (code, schema, TAB-joined values) and stay that way until a handler or a
-getter reads them: most handlers read a few FIDs, and splitting 40 values they never read is
-what made a Python consumer slow.
+Quotes arrive compact (schema, code, TAB-joined values) and stay that way until a handler or a
+getter reads them: most handlers read a few FIDs of 40 to 160, and decoding values they never
+read is what made a Python consumer slow. The reader only splits off the schema and the code.
 """
 import itertools
 import json
@@ -18,8 +19,10 @@ import threading
 from .errors import BridgeClosed, KiwoomCompatError
 from .locate import NodeSideMissing, bridge_command, describe
 
-PROTOCOL = 2
+PROTOCOL = 3
 REAL_DATA = "OnReceiveRealData"
+#: Separates the records of a line (ASCII RS; JSON escapes it and compact quotes never hold it).
+RECORD_SEPARATOR = "\x1e"
 _LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 _QUIET_KEYS = ("time", "pid", "hostname", "name", "v")
 
@@ -52,7 +55,7 @@ class Event(object):
 
 
 class Quote(object):
-    """One OnReceiveRealData: ``code``, its real type (``schema.real``) and its values, split on first use."""
+    """One OnReceiveRealData: ``code``, its real type (``schema.real``) and its values, split on use."""
 
     __slots__ = ("code", "schema", "raw", "seq", "_values")
     name = REAL_DATA
@@ -69,14 +72,23 @@ class Quote(object):
         return self.schema.real
 
     def values(self):
-        if self._values is None:
+        if self._values is None or self._values is _ONE_READ:
             self._values = self.raw.split("\t")
         return self._values
 
     def value(self, fid):
         """The value of FID ``fid`` (a string such as "10"), or None when the real type has no such FID."""
         i = self.schema.index.get(fid)
-        return None if i is None else self.values()[i]
+        if i is None:
+            return None
+        values = self._values
+        if values is None:
+            # The first read splits only up to the value, from the nearer end: a handler often
+            # reads one or two FIDs of 160. A second read splits them all, once.
+            self._values = _ONE_READ
+            n = len(self.schema.fids)
+            return self.raw.split("\t", i + 1)[i] if 2 * i < n else self.raw.rsplit("\t", n - i)[1]
+        return self.values()[i]
 
     def fids(self):
         """The values as a dict keyed by FID string (every FID of the real type; "" when not delivered)."""
@@ -92,6 +104,10 @@ class Quote(object):
         self.schema = newer.schema
         self.raw = newer.raw
         self._values = newer._values
+
+
+#: Quote._values after one partial read (the next read splits every value).
+_ONE_READ = ()
 
 
 def format_log_line(text):
@@ -171,7 +187,8 @@ class Wire(object):
             raise BridgeClosed(str(err))
         self.command = command
         try:
-            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE if stderr is None else stderr)
+            # A buffer as large as the pipe: a busy turn's line is read in one system call, not 8 KB at a time.
+            self.proc = subprocess.Popen(command, bufsize=PIPE_BYTES, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE if stderr is None else stderr)
         except OSError as err:
             raise BridgeClosed("could not start the bridge (%s): %s" % (describe(command), err))
         widen_pipe(self.proc.stdout)
@@ -242,36 +259,40 @@ class Wire(object):
             self._shutdown("the bridge process ended")
 
     def _take(self, line):
-        try:
-            messages = json.loads(line)
-        except ValueError:
-            sys.stderr.write("kiwoom-compat: ignoring a non-protocol line: %r\n" % line[:200])
-            return
         batch = []
         seq = self.events_read
-        for m in messages:
-            if m.__class__ is list:
+        schemas = self._schemas
+        for record in line.decode("utf-8").rstrip("\n").split(RECORD_SEPARATOR):
+            if record[:1].isdigit():
+                schema_id, code, raw = record.split("\t", 2)
                 seq += 1
-                batch.append(Quote(m[0], self._schemas[m[1]], m[2], seq))
-            elif "event" in m:
-                seq += 1
-                batch.append(Event(m["event"], m.get("args") or [], m.get("tr"), m.get("memo"), seq))
-            elif "id" in m:
-                # Events before a reply are queued before the caller wakes.
-                self.events_read = seq
-                if batch:
-                    self._deliver(batch)
-                    batch = []
-                with self._lock:
-                    slot = self._pending.pop(m["id"], None)
-                if slot is not None:
-                    slot.reply = m
-                    slot.upto = seq
-                    slot.done.set()
-            elif "schema" in m:
-                self._schemas[m["schema"]] = Schema(m["schema"], m["real"], m["fids"], m.get("ocx"))
-            elif "coalesced" in m:
-                self.coalesced = m["coalesced"]
+                batch.append(Quote(code, schemas[schema_id], raw, seq))
+                continue
+            try:
+                messages = json.loads(record)
+            except ValueError:
+                sys.stderr.write("kiwoom-compat: ignoring a non-protocol record: %r\n" % record[:200])
+                continue
+            for m in messages if messages.__class__ is list else (messages,):
+                if "event" in m:
+                    seq += 1
+                    batch.append(Event(m["event"], m.get("args") or [], m.get("tr"), m.get("memo"), seq))
+                elif "id" in m:
+                    # Events before a reply are queued before the caller wakes.
+                    self.events_read = seq
+                    if batch:
+                        self._deliver(batch)
+                        batch = []
+                    with self._lock:
+                        slot = self._pending.pop(m["id"], None)
+                    if slot is not None:
+                        slot.reply = m
+                        slot.upto = seq
+                        slot.done.set()
+                elif "schema" in m:
+                    schemas[str(m["schema"])] = Schema(m["schema"], m["real"], m["fids"], m.get("ocx"))
+                elif "coalesced" in m:
+                    self.coalesced = m["coalesced"]
         self.events_read = seq
         if batch:
             self._deliver(batch)

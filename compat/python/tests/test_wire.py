@@ -23,7 +23,7 @@ class Collect(object):
         self.events.extend(batch)
 
 
-class ProtocolTwo(unittest.TestCase):
+class ProtocolThree(unittest.TestCase):
     def setUp(self):
         self.got = Collect()
         self.wire = Wire(self.got, command=FAKE + ["echo"])
@@ -35,7 +35,7 @@ class ProtocolTwo(unittest.TestCase):
         messages = [
             {"schema": 4, "real": "주식체결", "fids": ["20", "10", "15"]},
             ["005930", 4, "090001\t+71200\t+3"],
-            {"event": "OnReceiveChejanData", "args": ["0", {"9203": "0000007"}]},
+            {"event": "OnReceiveChejanData", "args": ["0", {"9203": "0000007", "302": "a\x1eb\nc"}]},
             ["000660", 4, "090002\t-1000\t"],
             {"coalesced": 17},
         ]
@@ -47,7 +47,8 @@ class ProtocolTwo(unittest.TestCase):
         self.assertEqual((quote.code, quote.real, quote.value("10"), quote.value("15"), quote.value("999")), ("005930", "주식체결", "+71200", "+3", None))
         self.assertEqual(quote.raw, "090001\t+71200\t+3")  # the OCX's sRealData, untouched
         self.assertEqual(other.fids(), {"20": "090002", "10": "-1000", "15": ""})
-        self.assertEqual((chejan.name, chejan.args), ("OnReceiveChejanData", ["0", {"9203": "0000007"}]))
+        # The record separator and a line break inside a JSON string are escaped, not cut.
+        self.assertEqual((chejan.name, chejan.args), ("OnReceiveChejanData", ["0", {"9203": "0000007", "302": "a\x1eb\nc"}]))
         self.assertEqual(self.wire.coalesced, 17)
         self.assertEqual(result[-1], {"coalesced": 17})
 
@@ -68,6 +69,49 @@ class ProtocolTwo(unittest.TestCase):
             self.wire.call("Fail", [{"name": "ValidationError", "message": "nQty must be positive", "field": "nQty", "code": -302}], 5.0)
         e = raised.exception
         self.assertEqual((e.name, e.message, e.field, e.code), ("ValidationError", "nQty must be positive", "nQty", -302))
+
+
+class QuoteValues(unittest.TestCase):
+    def test_any_fid_reads_its_own_value_on_a_first_second_and_later_read(self):
+        from kiwoom_compat.wire import Schema
+
+        fids = ["20", "10", "11", "12", "27", "28", "9999"]
+        values = ["090001", "+71200", "", "+0.5", "+71300", "+71100", "1700000000"]
+        schema = Schema(2, "주식체결", fids, 6)
+        for first in fids:
+            quote = Quote("005930", schema, "\t".join(values), 1)
+            order = [first] + [f for f in fids if f != first] + [first]
+            self.assertEqual([quote.value(f) for f in order], [values[fids.index(f)] for f in order], first)
+            self.assertIsNone(quote.value("15"))
+        self.assertEqual(Quote("005930", schema, "\t".join(values), 1).real_data(), "\t".join(values[:6]))
+
+    def test_the_handlers_fid_dictionary_is_a_whole_dict_to_every_use_and_the_ocxs_string(self):
+        import copy
+        import json
+
+        from kiwoom_compat.legacy import RealData
+        from kiwoom_compat.wire import Schema
+
+        schema = Schema(2, "주식체결", ["20", "10", "15", "9999"], 3)
+        whole = {"20": "090001", "10": "+71200", "15": "", "9999": "17"}
+
+        def data():
+            return RealData(Quote("005930", schema, "090001\t+71200\t\t17", 1))
+
+        d = data()
+        self.assertEqual((d["10"], d.get("9999"), d.get("11", "-"), "15" in d, "11" in d, 10 in d), ("+71200", "17", "-", True, False, False))
+        with self.assertRaises(KeyError):
+            d["11"]
+        self.assertEqual((str(d), d.split("\t")[1], "%s" % d), ("090001\t+71200\t", "+71200", "090001\t+71200\t"))
+        self.assertIsInstance(d, dict)
+        for use in (dict, lambda x: {**x}, lambda x: json.loads(json.dumps(x)), lambda x: dict(x.items()), copy.copy, lambda x: dict(zip(list(x), x.values()))):
+            self.assertEqual(use(data()), whole)
+        self.assertEqual((len(data()), data() == whole, sorted(data())), (4, True, sorted(whole)))
+        changed = data()
+        changed["10"] = "+1"
+        self.assertEqual((changed["10"], changed.get("20"), len(changed)), ("+1", "090001", 4))
+        self.assertEqual(changed.pop("20"), "090001")
+        self.assertNotIn("20", changed)
 
 
 class CallsAreBounded(unittest.TestCase):
