@@ -59,6 +59,36 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual(sum(1 for e in events if e.name == "OnReceiveChejanData"), 1000)
         self.assertEqual(q.coalesced + len(events), 100000)
 
+    def test_a_burst_the_handlers_take_in_stride_is_not_merged_however_large(self):
+        now = [100.0]
+        q = Delivery(coalesce_after=0.05, clock=lambda: now[0])
+        q.put_many([real(s, "005930", "+%d" % s) for s in range(1, 701)])
+        now[0] += 0.01
+        q.put_many([real(s, "005930", "+%d" % s) for s in range(701, 1401)])
+        self.assertEqual((len(q), q.coalesced), (1400, 0))
+        self.assertEqual(len(q.take(limit=1400)), 1400)
+        # Handlers that keep up: the next burst, much later, is not behind either.
+        now[0] += 10.0
+        q.put_many([real(1401, "005930", "+1401"), real(1402, "005930", "+1402")])
+        self.assertEqual((len(q), q.coalesced), (2, 0))
+
+    def test_quotes_merge_once_the_oldest_waiting_event_is_older_than_the_limit(self):
+        now = [100.0]
+        q = Delivery(coalesce_after=0.05, clock=lambda: now[0])
+        q.put_many([real(1, "005930", "+100"), chejan(2)])
+        now[0] += 0.04
+        q.put_many([real(3, "005930", "+101")])
+        now[0] += 0.02  # seq 1 has now waited 60 ms: behind
+        q.put_many([real(4, "005930", "+102"), real(5, "000660", "+200"), chejan(6)])
+        self.assertEqual(q.coalesced, 1)
+        self.assertEqual([(e.seq, e.name, e.value("10") if e.__class__ is Quote else None) for e in drain(q)], [
+            (1, "OnReceiveRealData", "+100"), (2, "OnReceiveChejanData", None), (3, "OnReceiveRealData", "+102"),
+            (5, "OnReceiveRealData", "+200"), (6, "OnReceiveChejanData", None),
+        ])
+        # Caught up (the queue emptied): nothing merges again until the handlers are behind again.
+        q.put_many([real(7, "005930", "+103"), real(8, "005930", "+104")])
+        self.assertEqual((len(q), q.coalesced), (2, 1))
+
     def test_handled_up_to_never_passes_an_event_still_waiting(self):
         q = Delivery(coalesce_above=1)
         q.put_many([real(1, "005930", "+100"), chejan(2)])
