@@ -30,6 +30,8 @@ are shared, each program receives what it registered, and the rate budget is sha
   --shared          with --client: one pair every program may share (told apart by token)
   --clients FILE    key pairs, mode 0600 (default ~/.config/kiwoom-compat/gateway-clients.json)
   --state FILE      where the URL and admin token go for \`gateway status\` (default beside --clients)
+  --release-grace S seconds a program's registrations stay upstream after it went away without
+                    REMOVE, so a restart takes them back without a new REG (default 10; 0: at once)
 ${BACKEND_HELP}
   without --use-rest the gateway fronts a built-in emulator (to try it without an account)
 
@@ -64,9 +66,11 @@ async function serve(args: string[]): Promise<number> {
     shared: { type: 'boolean', default: false },
     clients: { type: 'string' },
     state: { type: 'string' },
+    'release-grace': { type: 'string', default: '10' },
     ...BACKEND_OPTIONS,
   });
   const port = numberFlag(values, 'port', { min: 0, max: 65_535, integer: true })!;
+  const releaseGraceMs = numberFlag(values, 'release-grace', { min: 0 })! * 1000;
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   if (!isLoopback(values.host) && values['tls-cert'] === undefined) {
     throw new UsageError(`--host ${values.host} is not a loopback address: beyond this machine the gateway needs --tls-cert and --tls-key (whoever holds a pair can place orders)`);
@@ -98,6 +102,7 @@ async function serve(args: string[]): Promise<number> {
       ? {}
       : { tls: { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } }),
     clientsFile,
+    releaseGraceMs,
   }).catch(async (err: unknown) => {
     await emu?.close();
     throw err;
