@@ -99,14 +99,14 @@ describe('three clients through one gateway', () => {
 
   it('sends the emulator no request past its budget while the clients together ask for three times it', async () => {
     const before = rig.emu.stats();
-    const deadline = Date.now() + 2000;
     const apiCalls: Promise<number>[] = [];
     const rawAnswers: Promise<{ status: number; body: Record<string, unknown> }>[] = [];
-    // Each client asks at the whole budget (5/s), open loop: 15/s together against 5/s upstream.
+    // Each client asks at the whole budget (5/s), open loop: 15/s together against 5/s upstream,
+    // ten rounds (a count, not a deadline: a loaded machine stretches the sleeps, not the asks).
     // Every request names another code, so that no two can share an upstream call.
     const codes = rig.emu.state.master.map((s) => s.code);
     let n = 0;
-    while (Date.now() < deadline) {
+    for (let round = 0; round < 10; round++) {
       for (const api of [apiA, apiB]) {
         api.SetInputValue('종목코드', codes[n++]!);
         apiCalls.push(api.CommRqData('price', 'opt10001', 0, '3000'));
@@ -119,7 +119,6 @@ describe('three clients through one gateway', () => {
     const apiResults = await Promise.all(apiCalls);
     const after = rig.emu.stats();
 
-    expect(asked).toBeGreaterThanOrEqual(27);
     expect(after.rateLimited - before.rateLimited).toBe(0);
     // Everyone is answered; the queue is fair, so nobody is turned away at this rate.
     expect(apiResults.every((rc) => rc === 0)).toBe(true);
