@@ -177,11 +177,23 @@ describe('ChejanBook', () => {
     });
     b.onOrderFrame({ '9203': '0000042', '904': ' 0000041 ', '9001': '000660', '907': '2', '900': '3', '901': '0', '906': '시장가', '908': '090103', '913': '확인' });
     b.onOrderFrame({ '9203': '0000043', '9001': '000660', '907': '', '900': '', '913': '접수' });
+    // KRX's alphanumeric short codes keep an inner A; an amended order number keeps its inner zeros.
+    b.onOrderFrame({ '9203': '0000044', '904': '0001000', '9001': 'A0004A0', '913': '확인' });
+    // A frame that lacks FIDs reads them blank.
+    b.onOrderFrame({ '913': '접수' });
+    // Balance frames and frames of orders already known are not waiting orders.
+    b.onBalanceFrame({ '9001': '005930', '930': '1' });
+    b.onOrderFrame({ '9203': '0000041', '9001': '005930', '913': '접수' });
     expect(b.waitingOrders()).toEqual([
       { ordNo: '0000041', origOrdNo: '', code: '005930', side: '1', orderQty: 10, price: 70_000, tradeText: '보통', time: '090102' },
       { ordNo: '0000042', origOrdNo: '0000041', code: '000660', side: '2', orderQty: 3, price: 0, tradeText: '시장가', time: '090103' },
       { ordNo: '0000043', origOrdNo: '', code: '000660', side: '2', orderQty: 0, price: 0, tradeText: '', time: '' },
+      { ordNo: '0000044', origOrdNo: '0001000', code: '0004A0', side: '2', orderQty: 0, price: 0, tradeText: '', time: '' },
+      { ordNo: '', origOrdNo: '', code: '', side: '2', orderQty: 0, price: 0, tradeText: '', time: '' },
+      { ordNo: '0000041', origOrdNo: '', code: '005930', side: '2', orderQty: 0, price: 0, tradeText: '', time: '' },
     ]);
+    b.release();
+    expect(b.waitingOrders()).toEqual([]);
   });
 
   test('onFirstSight: an order never seen is offered; true holds the gate with that frame first, and one release delivers it', () => {
@@ -216,9 +228,9 @@ describe('ChejanBook', () => {
     b.onOrderFrame(frame('0000062', '체결', 4, 2, '77', { '915': '2' }));
     b.onOrderFrame(frame('0000062', '체결', 4, 0, ' 77 ', { '915': '2' }));
     expect(summary(out).slice(3)).toEqual(['0:0000062:접수:', '0:0000062:체결:2']);
-    // The status is read trimmed.
-    b.onOrderFrame(frame('0000062', ' 체결 ', 4, 0, '78', { '915': '2' }));
-    expect(summary(out).at(-1)).toBe('0:0000062: 체결 :2');
+    // The status is read trimmed: a padded 체결 repeating fill 77 is that fill again.
+    b.onOrderFrame(frame('0000062', ' 체결 ', 4, 0, '77', { '915': '2' }));
+    expect(out).toHaveLength(5);
   });
 
   test('the 접수 synthesised before a first fill carries the order, not the fill: 902 = 900, 903 0, the per-fill FIDs blank', () => {
@@ -296,5 +308,17 @@ describe('ChejanBook', () => {
     d.onOrderFrame(frame('0000141', '접수', 10, 10));
     d.reconcile([snap({ ordNo: '0000142', origOrdNo: '0000141', orderQty: 4, openQty: 0, status: '취소' })]);
     expect(summary(out3)).toEqual(['0:0000141:접수:', '0:0000142:취소:']);
+  });
+
+  test('reconciliation of an order filled in part, then cancelled: 접수, its fill, then 취소 with the open quantity left', () => {
+    const { book: b, out } = book();
+    b.reconcile([snap({ ordNo: '0000151', orderQty: 10, filledQty: 3, openQty: 0, fillPrice: 70_000, status: '취소' })]);
+    expect(summary(out)).toEqual(['0:0000151:접수:', '0:0000151:체결:3', '0:0000151:취소:']);
+    expect(out[1]?.[1]['902']).toBe('0');
+    expect(out[2]?.[1]).toMatchObject({ '902': '0', '904': '0000000' });
+    const { book: c, out: out2 } = book();
+    c.reconcile([snap({ ordNo: '0000152', orderQty: 10, filledQty: 0, openQty: 10, status: '접수' })]);
+    c.reconcile([snap({ ordNo: '0000152', orderQty: 10, filledQty: 0, openQty: 4, status: '확인' })]);
+    expect(out2.at(-1)?.[1]).toMatchObject({ '913': '확인', '902': '4' });
   });
 });
