@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 const GROUPS = {
   'op-errors': { mutate: ['src/compat/op-errors.ts'], testFiles: ['test/compat/op-errors.test.ts'], nodeTypes: true },
   'rate-limiter': { mutate: ['src/rest/rate-limiter.ts'], testFiles: ['test/rest/rate-limit.test.ts'] },
-  tokens: { mutate: ['src/rest/kst.ts', 'src/rest/token-manager.ts'], testFiles: ['test/rest/kst.test.ts', 'test/rest/token.test.ts'] },
+  tokens: { mutate: ['src/rest/kst.ts', 'src/rest/token-manager.ts'], testFiles: ['test/rest/kst.test.ts', 'test/rest/token-manager.test.ts', 'test/rest/token.test.ts'] },
   scrubber: { mutate: ['src/log.ts'], testFiles: ['test/rest/logging.test.ts'] },
   chejan: { mutate: ['src/facade/chejan.ts'], testFiles: ['test/facade/chejan.test.ts', 'test/facade/settle.test.ts', 'test/facade/events.test.ts'] },
   orders: {

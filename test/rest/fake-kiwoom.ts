@@ -17,7 +17,8 @@ const SEOUL = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
 });
 
-function seoulTimestamp(epochMs: number): string {
+/** `YYYYMMDDHHMMSS` of an instant in Asia/Seoul (see SEOUL). */
+export function seoulTimestamp(epochMs: number): string {
   const part = Object.fromEntries(SEOUL.formatToParts(epochMs).map((p) => [p.type, p.value]));
   return `${part['year']}${part['month']}${part['day']}${part['hour']}${part['minute']}${part['second']}`;
 }
