@@ -18,7 +18,7 @@ const GROUPS = {
     testFiles: ['test/facade/settle.test.ts', 'test/facade/lifecycle.test.ts', 'test/facade/order-failures.test.ts', 'test/facade/events.test.ts'],
   },
   // The emulator's lifecycle tests count the process's open handles, which Stryker's shared runner changes.
-  'emulator-orders': { mutate: ['src/emulator/state/orders.ts'], testFiles: ['test/emulator/orders.test.ts', 'test/emulator/state.test.ts'], nodeTypes: true },
+  'emulator-orders': { mutate: ['src/emulator/state/orders.ts'], testFiles: ['test/emulator/order-engine.test.ts', 'test/emulator/orders.test.ts', 'test/emulator/state.test.ts'], nodeTypes: true },
   client: { mutate: ['src/rest/client.ts'], testFiles: ['test/rest/**/*.test.ts'] },
   realtime: { mutate: ['src/realtime/subscriptions.ts', 'src/realtime/session.ts'], testFiles: ['test/realtime/**/*.test.ts'] },
   tr: {
