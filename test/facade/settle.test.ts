@@ -145,4 +145,31 @@ describe('Settler', () => {
     book.onOrderFrame(frame('0000031'));
     expect(await settled).toEqual({ state: 'ambiguous', candidates: ['0000030', '0000031'] });
   });
+
+  test('a modify is recognised by its original (padding aside) and its new price; a cancel by its original alone', async () => {
+    const modify: OrderIntent = { action: 'modify', code: '005930', side: '2', qty: 1, price: 71_000, trdeTp: undefined, origOrdNo: '7' };
+    const placed = setup(() => [order('0000040', { origOrdNo: '0000007', price: 71_000, tradeText: '' })]);
+    expect((await placed.run(modify)).verdict).toEqual({ state: 'placed', orderNo: '0000040' });
+    const otherOriginal = setup(() => [order('0000041', { origOrdNo: '0000008', price: 71_000 })]);
+    expect((await otherOriginal.run(modify)).verdict).toEqual({ state: 'not-placed' });
+    // The right original at another price: it may be this modify, read differently; unknown, named.
+    const otherPrice = setup(() => [order('0000042', { origOrdNo: '0000007', price: 70_500 })]);
+    expect((await otherPrice.run(modify)).verdict).toMatchObject({ state: 'unknown', candidates: ['0000042'] });
+    // A new order never answers a modify.
+    const fresh = setup(() => [order('0000043', { price: 71_000 })]);
+    expect((await fresh.run(modify)).verdict).toEqual({ state: 'not-placed' });
+    const cancel: OrderIntent = { action: 'cancel', code: '005930', side: '2', qty: 1, price: 0, trdeTp: undefined, origOrdNo: '7' };
+    const cancelled = setup(() => [order('0000044', { origOrdNo: '0000007', price: 0, tradeText: '' })]);
+    expect((await cancelled.run(cancel)).verdict).toEqual({ state: 'placed', orderNo: '0000044' });
+  });
+
+  test('order times read as HHMMSS or HH:MM:SS, padded or not: an order 10 s before the send is not claimed in either form', async () => {
+    const colons = (ms: number) => { const t = hhmmss(ms); return `${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4)}`; };
+    for (const time of [colons(Date.now() - 10_000), ` ${hhmmss(Date.now() - 10_000)} `]) {
+      const s = setup(() => [order('0000050', { time })]);
+      expect((await s.run()).verdict, time).toEqual({ state: 'not-placed' });
+    }
+    const now = setup(() => [order('0000051', { time: colons(Date.now() + 500) })]);
+    expect((await now.run()).verdict).toEqual({ state: 'placed', orderNo: '0000051' });
+  });
 });
