@@ -153,7 +153,7 @@ describe('Settler', () => {
     const otherOriginal = setup(() => [order('0000041', { origOrdNo: '0000008', price: 71_000 })]);
     expect((await otherOriginal.run(modify)).verdict).toEqual({ state: 'not-placed' });
     // The right original at another price: it may be this modify, read differently; unknown, named.
-    const otherPrice = setup(() => [order('0000042', { origOrdNo: '0000007', price: 70_500 })]);
+    const otherPrice = setup(() => [order('0000042', { origOrdNo: '0000007', price: 70_500, tradeText: '' })]);
     expect((await otherPrice.run(modify)).verdict).toMatchObject({ state: 'unknown', candidates: ['0000042'] });
     // A new order never answers a modify.
     const fresh = setup(() => [order('0000043', { price: 71_000 })]);
