@@ -10,6 +10,8 @@
  * - `dropin-flag`: the same bridge under `node --optimize-for-size` (as the CLI runs).
  *
  * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
+ * the entries/s the emulator sent it in the window (its own ceiling on a loaded machine), for the
+ * drop-in the bridge's CPU µs per entry sent (to set against the plain client's Python µs/event),
  * latency p50/p99 from the emulator's send to the handler (the emulator child stamps each REAL
  * entry with its send time), quotes coalesced; for the drop-in, 2 TR requests and 2 orders sent
  * during the window must all come back (every fill in the emulator's ledger reaches
@@ -82,6 +84,7 @@ async function runClient(kind, rate, hooks = {}) {
   const lines = createInterface({ input: child.stdout });
   let ready;
   let result;
+  let sent;
   const ordersBefore = kind === 'plain' ? 0 : (await emu.call('orderLedger')).length;
   for await (const line of lines) {
     const msg = JSON.parse(line);
@@ -89,6 +92,7 @@ async function runClient(kind, rate, hooks = {}) {
       ready = msg.ready;
       await emu.call('setRate', rate);
       child.stdin.write('go\n');
+      sent = sentInWindow(opts.warmup, opts.seconds);
       if (hooks.onGo) await hooks.onGo(ready);
     } else if (msg.drain) {
       await emu.call('setRate', 0);
@@ -104,7 +108,19 @@ async function runClient(kind, rate, hooks = {}) {
   await emu.call('setRate', 0);
   if (result === undefined) throw new Error(`${kind} at ${rate}/s gave no result`);
   if (kind !== 'plain') result.lost = await checkEvents(result, ordersBefore);
+  result.emuSentPerSec = await sent;
+  if (typeof result.bridgeCpuShare === 'number' && result.emuSentPerSec > 0) result.bridgeUsPerEntry = Math.round((result.bridgeCpuShare * 1e6) / result.emuSentPerSec * 10) / 10;
   return { kind, rate, ...result, nodeFlags: ready.nodeFlags };
+}
+
+/** REAL entries/s the emulator sent (to the one subscribed client) over the measured window. */
+async function sentInWindow(warmup, seconds) {
+  await sleep(warmup * 1000);
+  const before = (await emu.call('stats')).realEntries;
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const after = (await emu.call('stats')).realEntries;
+  return Math.round(((after - before) * 1000) / (performance.now() - t0));
 }
 
 /** What of the window's TR requests and orders did not reach the handlers (each should be 0). */
@@ -162,8 +178,8 @@ try {
         const r = await runClient(kind, rate);
         runs.push({ rep, ...r, chejan: undefined, sent: undefined, trAnswered: undefined });
         console.log(
-          `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
-            (r.coalesced === undefined ? '' : `  coalesced ${r.coalesced} (bridge ${r.coalescedBridge}), bridge ${Math.round(r.bridgeCpuShare * 100)}% ${r.bridgeRssMb} MB, lost ${JSON.stringify(r.lost)}`),
+          `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s (sent ${r.emuSentPerSec})  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
+            (r.coalesced === undefined ? '' : `  coalesced ${r.coalesced} (bridge ${r.coalescedBridge}), bridge ${Math.round(r.bridgeCpuShare * 100)}% ${r.bridgeUsPerEntry} µs/entry ${r.bridgeRssMb} MB, lost ${JSON.stringify(r.lost)}`),
         );
       }
     }
@@ -186,9 +202,11 @@ for (const kind of CLIENTS) {
       client: kind,
       offered: rate,
       eventsPerSec: median(rs.map((r) => r.eventsPerSec)),
+      emuSent: median(rs.map((r) => r.emuSentPerSec)),
       cpuUsPerEvent: median(rs.map((r) => r.cpuUsPerEvent)),
       pythonCpu: median(rs.map((r) => r.cpuShare)),
       bridgeCpu: median(rs.map((r) => r.bridgeCpuShare)),
+      bridgeUsPerEntry: median(rs.map((r) => r.bridgeUsPerEntry)),
       p50ms: median(rs.map((r) => r.p50ms)),
       p99ms: median(rs.map((r) => r.p99ms)),
       coalesced: median(rs.map((r) => r.coalesced)),
@@ -212,7 +230,7 @@ if (CLIENTS.includes('plain') && CLIENTS.includes('dropin')) {
 }
 const load1 = loadavg();
 console.log(`\nload average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${load1.map((l) => l.toFixed(1)).join(' ')} at the end`);
-printTable(table, ['client', 'offered', 'eventsPerSec', 'cpuUsPerEvent', 'pythonCpu', 'bridgeCpu', 'p50ms', 'p99ms', 'coalesced', 'lost']);
+printTable(table, ['client', 'offered', 'emuSent', 'eventsPerSec', 'cpuUsPerEvent', 'pythonCpu', 'bridgeCpu', 'bridgeUsPerEntry', 'p50ms', 'p99ms', 'coalesced', 'lost']);
 if (pauses.length > 0) printTable(pauses.map((p) => ({ ...p, samples: undefined, lost: JSON.stringify(p.lost) })), ['kind', 'rssBeforeMb', 'rssPeakMb', 'rssEndMb', 'coalescedBridge', 'lost']);
 console.log(JSON.stringify(summary));
 writeResult('python-realtime', { loadavg: { start: load0, end: load1 }, reps: REPS, seconds: SECONDS, warmup: WARMUP, table, summary, pauses, runs });
