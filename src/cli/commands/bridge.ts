@@ -1,4 +1,4 @@
-/** `kiwoom-compat bridge --stdio`: the APIServer facade as a child process speaking line-delimited JSON. */
+/** `kiwoom-compat bridge --stdio`: the APIServer facade as a child process speaking protocol lines (src/bridge/protocol.ts). */
 import { readFileSync } from 'node:fs';
 import { APIServer } from '../../facade/index.js';
 import { EVENT_NAMES } from '../../facade/events.js';
@@ -10,12 +10,13 @@ import { parseFlags, UsageError } from '../options.js';
 
 const help = `usage: kiwoom-compat bridge --stdio
 
-Runs the APIServer facade and speaks JSON lines on stdin/stdout (the Python drop-in in
-compat/python uses it). Calls in, one per line: {"id":1,"method":"SendOrder","args":[...]}
-Out: the first line is {"ready":{...}}; every later line is an array of messages, in order:
+Runs the APIServer facade and speaks lines on stdin/stdout (the Python drop-in in
+compat/python uses it). Calls in, one JSON object per line: {"id":1,"method":"SendOrder","args":[...]}
+Out: the first line is {"ready":{...}}; every later line holds messages in order, as records
+joined by U+001E, each a JSON object or (starting with a digit) a compact quote:
   {"id":1,"result":0} or {"id":1,"error":{"name","message","field"}}   a reply
   {"event":"OnReceiveChejanData","args":[...]}                       an event
-  {"schema":3,"real":"주식체결","fids":[...],"ocx":38}, ["005930",3,"v\tv..."]   a quote
+  {"schema":3,"real":"주식체결","fids":[...],"ocx":38}, then 3\t005930\tv\tv...   a quote
   {"coalesced":12}                                    quotes merged while the reader was behind
 The first call is usually api_init({sim_no, use_rest, ...}). Logs go to stderr. When stdin
 closes the bridge calls cleanup() and exits. See MIGRATION.md ("The bridge").
@@ -62,4 +63,4 @@ async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-export const bridge: Command = { summary: 'run the APIServer facade over line-delimited JSON on stdio (bridge --stdio)', help, run };
+export const bridge: Command = { summary: 'run the APIServer facade over protocol lines on stdio (bridge --stdio)', help, run };
