@@ -232,7 +232,7 @@ export interface OrderRecord {
 /** One execution of an order in the emulator's ledger. */
 export interface FillRecord {
   ordNo: string;
-  /** 체결번호, unique per fill. */
+  /** 체결번호, unique per fill, as the stream's 909 writes it (live: 6 digits, no padding); REST pads it to 7. */
   fillNo: string;
   account: string;
   code: string;

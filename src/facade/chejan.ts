@@ -83,7 +83,7 @@ const FINAL_STATUSES = new Set(['확인', '취소', '거부']);
 /** FID 819: "1" on the original order's update that ends a modify or cancel (koapy's is_last). */
 const END_OF_AMENDMENT = '819';
 
-/** An order number without its zero padding (904 and 9203 may be padded differently). */
+/** An order or fill number without its zero padding (904/9203, 909/cntr_no may be padded differently). */
 function plainNo(ordNo: string | undefined): string {
   return (ordNo ?? '').trim().replace(/^0+/, '');
 }
@@ -261,7 +261,8 @@ export class ChejanBook {
       return;
     }
     if (status === '체결') {
-      const fillNo = (values['909'] ?? '').trim();
+      // Live writes 909 unpadded ("847463"), REST's cntr_no padded to 7: one fill, one key.
+      const fillNo = plainNo(values['909']);
       if (fillNo !== '' && t.fillNos.has(fillNo)) return;
       const cum = int(values['900']) - int(values['902']);
       if (cum <= t.filled) return;

@@ -356,7 +356,10 @@ describe('limits the engine enforces', () => {
     const qty = (q.askQtys[0] as number) + 1;
     await call(emu, token, 'kt10000', buy('005930', qty, q.askPrices[1] as number));
     await call(emu, token, 'kt10001', sell('005930', 1, q.bidPrices[0] as number));
-    expect(emu.fillLedger().map((f) => f.fillNo)).toEqual(['0000001', '0000002', '0000003']);
+    // Live's 909 form: a 6-digit counter well into the day, no padding ("847463").
+    const [first, ...rest] = emu.fillLedger().map((f) => f.fillNo);
+    expect(first).toMatch(/^[1-9]\d{5}$/);
+    expect(rest).toEqual([String(Number(first) + 1), String(Number(first) + 2)]);
   });
 
   test('a buy 정정 to a higher price needs the difference in orderable cash (RC4025); a partial 정정 or 취소 leaves the original working', async () => {

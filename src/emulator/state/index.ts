@@ -5,7 +5,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { EmulatorState, EmulatorStateEvents, Quote, StockInfo } from '../types.js';
 import { loadEmulatorData } from '../data.js';
-import { createRng } from './prng.js';
+import { createRng, deriveRng } from './prng.js';
 import { buildMaster } from './master.js';
 import { Market } from './market.js';
 import { History } from './history.js';
@@ -55,6 +55,7 @@ export class EmulatorStateImpl extends EventEmitter<EmulatorStateEvents> impleme
       now: () => this.now(),
       tradingDay: () => isWeekday(kstDate(this.nowMs())),
       marketHours: options.marketHours,
+      firstFillNo: deriveRng(options.seed, 'fill numbers').int(100_000, 899_999),
     });
   }
 

@@ -59,6 +59,8 @@ interface EngineDeps {
   /** False on weekends (holidays are not modelled). */
   tradingDay: () => boolean;
   marketHours: 'always-open' | 'krx';
+  /** The day's first fill number: live's are 6-digit counters well into the day (`"847463"`). */
+  firstFillNo: number;
 }
 
 export class OrderEngine {
@@ -66,9 +68,11 @@ export class OrderEngine {
   readonly fills: FillRecord[] = [];
   private readonly fillsByOrder = new Map<string, FillRecord[]>();
   private lastOrdNo = 0;
-  private lastFillNo = 0;
+  private lastFillNo: number;
 
-  constructor(private readonly deps: EngineDeps) {}
+  constructor(private readonly deps: EngineDeps) {
+    this.lastFillNo = deps.firstFillNo - 1;
+  }
 
   /** The fills of one order, oldest first. */
   fillsOf(ordNo: string): readonly FillRecord[] {
@@ -236,7 +240,7 @@ export class OrderEngine {
     order.openQty -= qty;
     order.status = '체결';
     const fill: FillRecord = {
-      ordNo: order.ordNo, fillNo: String(++this.lastFillNo).padStart(7, '0'), account: order.account,
+      ordNo: order.ordNo, fillNo: String(++this.lastFillNo), account: order.account,
       code: order.code, side: order.side, price, qty, time: this.deps.now(),
     };
     this.fills.push(fill);

@@ -119,7 +119,7 @@ function historyRow(ctx: TrContext, o: OrderRecord): Record<string, string> {
     stk_nm: o.name, io_tp_nm: `현금${o.side === 'buy' ? '매수' : '매도'}`, loan_dt: '', cntr_qty: p10(f.qty),
     cntr_uv: p10(f.qty ? Math.round(f.amount / f.qty) : 0), ord_remnq: p10(o.openQty), comm_ord_tp: 'REST API',
     mdfy_cncl: kind, mdfy_cncl_tp: kind, cnfm_tm: amend ? hhmmss : '', dmst_stex_tp: o.exchange, cond_uv: p10(0),
-    stk_bond_tp: '1', setl_tp: '삼일결제', cntr_no: lastFill?.fillNo ?? '',
+    stk_bond_tp: '1', setl_tp: '삼일결제', cntr_no: lastFill?.fillNo.padStart(7, '0') ?? '',
     cntr_tm: lastFill ? `${lastFill.time.slice(0, 2)}:${lastFill.time.slice(2, 4)}:${lastFill.time.slice(4, 6)}` : '',
   };
 }
