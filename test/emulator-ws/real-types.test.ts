@@ -40,7 +40,7 @@ describe('REAL pushes of every documented type', () => {
   const got = new Map<string, RealEntry>();
 
   beforeAll(async () => {
-    h = await startHarness({ realRate: 2000 });
+    h = await startHarness({ realRate: 2000, ws: { viIntervalMs: 20 } });
     c = await Client.login(h.url);
     const data = Object.entries(STREAMED).map(([type, item]) => ({ item: [item], type: [type] }));
     data.push({ item: [''], type: ['00', '04'] });
@@ -132,11 +132,11 @@ describe('REAL pushes of every documented type', () => {
     expect(got.get('0s')!.values).toMatchObject({ '215': '3', '20': '101500', '214': '000000' });
   });
 
-  it('names the stock in a market-wide 1h push', () => {
+  it('names the stock in a market-wide 1h push, whose first row is the _AL one', () => {
     const e = got.get('1h')!;
     expect(h.state.stock(e.values['9001']!)?.name).toBe(e.values['302']);
-    expect(e.item).toBe(e.values['9001']);
-    expect(['정적', '동적']).toContain(e.values['1225']);
+    expect(e.item).toBe(`${e.values['9001']}_AL`);
+    expect(['정적', '동적', '동적+정적']).toContain(e.values['1225']);
   });
 
   it('builds 00 from an order event: account, numbers, status, labels, fill', () => {

@@ -121,7 +121,7 @@ describe('gateway real-time relay', () => {
   });
 
   it('routes market-wide and account registrations by type to every holder, once', async () => {
-    rig = await startRig({ realRate: 100 });
+    rig = await startRig({ realRate: 100, websocket: { viIntervalMs: 50 } });
     const a = await open('a');
     const b = await open('b');
     expect((await a.reg('1', [''], ['1h']))['return_code']).toBe(0);

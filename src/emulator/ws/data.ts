@@ -42,6 +42,8 @@ export interface WsTables {
   itemSuffixes: Record<string, string>;
   sides: Record<'buy' | 'sell', string>;
   fees: { commissionRate: number; sellTaxRate: number };
+  /** The VI lifecycle of 1h: names of 9068's kinds, the order kinds come in, the thresholds. */
+  vi: { types: Record<'1' | '2' | '3', string>; kindCycle: ('1' | '2' | '3')[]; staticThreshold: number; dynamicThreshold: number };
   /** 1h FID 9008 by legacy market code. */
   viMarkets: Record<string, string>;
   /** Prefix of condition-search codes by legacy market (A 주식, J ELW, Q ETN). */

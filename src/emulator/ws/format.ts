@@ -56,11 +56,6 @@ function fromSeconds(total: number): string {
   return [hh, mm, s % 60].map((n) => String(n).padStart(2, '0')).join('');
 }
 
-/** HHMMSS plus seconds, wrapping at midnight. */
-export function addSeconds(hhmmss: string, seconds: number): string {
-  return fromSeconds(toSeconds(hhmmss) + seconds);
-}
-
 /** Seconds from `from` until `to` (0 when `to` is not later), as HHMMSS. */
 export function remaining(from: string, to: string): string {
   return fromSeconds(Math.max(0, toSeconds(to) - toSeconds(from)));

@@ -6,7 +6,7 @@ import type { EmulatorState, OrderEvent, PositionSnapshot } from '../types.js';
 import { REAL_TYPES, TABLES } from './data.js';
 import type { MarketView } from './market-view.js';
 import { realEntry, realFrame } from './protocol.js';
-import { compileValues, type FrameInput, type Level, type ValuesBuilder } from './sources.js';
+import { compileValues, type FrameInput, type Level, type ValuesBuilder, type ViEvent } from './sources.js';
 import { splitItem, type Registration } from './subscriptions.js';
 
 const BUILDERS: Readonly<Record<string, ValuesBuilder>> = Object.fromEntries(
@@ -30,7 +30,6 @@ const ZERO_LEVEL: Level = {
 interface Cached {
   version: number;
   frame: Buffer | undefined;
-  count: number;
 }
 
 export class RealFrames {
@@ -54,7 +53,7 @@ export class RealFrames {
     return realFrame(this.entry(type, item, x));
   }
 
-  private input(code: string, level: Level, now: string, count: number, extra: Partial<FrameInput> = {}): FrameInput {
+  private input(code: string, level: Level, now: string, extra: Partial<FrameInput> = {}): FrameInput {
     const stock = code ? this.state.stock(code) : undefined;
     return {
       code,
@@ -66,7 +65,6 @@ export class RealFrames {
       flow: code ? this.view.flow(code) : undefined,
       now,
       exchange: TABLES.itemSuffixes[''] ?? '1',
-      count,
       ...extra,
     };
   }
@@ -80,10 +78,9 @@ export class RealFrames {
     if (!spec) return undefined;
     const k = `${reg.type}|${reg.item}`;
     let c = this.cache.get(k);
-    if (!c) this.cache.set(k, (c = { version: -1, frame: undefined, count: 0 }));
+    if (!c) this.cache.set(k, (c = { version: -1, frame: undefined }));
     let version = -1;
     let x: FrameInput | undefined;
-    let item = reg.item;
     switch (spec.items) {
       case 'stock': {
         const { code, suffix } = splitItem(reg.item);
@@ -93,7 +90,7 @@ export class RealFrames {
         if (!q) return undefined;
         version = this.view.version(code);
         if (version === c.version && c.frame) return c.frame;
-        x = this.input(code, q, now, c.count, { exchange: TABLES.itemSuffixes[suffix] ?? '1' });
+        x = this.input(code, q, now, { exchange: TABLES.itemSuffixes[suffix] ?? '1' });
         break;
       }
       case 'index': {
@@ -102,7 +99,7 @@ export class RealFrames {
         const d = this.view.index(idx, now);
         version = d.version;
         if (version === c.version && c.frame) return c.frame;
-        x = this.input('', d.level, now, c.count, { decimals: 2, breadth: d.breadth });
+        x = this.input('', d.level, now, { decimals: 2, breadth: d.breadth });
         break;
       }
       case 'gold': {
@@ -111,35 +108,24 @@ export class RealFrames {
         const d = this.view.goldLevel(g, now);
         version = d.version;
         if (version === c.version && c.frame) return c.frame;
-        x = this.input('', d.level, now, c.count, { decimals: g.decimals });
+        x = this.input('', d.level, now, { decimals: g.decimals });
         break;
       }
       case 'market':
-        x = this.input('', ZERO_LEVEL, now, c.count);
+        x = this.input('', ZERO_LEVEL, now);
         break;
-      case 'marketOrStock': {
-        // A market-wide VI subscription reports stocks in turn.
-        const master = this.state.master;
-        const code = reg.item || (master[c.count % Math.max(1, master.length)]?.code ?? '');
-        const q = this.state.quote(code);
-        if (!q) return undefined;
-        item = code;
-        x = this.input(code, q, now, c.count);
-        break;
-      }
       default:
         return undefined;
     }
-    c.count++;
     c.version = version;
-    c.frame = Buffer.from(this.entry(reg.type, item, x));
+    c.frame = Buffer.from(this.entry(reg.type, reg.item, x));
     return c.frame;
   }
 
   /** A 00 주문체결 frame. `filledAmount` is the order's accumulated fill amount (FID 903). */
   order(ev: OrderEvent, filledAmount: number, now: string): string {
     const code = ev.order.code;
-    const x = this.input(code, this.state.quote(code) ?? ZERO_LEVEL, now, 0, {
+    const x = this.input(code, this.state.quote(code) ?? ZERO_LEVEL, now, {
       name: ev.order.name,
       account: ev.account,
       order: ev,
@@ -148,16 +134,21 @@ export class RealFrames {
     return this.frame('00', code, x);
   }
 
+  /** A 1h VI entry of `event` for `item` (the code, or the code with a suffix). */
+  vi(event: ViEvent, item: string, now: string): string {
+    return this.entry('1h', item, this.input(event.code, this.state.quote(event.code) ?? ZERO_LEVEL, now, { vi: event }));
+  }
+
   /** A 04 잔고 frame. */
   position(p: PositionSnapshot, now: string): string {
     const q = this.state.quote(p.code);
     const level = q ?? { ...ZERO_LEVEL, price: p.price, prevClose: p.price };
-    const x = this.input(p.code, level, now, 0, { name: p.name, account: p.account, position: p });
+    const x = this.input(p.code, level, now, { name: p.name, account: p.account, position: p });
     return this.frame('04', p.code, x);
   }
 
   /** A 02 조건검색 frame: `code` entered (I) or left (D) condition `seq`. */
   condition(seq: string, code: string, io: 'I' | 'D', now: string): string {
-    return this.frame('02', code, this.input(code, ZERO_LEVEL, now, 0, { condition: { seq, io } }));
+    return this.frame('02', code, this.input(code, ZERO_LEVEL, now, { condition: { seq, io } }));
   }
 }

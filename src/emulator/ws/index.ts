@@ -2,7 +2,7 @@
  * The emulator's WebSocket side: the protocol's {@link SessionServer} on the emulator's HTTP
  * server, with the simulated market as its service: REG/REMOVE under the live rate and caps
  * (compat/live.json), rate-driven REAL pushes of every documented type in frames of 1 to 3
- * entries, 00/04 on order events, condition search.
+ * entries, VI (1h) as occasional events, 00/04 on order events, condition search.
  */
 import type { Server } from 'node:http';
 import { LIVE_WS, type LiveCode } from '../../compat/live.js';
@@ -17,6 +17,7 @@ import { PushScheduler } from './scheduler.js';
 import type { Message, Session, SessionService } from './session.js';
 import { SessionServer } from './sessions.js';
 import { asSent, parseRegistration } from './subscriptions.js';
+import { ViEngine } from './vi.js';
 
 export type { WsSideOptions } from './options.js';
 
@@ -40,6 +41,7 @@ class WsHub implements SessionService, WsSide {
   private readonly view: MarketView;
   private readonly frames: RealFrames;
   private readonly scheduler: PushScheduler;
+  private readonly vi: ViEngine;
   /** Arrival times (ms) of each session's REG/REMOVE accepted in the last second, for the live rate. */
   private readonly regTimes = new WeakMap<Session, number[]>();
   /** Accumulated fill amount per order number (FID 903). */
@@ -76,6 +78,7 @@ class WsHub implements SessionService, WsSide {
       onRefused: (rc) => this.countRefusal(rc),
     });
     this.scheduler = new PushScheduler(ctx, this.frames, () => this.server.sessions, ctx.options.realRate);
+    this.vi = new ViEngine(ctx.state, this.frames, () => this.server.loggedInSessions(), ctx.stats, this.options.viIntervalMs, this.options.viDurationMs);
     ctx.state.on('order', this.onOrder);
     ctx.state.on('position', this.onPosition);
   }
@@ -179,6 +182,7 @@ class WsHub implements SessionService, WsSide {
     this.ctx.state.off('order', this.onOrder);
     this.ctx.state.off('position', this.onPosition);
     this.scheduler.stop();
+    this.vi.stop();
     this.conditions.stop();
     this.view.detach();
     await this.server.close();

@@ -29,6 +29,10 @@ export interface WsSideOptions {
   conditionPageSize?: number;
   /** Stop pushing REAL frames to a socket whose send buffer holds more than this (default 16 MiB). */
   highWaterBytes?: number;
+  /** Time between two VIs (1h), each on another stock, while anyone registered 1h (default 5000; live: about 60 a day). */
+  viIntervalMs?: number;
+  /** Time from a VI's trigger frame to its release frame (default 120_000, live's 2-minute auction). */
+  viDurationMs?: number;
 }
 
 export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Required<WsSideOptions> {
@@ -44,5 +48,7 @@ export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Requ
     conditionMarketTicks: o.conditionMarketTicks ?? 50,
     conditionPageSize: o.conditionPageSize ?? CONDITION_PAGE_SIZE,
     highWaterBytes: o.highWaterBytes ?? 16 * 1024 * 1024,
+    viIntervalMs: o.viIntervalMs ?? 5_000,
+    viDurationMs: o.viDurationMs ?? 120_000,
   };
 }

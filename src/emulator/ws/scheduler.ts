@@ -90,7 +90,7 @@ export class PushScheduler {
       for (const reg of session.subs.all()) {
         const spec = REAL_TYPES[reg.type];
         const kind = spec?.items;
-        if (kind === 'account' || kind === 'condition') continue; // pushed on events
+        if (kind === 'account' || kind === 'condition' || kind === 'marketOrStock') continue; // pushed on events
         const code = kind === 'stock' ? splitItem(reg.item).code : '';
         // Live sends a type only for the instruments it applies to: no ETF NAV for 삼성전자.
         const market = code === '' ? undefined : this.ctx.state.stock(code)?.market;

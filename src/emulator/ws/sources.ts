@@ -5,7 +5,7 @@
  */
 import type { OrderEvent, PositionSnapshot, Quote, StockInfo } from '../types.js';
 import { TABLES } from './data.js';
-import { addSeconds, plain, rate, remaining, signCode, signed, vsBase } from './format.js';
+import { plain, rate, remaining, signCode, signed, vsBase } from './format.js';
 
 type BookSide = 'askPrices' | 'askQtys' | 'bidPrices' | 'bidQtys';
 
@@ -44,14 +44,33 @@ export interface FrameInput {
   now: string;
   /** FID 9081 / 337 거래소구분 of the registered item. */
   exchange: string;
-  /** How many frames this (type, item) pushed before: drives alternating events (VI). */
-  count: number;
   breadth?: Breadth;
   order?: OrderEvent;
   /** Accumulated fill amount of `order` (FID 903). */
   filledAmount?: number;
   position?: PositionSnapshot;
   condition?: { seq: string; io: 'I' | 'D' };
+  vi?: ViEvent;
+}
+
+/** One VI (1h) from its trigger to its release, as {@link ViEngine} runs it. */
+export interface ViEvent {
+  code: string;
+  /** 9068: 1 정적, 2 동적, 3 both. */
+  kind: '1' | '2' | '3';
+  up: boolean;
+  /** 1221: the trade that triggered it. */
+  price: number;
+  prevClose: number;
+  /** 1236 / 1237: the static and dynamic bases, 0 for the type that does not apply. */
+  staticBase: number;
+  dynamicBase: number;
+  /** 1223 HHMMSS. */
+  triggeredAt: string;
+  /** 1224: "000000" until the release frame. */
+  releasedAt: string;
+  /** 1490: the stock's VIs today, this one included. */
+  count: number;
 }
 
 type Source = (x: FrameInput, n: number) => string;
@@ -95,7 +114,9 @@ const fill = (x: FrameInput) => x.order?.fill;
 const fillAmount = (x: FrameInput): number => (fill(x)?.price ?? 0) * (fill(x)?.qty ?? 0);
 const orderAction = (x: FrameInput) => TABLES.orderActions[x.order?.order.apiId ?? ''] ?? 'new';
 const exchangeOf = (x: FrameInput) => TABLES.exchanges[x.order?.order.exchange ?? 'KRX'];
-const viStatic = (x: FrameInput): boolean => Math.floor(x.count / 2) % 2 === 0;
+const NO_VI: ViEvent = { code: '', kind: '2', up: true, price: 0, prevClose: 0, staticBase: 0, dynamicBase: 0, triggeredAt: '000000', releasedAt: '000000', count: 0 };
+const vi = (x: FrameInput): ViEvent => x.vi ?? NO_VI;
+const viGap = (price: number, base: number): string => (base === 0 ? '0.00' : rate(price, base));
 
 /** Every source named in real-types.json. */
 export const SOURCES: Readonly<Record<string, Source>> = {
@@ -212,20 +233,23 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   // market phase (0s)
   phase: (x) => phaseAt(x.now),
   phaseRemain: (x) => (phaseAt(x.now) === '0' ? remaining(x.now, TABLES.marketOpen) : '000000'),
-  // VI (1h): alternates 발동 / 해제, 정적 / 동적
   code: (x) => x.code,
   name: (x) => x.name,
-  viKind: (x) => (x.count % 2 === 0 ? '1' : '2'),
+  // VI (1h): one event from its trigger to its release (ViEngine)
+  viKind: (x) => vi(x).kind,
   viMarket: (x) => TABLES.viMarkets[x.stock?.market ?? '0'] ?? '101',
-  viPrice: (x) => plain(x.level.price, x.decimals),
-  viTime: (x) => x.now,
-  viRelease: (x) => addSeconds(x.now, 120),
-  viType: (x) => (viStatic(x) ? '정적' : '동적'),
-  viBase: (x) => plain(x.level.prevClose, x.decimals),
-  viGap: (x) => rate(x.level.price, x.level.prevClose),
-  viCount: (x) => plain(Math.floor(x.count / 2) + 1),
-  viDir: (x) => (x.level.price >= x.level.prevClose ? '1' : '2'),
-  viExtra: (x) => (x.level.price >= x.level.prevClose ? '+' : '-') + (viStatic(x) ? '정적' : '동적'),
+  viPrice: (x) => plain(vi(x).price),
+  viTime: (x) => vi(x).triggeredAt,
+  viRelease: (x) => vi(x).releasedAt,
+  viType: (x) => TABLES.vi.types[vi(x).kind],
+  viStaticBase: (x) => plain(vi(x).staticBase),
+  viDynamicBase: (x) => plain(vi(x).dynamicBase),
+  viStaticGap: (x) => viGap(vi(x).price, vi(x).staticBase),
+  viDynamicGap: (x) => viGap(vi(x).price, vi(x).dynamicBase),
+  viChange: (x) => rate(vi(x).price, vi(x).prevClose),
+  viCount: (x) => plain(vi(x).count),
+  viDir: (x) => (vi(x).up ? '1' : '2'),
+  viExtra: (x) => (vi(x).up ? '+' : '-') + TABLES.vi.types[vi(x).kind],
   // 주문체결 (00)
   account: (x) => x.account,
   ordNo: (x) => x.order?.order.ordNo ?? '',
