@@ -67,9 +67,9 @@ if (CLIENT === undefined) {
   process.exit(0);
 }
 
-// 1,000 items is five times the live servers' 200 per connection: a load figure, so the caps
-// and the REG rate are widened on both sides.
-const WIDE = { regPerSecond: 100, itemsPerConnection: 10_000, itemsPerGroup: 10_000 };
+// 1,000 items is five times the live servers' 200 per connection: a load figure, so the caps,
+// the REG rate and the 0D throttle (3.6 a second per item live) are widened on both sides.
+const WIDE = { regPerSecond: 100, itemsPerConnection: 10_000, itemsPerGroup: 10_000, orderBookPerSecond: 1_000_000 };
 const emu = await startEmulatorChild({ seed: 9, realRate: 0, pingIntervalMs: 10_000, marketTicksPerSecond: 0, websocket: WIDE });
 const codes = (await emu.call('master')).filter((c) => /^\d{6}$/.test(c));
 const variants = codes.flatMap((c) => [c, `${c}_NX`, `${c}_AL`]).slice(0, (GROUPS * PER_GROUP) / 2);

@@ -55,7 +55,8 @@ if (probe.status !== 0) {
 }
 
 const load0 = loadavg();
-const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingIntervalMs: 2_000 });
+// A throughput figure: the live 0D throttle (3.6 a second per item) would cap the offered rate.
+const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingIntervalMs: 2_000, websocket: { orderBookPerSecond: 1_000_000 } });
 const codes = (await emu.call('master')).slice(0, 100);
 
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */

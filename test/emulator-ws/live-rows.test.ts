@@ -133,3 +133,107 @@ describe('row 14: VI (1h) as a lifecycle', () => {
     expect(new Set(vis.map((e) => e.item))).toEqual(new Set(['005930', '000660']));
   });
 });
+
+/** Entries of `type` for `item` a client got after registering them, at a high push rate. */
+async function stream(type: string, item: string, n: number): Promise<RealEntry[]> {
+  const c = await Client.login(url, token);
+  emu.setRate(500);
+  await c.request({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: [item], type: [type] }] });
+  const entries = (): RealEntry[] => c.frames.flatMap((f) => (f.trnm === 'REAL' ? realOf(f).filter((e) => e.type === type) : []));
+  await until(() => entries().length >= n, `${n} ${type} entries`);
+  emu.setRate(0);
+  c.close();
+  return entries();
+}
+
+describe('row 13: 0B FIDs live fills', () => {
+  it('1890 시가시간 and 1892 저가시간 are times in the session, 1497 / 1498 the CFD margins of 40 % and 32 % of the price', async () => {
+    for (const { values: v } of await stream('0B', '005930', 20)) {
+      expect(v['1890']).toMatch(/^0900[0-5]\d$/);
+      expect(v['1892']).toMatch(/^\d{6}$/);
+      const price = Math.abs(Number(v['10']));
+      expect(Number(v['1497'])).toBe(Math.round(price * 0.4));
+      expect(Number(v['1498'])).toBe(Math.round(price * 0.32));
+      // What the recordings do not explain stays empty.
+      expect([v['851'], v['1891'], v['732'], v['852']]).toEqual(['', '', '', '']);
+    }
+  });
+});
+
+describe('row 20: 0w and 0F as live', () => {
+  it('0w carries its 14 FIDs, without 214-216', async () => {
+    const [e] = await stream('0w', '005930', 1);
+    expect(Object.keys(e!.values).sort()).toEqual(['10', '11', '12', '13', '20', '202', '204', '206', '208', '210', '211', '212', '213', '25'].sort());
+  });
+
+  it('0F colours foreign members (DHDB selling, DGDB buying, "!!!!" otherwise) and sums them in signed 261-268', async () => {
+    const codes = emu.state.master.slice(0, 12).map((s) => s.code);
+    const seen = new Set<string>();
+    for (const code of codes) {
+      for (const { values: v } of (await stream('0F', code, 3)).slice(-1)) {
+        let sell = 0;
+        let buy = 0;
+        for (let n = 0; n < 5; n++) {
+          const [sellColour, buyColour] = [v[String(271 + n)]!, v[String(281 + n)]!];
+          expect(['!!!!', 'DHDB']).toContain(sellColour);
+          expect(['!!!!', 'DGDB']).toContain(buyColour);
+          seen.add(sellColour).add(buyColour);
+          if (sellColour === 'DHDB') sell += Number(v[String(161 + n)]);
+          if (buyColour === 'DGDB') buy += Number(v[String(171 + n)]);
+        }
+        expect(Number(v['261'])).toBe(sell);
+        expect(Number(v['263'])).toBe(buy);
+        expect(Number(v['267'])).toBe(buy - sell);
+        expect(Number(v['268'])).toBe(Number(v['264']) - Number(v['262']));
+        for (const fid of ['262', '264', '267', '268']) expect(v[fid]).toMatch(/^([+-][1-9]\d*|0)$/);
+      }
+    }
+    expect([...seen].sort()).toEqual(['!!!!', 'DGDB', 'DHDB']);
+  });
+});
+
+describe('row 19: 0D after the KRX close, and its throttle', () => {
+  // Friday 2026-11-27 in Korea time.
+  const at = (hhmm: string): number => Date.parse(`2026-11-27T${hhmm.slice(0, 2)}:${hhmm.slice(2)}:00+09:00`);
+
+  async function orderBook(clockAt: number, items: string[], ms: number, ws: Record<string, number> = {}): Promise<{ entries: RealEntry[]; elapsed: number }> {
+    const started = Date.now();
+    const local = await startEmulator({ seed: 11, realRate: 500, marketHours: 'krx', clock: () => clockAt + Date.now() - started, websocket: { loginDelayMs: 0, ...ws } });
+    try {
+      const res = await fetch(`${local.restUrl}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body: JSON.stringify({ grant_type: 'client_credentials', appkey: local.appkey, secretkey: local.secretkey }) });
+      const c = await Client.login(`${local.wsUrl}/api/dostk/websocket`, String(((await res.json()) as { token: string }).token));
+      const from = Date.now();
+      await c.request({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: items, type: ['0D'] }] });
+      await sleep(ms);
+      c.close();
+      return { entries: c.frames.flatMap((f) => (f.trnm === 'REAL' ? realOf(f).filter((e) => e.type === '0D') : [])), elapsed: Date.now() - from };
+    } finally {
+      await local.close();
+    }
+  }
+
+  it('after 15:30 a bare code gets no 0D, and an _NX book has its KRX side (6044-6065) at 0', async () => {
+    const { entries } = await orderBook(at('1600'), ['005930', '005930_NX'], 400);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(new Set(entries.map((e) => e.item))).toEqual(new Set(['005930_NX']));
+    for (const { values: v } of entries) {
+      for (let fid = 6044; fid <= 6065; fid++) expect(v[String(fid)], String(fid)).toBe('0');
+      expect(Number(v['61'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('in the session a bare code gets 0D with its KRX side filled', async () => {
+    const { entries } = await orderBook(at('1000'), ['005930'], 300);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries[0]!.values['6044']).toBe(entries[0]!.values['61']);
+  });
+
+  it('0D comes at most about 3.6 times a second per item, whatever the push rate', async () => {
+    const { entries, elapsed } = await orderBook(at('1000'), ['005930', '000660'], 800);
+    for (const item of ['005930', '000660']) {
+      const n = entries.filter((e) => e.item === item).length;
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(Math.ceil((elapsed / 1000) * 3.6) + 1);
+    }
+  });
+});

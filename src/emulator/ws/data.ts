@@ -32,7 +32,10 @@ export interface GoldSpec {
 export interface WsTables {
   indices: IndexSpec[];
   gold: GoldSpec[];
-  brokers: { code: string; name: string }[];
+  /** Trading members (0F); a foreign one is coloured in 271-285 and counted in 261-268. */
+  brokers: { code: string; name: string; foreign?: boolean }[];
+  /** 0B 1497 / 1498: CFD margin and maintenance margin as fractions of the price. */
+  cfd: { margin: number; maintenance: number };
   marketPhases: { at: string; code: string }[];
   marketOpen: string;
   orderActions: Record<string, 'new' | 'modify' | 'cancel'>;

@@ -35,9 +35,11 @@ interface Cached {
 export class RealFrames {
   private readonly cache = new Map<string, Cached>();
 
+  /** @param krxClosed whether the KRX session has closed (NXT trades on): 0D changes then, as live. */
   constructor(
     private readonly state: EmulatorState,
     private readonly view: MarketView,
+    private readonly krxClosed: () => boolean = () => false,
   ) {}
 
   /** One `data[]` entry's text for a type, from a prepared input. */
@@ -63,6 +65,7 @@ export class RealFrames {
       decimals: 0,
       stock,
       flow: code ? this.view.flow(code) : undefined,
+      times: code ? this.view.times(code) : undefined,
       now,
       exchange: TABLES.itemSuffixes[''] ?? '1',
       ...extra,
@@ -88,9 +91,12 @@ export class RealFrames {
         if (suffix && this.state.mode === 'mock') return undefined;
         const q = this.state.quote(code);
         if (!q) return undefined;
+        // Live after the KRX close: no 0D for a bare code, and an NXT book's KRX side is 0.
+        const krxClosed = reg.type === '0D' && this.krxClosed();
+        if (krxClosed && suffix === '') return undefined;
         version = this.view.version(code);
         if (version === c.version && c.frame) return c.frame;
-        x = this.input(code, q, now, { exchange: TABLES.itemSuffixes[suffix] ?? '1' });
+        x = this.input(code, q, now, { exchange: TABLES.itemSuffixes[suffix] ?? '1', krxClosed });
         break;
       }
       case 'index': {

@@ -7,6 +7,7 @@
 import type { Server } from 'node:http';
 import { LIVE_WS, type LiveCode } from '../../compat/live.js';
 import type { EmulatorContext } from '../context.js';
+import { loadEmulatorData } from '../data.js';
 import type { OrderEvent, PositionSnapshot, WsSessionHeld } from '../types.js';
 import { ConditionEngine } from './conditions.js';
 import { RealFrames } from './frames.js';
@@ -20,6 +21,9 @@ import { asSent, parseRegistration } from './subscriptions.js';
 import { ViEngine } from './vi.js';
 
 export type { WsSideOptions } from './options.js';
+
+/** KRX's regular session (compat/emulator/rules.json), for what changes after its close. */
+const KRX_HOURS = loadEmulatorData<{ marketHours: { open: string; close: string } }>('rules').marketHours;
 
 /** Controls the HTTP side calls into. */
 export interface WsSide {
@@ -56,7 +60,7 @@ class WsHub implements SessionService, WsSide {
   ) {
     this.options = resolveWsOptions(options, ctx.options.pingIntervalMs);
     this.view = new MarketView(ctx.state, ctx.options.seed);
-    this.frames = new RealFrames(ctx.state, this.view);
+    this.frames = new RealFrames(ctx.state, this.view, () => ctx.options.marketHours === 'krx' && ctx.state.now() >= KRX_HOURS.close);
     this.conditions = new ConditionEngine(ctx.state, this.frames, ctx.stats, this.options);
     this.server = new SessionServer(http, {
       tokens: ctx.tokens,
@@ -77,7 +81,7 @@ class WsHub implements SessionService, WsSide {
       },
       onRefused: (rc) => this.countRefusal(rc),
     });
-    this.scheduler = new PushScheduler(ctx, this.frames, () => this.server.sessions, ctx.options.realRate);
+    this.scheduler = new PushScheduler(ctx, this.frames, () => this.server.sessions, ctx.options.realRate, this.options.orderBookPerSecond);
     this.vi = new ViEngine(ctx.state, this.frames, () => this.server.loggedInSessions(), ctx.stats, this.options.viIntervalMs, this.options.viDurationMs);
     ctx.state.on('order', this.onOrder);
     ctx.state.on('position', this.onPosition);

@@ -4,9 +4,9 @@
  * the master, and the international gold prices (a seeded walk of their own).
  */
 import type { EmulatorState, Quote } from '../types.js';
-import type { GoldSpec, IndexSpec } from './data.js';
+import { TABLES, type GoldSpec, type IndexSpec } from './data.js';
 import type { Breadth, Flow, Level } from './sources.js';
-import { createRng } from '../state/prng.js';
+import { createRng, hashString } from '../state/prng.js';
 
 /** Derived levels are recomputed at most this often: they summarise many stocks. */
 const RECOMPUTE_MS = 200;
@@ -20,6 +20,8 @@ interface Derived {
 
 export class MarketView {
   private readonly flows = new Map<string, Flow>();
+  /** When each code's day low was printed, once a trade set it. */
+  private readonly lowAt = new Map<string, { low: number; at: string }>();
   private readonly versions = new Map<string, number>();
   private readonly indices = new Map<string, Derived>();
   private readonly gold = new Map<string, Derived>();
@@ -48,8 +50,20 @@ export class MarketView {
     return this.flows.get(code);
   }
 
+  /**
+   * When the code's open and low were printed. The open auction prints within the first minute
+   * (live: "090015", "090029"), seconds apart per code; a low no trade here has undercut dates
+   * from the open.
+   */
+  times(code: string): { open: string; low: string } {
+    const open = `${TABLES.marketOpen.slice(0, 4)}${String(5 + (hashString(code) % 50)).padStart(2, '0')}`;
+    return { open, low: this.lowAt.get(code)?.at ?? open };
+  }
+
   private record(q: Quote): void {
     this.versions.set(q.code, this.version(q.code) + 1);
+    const seen = this.lowAt.get(q.code);
+    if (seen === undefined || q.low < seen.low) this.lowAt.set(q.code, { low: q.low, at: seen === undefined ? this.times(q.code).open : q.time });
     let f = this.flows.get(q.code);
     if (!f) this.flows.set(q.code, (f = { buyQty: 0, sellQty: 0, buyCount: 0, sellCount: 0 }));
     if (q.lastQty > 0) {

@@ -29,11 +29,16 @@ export interface WsSideOptions {
   conditionPageSize?: number;
   /** Stop pushing REAL frames to a socket whose send buffer holds more than this (default 16 MiB). */
   highWaterBytes?: number;
+  /** 0D (호가잔량) entries per second per registered item and session at most (default: live, about 3.6). */
+  orderBookPerSecond?: number;
   /** Time between two VIs (1h), each on another stock, while anyone registered 1h (default 5000; live: about 60 a day). */
   viIntervalMs?: number;
   /** Time from a VI's trigger frame to its release frame (default 120_000, live's 2-minute auction). */
   viDurationMs?: number;
 }
+
+/** Live throttles 0D to about 3.6 entries per second per item (measured in the NXT after-market). */
+const LIVE_ORDER_BOOK_PER_SECOND = 3.6;
 
 export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Required<WsSideOptions> {
   return {
@@ -48,6 +53,7 @@ export function resolveWsOptions(o: WsSideOptions, pingIntervalMs: number): Requ
     conditionMarketTicks: o.conditionMarketTicks ?? 50,
     conditionPageSize: o.conditionPageSize ?? CONDITION_PAGE_SIZE,
     highWaterBytes: o.highWaterBytes ?? 16 * 1024 * 1024,
+    orderBookPerSecond: o.orderBookPerSecond ?? LIVE_ORDER_BOOK_PER_SECOND,
     viIntervalMs: o.viIntervalMs ?? 5_000,
     viDurationMs: o.viDurationMs ?? 120_000,
   };

@@ -39,7 +39,12 @@ interface Entry {
   reg: Registration;
   /** Plain code that trades before the push, '' for non-stock items. */
   code: string;
+  /** For a throttled type (0D): when this registration may push again (performance.now()). */
+  throttle?: { next: number } | undefined;
 }
+
+/** Types the live servers throttle per item: 0D at about 3.6 entries a second. */
+const THROTTLED = new Set(['0D']);
 
 export class PushScheduler {
   private entries: Entry[] = [];
@@ -50,6 +55,8 @@ export class PushScheduler {
   private generation = 0;
   private readonly traded = new Map<string, number>();
   private readonly batches = new Map<Session, Batch>();
+  /** When each session's throttled registrations may push again, kept across rebuilds. */
+  private readonly throttles = new WeakMap<Session, Map<string, { next: number }>>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -57,6 +64,7 @@ export class PushScheduler {
     private readonly frames: RealFrames,
     private readonly sessions: () => Iterable<Session>,
     private rate: number,
+    private readonly throttledPerSecond = Number.POSITIVE_INFINITY,
   ) {
     this.timer = setInterval(() => this.run(), TICK_MS);
     this.timer.unref();
@@ -95,11 +103,20 @@ export class PushScheduler {
         // Live sends a type only for the instruments it applies to: no ETF NAV for 삼성전자.
         const market = code === '' ? undefined : this.ctx.state.stock(code)?.market;
         if (spec?.markets !== undefined && market !== undefined && !spec.markets.includes(market)) continue;
-        this.entries.push({ session, reg, code });
+        this.entries.push({ session, reg, code, throttle: THROTTLED.has(reg.type) ? this.throttleOf(session, reg) : undefined });
       }
     }
     this.cursor = 0;
     this.dirty = false;
+  }
+
+  private throttleOf(session: Session, reg: Registration): { next: number } {
+    let bySession = this.throttles.get(session);
+    if (!bySession) this.throttles.set(session, (bySession = new Map()));
+    const key = `${reg.type}|${reg.item}`;
+    let t = bySession.get(key);
+    if (!t) bySession.set(key, (t = { next: 0 }));
+    return t;
   }
 
   private run(): void {
@@ -122,6 +139,10 @@ export class PushScheduler {
         const e = this.entries[this.cursor]!;
         this.cursor = this.cursor + 1 === len ? 0 : this.cursor + 1;
         if (e.session.congested) continue;
+        if (e.throttle !== undefined) {
+          if (t < e.throttle.next) continue;
+          e.throttle.next = t + 1000 / this.throttledPerSecond;
+        }
         if (e.code && this.traded.get(e.code) !== gen) {
           this.traded.set(e.code, gen);
           if (this.ctx.state.quote(e.code)) this.ctx.state.tick(e.code);

@@ -41,6 +41,10 @@ export interface FrameInput {
   decimals: number;
   stock: StockInfo | undefined;
   flow: Flow | undefined;
+  /** The KRX session has closed (marketHours 'krx' only): the KRX side of an NXT book (0D 6044-6065) is 0, as live. */
+  krxClosed?: boolean;
+  /** When the code's open and its low were printed (HHMMSS), for 0B. */
+  times?: { open: string; low: string } | undefined;
   now: string;
   /** FID 9081 / 337 거래소구분 of the registered item. */
   exchange: string;
@@ -103,6 +107,17 @@ const broker = (x: FrameInput, n: number, side: 'sell' | 'buy') =>
   TABLES.brokers[(hash(x.code) + n + (side === 'buy' ? 3 : 0)) % TABLES.brokers.length];
 const brokerQty = (x: FrameInput, n: number, side: 'sell' | 'buy'): number =>
   Math.round((side === 'sell' ? flow(x).sellQty : flow(x).buyQty) * (BROKER_SHARES[n - 1] ?? 0));
+/** What member n traded on one side with the last trade (a share of it). */
+const brokerDiff = (x: FrameInput, n: number, side: 'sell' | 'buy'): number => {
+  const q = side === 'sell' ? -x.level.lastQty : x.level.lastQty;
+  return q > 0 ? Math.round(q * (BROKER_SHARES[n - 1] ?? 0)) : 0;
+};
+/** 외국계 추정합 (261-268): the foreign members among the five shown. */
+const foreign = (x: FrameInput, side: 'sell' | 'buy', of: (x: FrameInput, n: number, side: 'sell' | 'buy') => number): number => {
+  let total = 0;
+  for (let n = 1; n <= BROKER_SHARES.length; n++) if (broker(x, n, side)?.foreign === true) total += of(x, n, side);
+  return total;
+};
 const pgmQty = (x: FrameInput, side: 'sell' | 'buy'): number =>
   Math.round((side === 'sell' ? flow(x).sellQty : flow(x).buyQty) * 0.12);
 const phaseAt = (now: string): string => {
@@ -117,6 +132,13 @@ const exchangeOf = (x: FrameInput) => TABLES.exchanges[x.order?.order.exchange ?
 const NO_VI: ViEvent = { code: '', kind: '2', up: true, price: 0, prevClose: 0, staticBase: 0, dynamicBase: 0, triggeredAt: '000000', releasedAt: '000000', count: 0 };
 const vi = (x: FrameInput): ViEvent => x.vi ?? NO_VI;
 const viGap = (price: number, base: number): string => (base === 0 ? '0.00' : rate(price, base));
+
+const askQty: Source = (x, n) => plain(x.level.askQtys?.[n - 1] ?? 0);
+const bidQty: Source = (x, n) => plain(x.level.bidQtys?.[n - 1] ?? 0);
+const askTotal: Source = (x) => plain(sum(x.level.askQtys));
+const bidTotal: Source = (x) => plain(sum(x.level.bidQtys));
+/** 0D 6044-6065, the KRX side of the book: all 0 once the KRX has closed (live, NXT after-market). */
+const krxSide = (source: Source): Source => (x, n) => (x.krxClosed === true ? '0' : source(x, n));
 
 /** Every source named in real-types.json. */
 export const SOURCES: Readonly<Record<string, Source>> = {
@@ -154,10 +176,14 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   // order book
   'ask': (x, n) => px(x, x.level.askPrices?.[n - 1] ?? 0),
   'bid': (x, n) => px(x, x.level.bidPrices?.[n - 1] ?? 0),
-  'askQty': (x, n) => plain(x.level.askQtys?.[n - 1] ?? 0),
-  'bidQty': (x, n) => plain(x.level.bidQtys?.[n - 1] ?? 0),
-  askTotal: (x) => plain(sum(x.level.askQtys)),
-  bidTotal: (x) => plain(sum(x.level.bidQtys)),
+  askQty,
+  bidQty,
+  askTotal,
+  bidTotal,
+  krxAskQty: krxSide(askQty),
+  krxBidQty: krxSide(bidQty),
+  krxAskTotal: krxSide(askTotal),
+  krxBidTotal: krxSide(bidTotal),
   netBid: (x) => signed(sum(x.level.bidQtys) - sum(x.level.askQtys)),
   netAsk: (x) => signed(sum(x.level.askQtys) - sum(x.level.bidQtys)),
   bidRatio: (x) => ratio(sum(x.level.bidQtys), sum(x.level.askQtys)),
@@ -183,6 +209,11 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   lastSellQty: (x) => (x.level.lastQty < 0 ? signed(x.level.lastQty) : ' 0'),
   // 10010 in 00 as live: the current price with a leading space (" 269000").
   spacedPrice: (x) => ` ${plain(x.level.price, x.decimals)}`,
+  // 0B 1890 시가시간 / 1892 저가시간 as live (HHMMSS), 1497 / 1498 CFD margins (see ws-tables.json cfd).
+  openTime: (x) => x.times?.open ?? '',
+  lowTime: (x) => x.times?.low ?? '',
+  cfdMargin: (x) => plain(x.level.price * TABLES.cfd.margin),
+  cfdMaintenance: (x) => plain(x.level.price * TABLES.cfd.maintenance),
   // trading members (0F)
   sellBroker: (x, n) => broker(x, n, 'sell')?.name ?? '',
   buyBroker: (x, n) => broker(x, n, 'buy')?.name ?? '',
@@ -190,8 +221,18 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   buyBrokerCode: (x, n) => broker(x, n, 'buy')?.code ?? '',
   sellBrokerQty: (x, n) => plain(brokerQty(x, n, 'sell')),
   buyBrokerQty: (x, n) => plain(brokerQty(x, n, 'buy')),
-  sellBrokerDiff: (x, n) => signed(x.level.lastQty < 0 ? Math.round(-x.level.lastQty * (BROKER_SHARES[n - 1] ?? 0)) : 0),
-  buyBrokerDiff: (x, n) => signed(x.level.lastQty > 0 ? Math.round(x.level.lastQty * (BROKER_SHARES[n - 1] ?? 0)) : 0),
+  sellBrokerDiff: (x, n) => signed(brokerDiff(x, n, 'sell')),
+  buyBrokerDiff: (x, n) => signed(brokerDiff(x, n, 'buy')),
+  // 271-285 as live: "!!!!" for a domestic member; a foreign one "DHDB" selling, "DGDB" buying.
+  sellBrokerColour: (x, n) => (broker(x, n, 'sell')?.foreign === true ? 'DHDB' : '!!!!'),
+  buyBrokerColour: (x, n) => (broker(x, n, 'buy')?.foreign === true ? 'DGDB' : '!!!!'),
+  // 261-268 as live: sums unsigned, their changes and the net signed (267 = 263 - 261, 268 = 264 - 262).
+  foreignSell: (x) => plain(foreign(x, 'sell', brokerQty)),
+  foreignBuy: (x) => plain(foreign(x, 'buy', brokerQty)),
+  foreignSellDiff: (x) => signed(foreign(x, 'sell', brokerDiff)),
+  foreignBuyDiff: (x) => signed(foreign(x, 'buy', brokerDiff)),
+  foreignNet: (x) => signed(foreign(x, 'buy', brokerQty) - foreign(x, 'sell', brokerQty)),
+  foreignNetDiff: (x) => signed(foreign(x, 'buy', brokerDiff) - foreign(x, 'sell', brokerDiff)),
   // ETF NAV (0G)
   nav: (x) => vsBase(nav(x), x.level.prevClose, 2),
   navChange: (x) => signed(nav(x) - x.level.prevClose, 2),
