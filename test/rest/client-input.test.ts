@@ -1,0 +1,68 @@
+/**
+ * What a program (often untyped: plain JS, the Python bridge) may pass to the REST client's
+ * paging, batch and abort options: a wrong value is a ValidationError naming the field, and
+ * nothing is sent; the smallest valid value works.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TimeoutError, ValidationError } from '../../src/errors.js';
+import { ok, startFakeKiwoom, type FakeKiwoom, clientFactory } from './fake-kiwoom.js';
+
+let fake: FakeKiwoom;
+const { client, closeAll } = clientFactory();
+beforeEach(() => {
+  fake = startFakeKiwoom();
+  fake.on('ka10001', () => ok({ stk_cd: '005930' }));
+});
+afterEach(async () => {
+  fake.server.close();
+  await closeAll();
+});
+
+/** The field a rejected promise's ValidationError names. */
+async function fieldOf(p: Promise<unknown>): Promise<string> {
+  const error = await p.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ValidationError);
+  return (error as ValidationError & { field?: string }).field ?? '';
+}
+
+describe('REST client options', () => {
+  it('continuation: contYn other than Y/N, a nextKey that is not text, or Y without a nextKey is refused, naming the field', async () => {
+    const rest = client();
+    const bad = (options: unknown) => rest.call('ka10001', { stk_cd: '005930' }, options as never);
+    expect(await fieldOf(bad({ contYn: 'y' }))).toBe('contYn');
+    expect(await fieldOf(bad({ contYn: 'N', nextKey: 5 }))).toBe('nextKey');
+    expect(await fieldOf(bad({ contYn: 'Y', nextKey: '' }))).toBe('nextKey');
+    expect(fake.calls('ka10001')).toHaveLength(0);
+    await rest.call('ka10001', { stk_cd: '005930' }, { contYn: 'Y', nextKey: 'K1' });
+    expect(fake.calls('ka10001')).toHaveLength(1);
+  });
+
+  it('collect: maxPages must be a positive integer; 1 reads one page', async () => {
+    const rest = client();
+    for (const maxPages of [0, -1, 1.5, Number.NaN]) {
+      expect(await fieldOf(rest.collect('ka10001', { stk_cd: '005930' }, { maxPages }))).toBe('maxPages');
+    }
+    expect(fake.calls('ka10001')).toHaveLength(0);
+    expect((await rest.collect('ka10001', { stk_cd: '005930' }, { maxPages: 1 })).pages).toHaveLength(1);
+  });
+
+  it('batch: codes must be an array and concurrency a positive integer; concurrency 1 works', async () => {
+    const rest = client();
+    const body = (code: string) => ({ stk_cd: code });
+    expect(await fieldOf(rest.batch('ka10001', '005930' as never, body))).toBe('codes');
+    for (const concurrency of [0, 1.5]) {
+      expect(await fieldOf(rest.batch('ka10001', ['005930'], body, { concurrency }))).toBe('concurrency');
+    }
+    expect(fake.calls('ka10001')).toHaveLength(0);
+    expect(await rest.batch('ka10001', ['005930', '000660'], body, { concurrency: 1 })).toHaveLength(2);
+  });
+
+  it('an already aborted signal: a TimeoutError (phase abort) naming the call, nothing sent', async () => {
+    const rest = client();
+    const error = await rest.call('ka10001', { stk_cd: '005930' }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ phase: 'abort' });
+    expect(String((error as Error).message)).toContain('ka10001');
+    expect(fake.calls('ka10001')).toHaveLength(0);
+  });
+});
