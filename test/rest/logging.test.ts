@@ -56,7 +56,12 @@ describe('logs never carry a secret', () => {
     for (const msg of ['token issued', 'request', 'response', 'rate limited by Kiwoom', 'token rejected; re-issuing once', 'undocumented response field kept', 'token revoked']) {
       expect(messages.map((m) => m.msg)).toContain(msg);
     }
-    expect(new Set(messages.map((m) => m.component))).toEqual(new Set(['rest', 'token', undefined]));
+    const components = new Set(messages.map((m) => m.component));
+    expect(components).toContain('rest');
+    expect(components).toContain('token');
+    // The limiter logs only a request that had to wait, which a loaded machine (or Stryker's
+    // instrumented code) can make happen; no other component logs here.
+    for (const c of components) expect(['rest', 'token', 'limiter', undefined]).toContain(c);
   });
 
   it('a secret that server text repeats is removed at every occurrence, from log lines and from the error', async () => {
