@@ -88,6 +88,17 @@ describe('order engine', () => {
     expect(e.state.orders.fillsOf(filled.ordNo).map((f) => f.price)).toEqual([a1, a2]);
   });
 
+  test('a sell FOK counts only the bids at or above its limit; a market-type FOK counts the whole book', () => {
+    const e = engine();
+    e.acct.bookBuy('000660', 'SK하이닉스', 190_000, 100);
+    const q = e.quote('000660');
+    const [b1, q1] = [q.bidPrices[0] as number, q.bidQtys[0] as number];
+    expect(q.bidPrices[1]).toBeLessThan(b1);
+    // Limited at the best bid, one share more than it holds: the lower bids do not count.
+    expect(e.limit('sell', '000660', q1 + 1, b1, '20')).toMatchObject({ status: '취소', filledQty: 0, openQty: 0 });
+    expect(e.limit('buy', '000660', 1, 0, '23')).toMatchObject({ status: '체결', filledQty: 1 });
+  });
+
   test('a market buy takes the asks level by level', () => {
     const e = engine();
     const q = e.quote('035720');
