@@ -4,7 +4,7 @@
  * nothing is sent; the smallest valid value works.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TimeoutError, ValidationError } from '../../src/errors.js';
+import { HttpError, OrderUnknownError, TimeoutError, ValidationError } from '../../src/errors.js';
 import { ok, startFakeKiwoom, type FakeKiwoom, clientFactory } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
@@ -64,5 +64,35 @@ describe('REST client options', () => {
     expect(error).toMatchObject({ phase: 'abort' });
     expect(String((error as Error).message)).toContain('ka10001');
     expect(fake.calls('ka10001')).toHaveLength(0);
+  });
+});
+
+describe('an order whose answer cannot be read', () => {
+  const BUY = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
+  const answered = async (status: number) => {
+    const rest = client();
+    fake.on('kt10000', () => new Response('<html>gateway</html>', { status }));
+    const error = await rest.call('kt10000', BUY).catch((e: unknown) => e as Error);
+    return { error, sent: fake.calls('kt10000').length };
+  };
+
+  it('HTTP 500 and an unreadable 200 or 299 may have been accepted: OrderUnknownError, sent once', async () => {
+    for (const status of [500, 200, 299]) {
+      const { error, sent } = await answered(status);
+      expect(error, String(status)).toBeInstanceOf(OrderUnknownError);
+      expect(sent).toBe(1);
+      fake.server.close();
+      fake = startFakeKiwoom();
+    }
+  });
+
+  it('HTTP 300 or 499 is a plain HttpError: the order was not taken', async () => {
+    for (const status of [300, 499]) {
+      const { error } = await answered(status);
+      expect(error, String(status)).toBeInstanceOf(HttpError);
+      expect(error, String(status)).not.toBeInstanceOf(OrderUnknownError);
+      fake.server.close();
+      fake = startFakeKiwoom();
+    }
   });
 });
