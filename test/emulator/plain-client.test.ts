@@ -114,7 +114,8 @@ describe('a plain client of the documented protocol', () => {
           authorization: `Bearer ${token}`,
           ...(cont === 'Y' ? { 'cont-yn': 'Y', 'next-key': nextKey } : {}),
         },
-        body: JSON.stringify({ stk_cd: code, tic_scope: '1', upd_stkpc_tp: '1' }),
+        // Hour bars: a year of minute history in a few pages.
+        body: JSON.stringify({ stk_cd: code, tic_scope: '60', upd_stkpc_tp: '1' }),
       });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { return_code: number; stk_min_pole_chart_qry: { cntr_tm: string }[] };

@@ -44,7 +44,7 @@ export class EmulatorStateImpl extends EventEmitter<EmulatorStateEvents> impleme
     this.master = buildMaster();
     this.byCode = new Map(this.master.map((s) => [s.code, s]));
     this.market = new Market(this.master, createRng(options.seed), () => this.now());
-    this.history = new History(options.seed, (c) => this.stock(c), (c) => this.quote(c), this.nowMs);
+    this.history = new History(options.seed, { stock: (c) => this.stock(c), quote: (c) => this.quote(c), master: () => this.master, nowMs: this.nowMs });
     const acct = demoAccount(fees, (code) => this.byCode.get(code)?.name ?? code);
     this.accounts.set(acct.number, acct);
     this.orders = new OrderEngine({

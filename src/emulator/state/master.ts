@@ -4,7 +4,7 @@
  */
 import type { StockInfo } from '../types.js';
 import { loadEmulatorData } from '../data.js';
-import { createRng } from './prng.js';
+import { createRng, hashString } from './prng.js';
 import { floorToTick } from './pricing.js';
 
 interface StocksFile {
@@ -61,4 +61,10 @@ export function buildMaster(): StockInfo[] {
     }
   }
   return [...stocks.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** The day a stock was listed (ka10099/ka10100 `regDay`), YYYYMMDD: fixed by its code. */
+export function listingDate(code: string): string {
+  const h = hashString(code);
+  return `${1975 + (h % 49)}${String(1 + (h % 12)).padStart(2, '0')}${String(1 + (h % 28)).padStart(2, '0')}`;
 }

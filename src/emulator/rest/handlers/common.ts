@@ -67,14 +67,20 @@ export function suffixOf(ctx: TrContext, key = 'stk_cd'): string {
 const cursor = (offset: number): string => `00120240830${String(offset).padStart(6, '0')}`;
 const CURSOR = /^00120240830(\d{6})$/;
 
-/** Rows of one page: `size` rows from the cursor `next-key` names, and the cursor of the next page. */
+/** Where the page a request asks for starts: 0, or the offset its `next-key` cursor names (1517 for any other key). */
+export function pageOffset(ctx: TrContext): number {
+  if (ctx.nextKey === undefined) return 0;
+  const m = CURSOR.exec(ctx.nextKey);
+  if (m === null) throw new ApiReject('1517', ['next-key', ctx.nextKey]);
+  return Number(m[1]);
+}
+
+/**
+ * Rows of one page: `size` rows from the cursor `next-key` names, and the cursor of the next
+ * page. `rows` may stop one row past the page: that row only says a next page exists.
+ */
 export function page<T>(ctx: TrContext, rows: readonly T[], size: number): { rows: T[]; nextKey?: string } {
-  let offset = 0;
-  if (ctx.nextKey !== undefined) {
-    const m = CURSOR.exec(ctx.nextKey);
-    if (m === null) throw new ApiReject('1517', ['next-key', ctx.nextKey]);
-    offset = Number(m[1]);
-  }
+  const offset = pageOffset(ctx);
   const slice = rows.slice(offset, offset + size);
   const end = offset + slice.length;
   return end < rows.length ? { rows: slice, nextKey: cursor(end) } : { rows: slice };

@@ -5,7 +5,7 @@
 import type { Bar } from '../../state/history.js';
 import { signed, signedDiff, signedRate } from '../../state/pricing.js';
 import { ApiReject } from '../envelope.js';
-import { page, stockOf, str, type TrContext, type TrHandler } from './common.js';
+import { page, pageOffset, stockOf, str, type TrContext, type TrHandler } from './common.js';
 import { sampleRecord } from '../values.js';
 
 /** ka10086 rows per page. */
@@ -37,7 +37,7 @@ const ka10086: TrHandler = (ctx) => {
   const { stock } = stockOf(ctx);
   const qryDt = str(ctx, 'qry_dt');
   if (!/^\d{8}$/.test(qryDt)) throw new ApiReject('1517', ['qry_dt', qryDt]);
-  const bars = ctx.state.history.daily(stock.code).filter((b) => b.dt <= qryDt);
+  const bars = ctx.state.history.daily(stock.code, 'KRX', { through: qryDt, count: pageOffset(ctx) + DAILY_PAGE + 1 }).filter((b) => b.dt <= qryDt);
   const { rows, nextKey } = page(ctx, bars, DAILY_PAGE);
   return {
     fields: { daly_stkpc: rows.map((b) => dayRow(ctx, 'daly_stkpc', b)) },

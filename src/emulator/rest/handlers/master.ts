@@ -1,12 +1,10 @@
 /**
- * Stock master TRs: ka10099 종목정보 리스트 (paged) and ka10100 종목정보 조회.
+ * Stock master TRs: ka10099 종목정보 리스트 (a whole market in one answer, as live) and ka10100
+ * 종목정보 조회.
  */
 import type { StockInfo } from '../../types.js';
-import { hashString } from '../../state/prng.js';
-import { page, stockOf, str, type TrHandler } from './common.js';
-
-/** ka10099 rows per page. */
-const PAGE = 100;
+import { listingDate } from '../../state/master.js';
+import { stockOf, str, type TrHandler } from './common.js';
 
 /** What ka10099's mrkt_tp selects, and how a master row names its market. */
 const MARKETS: Record<string, { codes: string[]; name: string }> = {
@@ -16,15 +14,13 @@ const MARKETS: Record<string, { codes: string[]; name: string }> = {
 };
 
 function masterRow(s: StockInfo): Record<string, string> {
-  const h = hashString(s.code);
-  const year = 1975 + (h % 49);
   const cap = s.prevClose * s.listed;
   return {
     code: s.code,
     name: s.name,
     listCount: String(s.listed).padStart(16, '0'),
     auditInfo: '정상',
-    regDay: `${year}${String(1 + (h % 12)).padStart(2, '0')}${String(1 + (h % 28)).padStart(2, '0')}`,
+    regDay: listingDate(s.code),
     lastPrice: String(s.prevClose).padStart(8, '0'),
     state: '증거금20%|담보대출|신용가능',
     marketCode: s.market,
@@ -40,13 +36,12 @@ function masterRow(s: StockInfo): Record<string, string> {
 const ka10099: TrHandler = (ctx) => {
   const codes = MARKETS[str(ctx, 'mrkt_tp')]?.codes ?? [];
   const listed = ctx.state.master.filter((s) => codes.includes(s.market));
-  const { rows, nextKey } = page(ctx, listed, PAGE);
   const keys = ctx.api.response.filter((f) => f.list === 'list').map((f) => f.key);
-  const records = rows.map((s) => {
+  const records = listed.map((s) => {
     const r = masterRow(s);
     return Object.fromEntries(keys.map((k) => [k, r[k] ?? '']));
   });
-  return { fields: { list: records }, ...(nextKey !== undefined ? { nextKey } : {}) };
+  return { fields: { list: records } };
 };
 
 const ka10100: TrHandler = (ctx) => {

@@ -4,14 +4,13 @@
 import type { Trade } from '../../state/market.js';
 import { changeSign, signed, signedDiff, signedRate } from '../../state/pricing.js';
 import { kstDate } from '../../state/clock.js';
+import { CHARTS } from '../../state/bars.js';
 import { ApiReject } from '../envelope.js';
 import { documented, page, stockOf, str, suffixOf, type TrHandler } from './common.js';
 
 /** Tick scopes ka10079 documents. */
 const TICK_SCOPES = new Set([1, 3, 5, 10, 30]);
 
-/** Rows ka10003 returns. */
-const TRADES = 100;
 /** ka10079 rows per page. */
 const TICK_PAGE = 900;
 
@@ -39,7 +38,7 @@ const ka10003: TrHandler = (ctx) => {
       stex_tp: 'KRX',
     };
   });
-  return { fields: { cntr_infr: rows.reverse().slice(0, TRADES) } };
+  return { fields: { cntr_infr: rows.reverse().slice(0, CHARTS.tradesRows) } };
 };
 
 interface TickBar {
