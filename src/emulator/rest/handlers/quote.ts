@@ -3,7 +3,8 @@
  */
 import type { Quote, StockInfo } from '../../types.js';
 import { changeSign, signed, signedDiff, signedRate } from '../../state/pricing.js';
-import { kstDate } from '../../state/clock.js';
+import { kstDate, kstTime } from '../../state/clock.js';
+import { createRng, hashString } from '../../state/prng.js';
 import { ApiReject } from '../envelope.js';
 import { base, documented, stockOf, str, suffixOf, type TrContext, type TrHandler } from './common.js';
 import { sampleRecord } from '../values.js';
@@ -40,22 +41,73 @@ export function priceFields(s: StockInfo, q: Quote, suffix = ''): Record<string,
   };
 }
 
+/**
+ * A stock's financial figures as ka10001 prints them, fixed by its code: EPS and BPS such that
+ * PER and PBR land in plausible bands at the previous close, and net income (억원) = EPS x
+ * shares, as the recorded answers check out.
+ */
+function fundamentals(s: StockInfo): { eps: number; bps: number; ev: string; netIncome: number; operating: number; sales: number; foreign: number; credit: number; floating: number } {
+  const rng = createRng(hashString(`fundamentals:${s.code}`));
+  const eps = Math.max(1, Math.round(s.prevClose / (5 + rng.next() * 35)));
+  const bps = Math.max(1, Math.round(s.prevClose / (0.4 + rng.next() * 3.6)));
+  const netIncome = Math.round((eps * s.listed) / 100_000_000);
+  return {
+    eps,
+    bps,
+    ev: (3 + rng.next() * 17).toFixed(2),
+    netIncome,
+    operating: Math.round(netIncome * (1.1 + rng.next() * 0.5)),
+    sales: Math.round(netIncome * (8 + rng.next() * 22)),
+    foreign: rng.next() * 50,
+    credit: rng.next() * 3,
+    floating: 0.5 + rng.next() * 0.45,
+  };
+}
+
+/** `+46.48`: a positive ratio with its sign, as live prints 외인소진률 and 신용비율. */
+const plusRate = (v: number): string => (v > 0.004 ? `+${v.toFixed(2)}` : '0.00');
+
+/** The regular session, when live leaves the expected-execution fields empty (LIVE.md row 25). */
+const inSession = (hhmmss: string): boolean => hhmmss >= '090000' && hhmmss < '152000';
+
 const ka10001: TrHandler = (ctx) => {
   const { stock, quote } = stockOf(ctx);
   const days = ctx.state.history.daily(stock.code).slice(0, 250);
   const hi = days.reduce((b, d) => (d.high > b.high ? d : b), days[0] ?? { high: quote.high, dt: '' });
   const lo = days.reduce((b, d) => (d.low < b.low ? d : b), days[0] ?? { low: quote.low, dt: '' });
   const mac = Math.round((quote.price * stock.listed) / 100_000_000);
+  const today = kstDate(ctx.state.nowMs());
+  const yesterday = days.find((d) => d.dt < today);
+  const f = fundamentals(stock);
+  const floating = Math.round(stock.listed / 1000);
+  const distributed = Math.round(floating * f.floating);
+  const live = priceFields(stock, quote, suffixOf(ctx));
   return {
     fields: documented(ctx, {
       ...base(ctx),
-      ...priceFields(stock, quote, suffixOf(ctx)),
+      ...live,
       fav: String(stock.faceValue),
       fav_unit: stock.faceValue ? '원' : '',
       cap: String(Math.round((stock.faceValue * stock.listed) / 100_000_000)),
-      flo_stk: String(Math.round(stock.listed / 1000)),
-      dstr_stk: String(Math.round(stock.listed / 1000)),
+      flo_stk: String(floating),
+      dstr_stk: String(distributed),
+      // 유통비율 with one decimal, as live ("75.3").
+      dstr_rt: floating === 0 ? '0.0' : ((distributed / floating) * 100).toFixed(1),
       mac: String(mac),
+      crd_rt: plusRate(f.credit),
+      for_exh_rt: plusRate(f.foreign),
+      per: (quote.price / f.eps).toFixed(2),
+      eps: String(f.eps),
+      roe: ((f.eps / f.bps) * 100).toFixed(1),
+      pbr: (quote.price / f.bps).toFixed(2),
+      ev: f.ev,
+      bps: String(f.bps),
+      sale_amt: String(f.sales),
+      bus_pro: String(f.operating),
+      cup_nga: String(f.netIncome),
+      // 거래대비: today's volume against the previous day's, signed with two decimals.
+      trde_pre: signedRate(quote.volume, yesterday?.volume ?? quote.volume),
+      ...(inSession(kstTime(ctx.state.nowMs())) ? { exp_cntr_pric: '', exp_cntr_qty: '' } : {}),
       '250hgst': signed(hi.high, quote.prevClose),
       '250lwst': signed(lo.low, quote.prevClose),
       '250hgst_pric_dt': hi.dt,
