@@ -108,7 +108,8 @@ class PyKiwoom(unittest.TestCase):
             while kiwoom.tr_remained and len(pages) < 3:
                 pages.append(kiwoom.block_request("opt10081", 종목코드="005930", 기준일자="20261125", 수정주가구분=1, output="주식일봉차트조회", next=2))
             rows = [list(p.to_dict("records")) if pd is not None else p for p in pages]
-            self.assertEqual(len(rows), 2)
+            # The emulator's day bars reach back to 005930's listing (1994): every page continues.
+            self.assertEqual(len(rows), 3)
             self.assertEqual(rows[0][0]["일자"], "20261125")
             self.assertGreater(int(rows[0][0]["일자"]), int(rows[1][0]["일자"]))
             self.assertEqual(list(rows[0][0])[:5], ["종목코드", "현재가", "거래량", "거래대금", "일자"])

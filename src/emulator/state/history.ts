@@ -38,8 +38,8 @@ export interface DaysWanted {
 
 /** Past day bars generated at a time. */
 const CHUNK = 250;
-/** Day bars a caller gets when it does not say how many it needs (about three years). */
-const DEFAULT_DAYS = 800;
+/** Day bars a caller gets when it does not say how many it needs (a year: ka10001's 250-day high and low). */
+const DEFAULT_DAYS = CHUNK;
 
 interface Series {
   key: string;

@@ -67,7 +67,7 @@ function fundamentals(s: StockInfo): { eps: number; bps: number; ev: string; net
 /** `+46.48`: a positive ratio with its sign, as live prints 외인소진률 and 신용비율. */
 const plusRate = (v: number): string => (v > 0.004 ? `+${v.toFixed(2)}` : '0.00');
 
-/** The regular session, when live leaves the expected-execution fields empty (LIVE.md row 25). */
+/** The regular session, when live leaves the expected-execution fields empty (as recorded). */
 const inSession = (hhmmss: string): boolean => hhmmss >= '090000' && hhmmss < '152000';
 
 const ka10001: TrHandler = (ctx) => {
