@@ -61,6 +61,8 @@ export interface Gateway {
 }
 
 /** Nothing is ever injected into the gateway's own sessions. */
+/** Fraction of Kiwoom's rates the gateway's upstream uses unless `rest.limits.safetyFactor` says otherwise. */
+const GATEWAY_SAFETY_FACTOR = 0.9;
 const NO_FAULTS = { garbleFrames: 0, stallUntil: 0, rejectLogins: 0 };
 
 function sameSecret(a: string, b: string): boolean {
@@ -91,7 +93,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const root = o.logger ?? createLogger({ level: 'warn', destination: pino.destination({ dest: 2, sync: true }) });
   const detachSecrets = attachScrubber(root, secrets);
   const log: Logger = componentLogger(root, 'gateway', secrets);
-  const rest = new KiwoomRest({ ...o.rest, appkey: o.appkey, secretkey: o.secretkey, simNo: o.simNo, ...(o.endpoints?.rest === undefined ? {} : { baseUrl: o.endpoints.rest }), logger: root });
+  // The gateway runs at the budget for hours (many programs' sum), where one program rarely
+  // does: a 10% margin (one interval per window) absorbs the arrival jitter that the library's
+  // default 1% lets turn into Kiwoom's 429.
+  const limits = { safetyFactor: GATEWAY_SAFETY_FACTOR, ...o.rest?.limits };
+  const rest = new KiwoomRest({ ...o.rest, limits, appkey: o.appkey, secretkey: o.secretkey, simNo: o.simNo, ...(o.endpoints?.rest === undefined ? {} : { baseUrl: o.endpoints.rest }), logger: root });
   const rt = new RealtimeSession({ ...o.realtime, rest, ...(o.endpoints?.ws === undefined ? {} : { wsUrl: o.endpoints.ws }), logger: root });
   const registry = new ClientRegistry(o.clients ?? [], o.clientsFile, secrets);
   const adminToken = o.adminToken ?? randomBytes(24).toString('base64url');
