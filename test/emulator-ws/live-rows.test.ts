@@ -222,6 +222,20 @@ describe('row 19: 0D after the KRX close, and its throttle', () => {
     }
   });
 
+  it('81-100 carry each level\'s change with the last trade, signed, and 122 / 126 their sums', async () => {
+    const { entries } = await orderBook(at('1000'), ['005930', '000660', '035720'], 800);
+    let moved = 0;
+    for (const { values: v } of entries) {
+      const levels = (from: number): number[] => Array.from({ length: 10 }, (_, i) => Number(v[String(from + i)]));
+      const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+      expect(Number(v['122'])).toBe(sum(levels(81)));
+      expect(Number(v['126'])).toBe(sum(levels(91)));
+      for (let fid = 81; fid <= 100; fid++) expect(v[String(fid)]).toMatch(/^([+-][1-9]\d*|0)$/);
+      if (levels(81).some((d) => d !== 0) || levels(91).some((d) => d !== 0)) moved++;
+    }
+    expect(moved).toBeGreaterThan(0);
+  });
+
   it('in the session a bare code gets 0D with its KRX side filled', async () => {
     const { entries } = await orderBook(at('1000'), ['005930'], 300);
     expect(entries.length).toBeGreaterThan(0);

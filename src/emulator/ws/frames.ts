@@ -66,6 +66,7 @@ export class RealFrames {
       stock,
       flow: code ? this.view.flow(code) : undefined,
       times: code ? this.view.times(code) : undefined,
+      bookDelta: code ? this.view.bookDelta(code) : undefined,
       now,
       exchange: TABLES.itemSuffixes[''] ?? '1',
       ...extra,

@@ -5,7 +5,7 @@
  */
 import type { EmulatorState, Quote } from '../types.js';
 import { TABLES, type GoldSpec, type IndexSpec } from './data.js';
-import type { Breadth, Flow, Level } from './sources.js';
+import type { BookDelta, Breadth, Flow, Level } from './sources.js';
 import { createRng, hashString } from '../state/prng.js';
 
 /** Derived levels are recomputed at most this often: they summarise many stocks. */
@@ -20,6 +20,8 @@ interface Derived {
 
 export class MarketView {
   private readonly flows = new Map<string, Flow>();
+  /** Each code's book quantities as of its last trade, and how each level changed with it (0D 81-100). */
+  private readonly books = new Map<string, { ask: number[]; bid: number[]; delta: BookDelta }>();
   /** When each code's day low was printed, once a trade set it. */
   private readonly lowAt = new Map<string, { low: number; at: string }>();
   private readonly versions = new Map<string, number>();
@@ -60,8 +62,18 @@ export class MarketView {
     return { open, low: this.lowAt.get(code)?.at ?? open };
   }
 
+  /** How the code's book levels changed with its last trade; undefined before one. */
+  bookDelta(code: string): BookDelta | undefined {
+    return this.books.get(code)?.delta;
+  }
+
   private record(q: Quote): void {
     this.versions.set(q.code, this.version(q.code) + 1);
+    const before = this.books.get(q.code);
+    const ask = [...q.askQtys];
+    const bid = [...q.bidQtys];
+    const change = (now: number[], was: number[] | undefined): number[] => now.map((v, i) => (was === undefined ? 0 : v - (was[i] ?? 0)));
+    this.books.set(q.code, { ask, bid, delta: { ask: change(ask, before?.ask), bid: change(bid, before?.bid) } });
     const seen = this.lowAt.get(q.code);
     if (seen === undefined || q.low < seen.low) this.lowAt.set(q.code, { low: q.low, at: seen === undefined ? this.times(q.code).open : q.time });
     let f = this.flows.get(q.code);

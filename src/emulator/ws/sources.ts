@@ -20,6 +20,12 @@ export interface Flow {
   sellCount: number;
 }
 
+/** How each level of a book changed with the code's last trade, best first (0D 81-100). */
+export interface BookDelta {
+  ask: readonly number[];
+  bid: readonly number[];
+}
+
 /** Advancers and decliners of an index's members (0U). */
 export interface Breadth {
   up: number;
@@ -43,6 +49,8 @@ export interface FrameInput {
   flow: Flow | undefined;
   /** The KRX session has closed (marketHours 'krx' only): the KRX side of an NXT book (0D 6044-6065) is 0, as live. */
   krxClosed?: boolean;
+  /** How the book changed with the code's last trade (0D 81-100, 122, 126). */
+  bookDelta?: BookDelta | undefined;
   /** When the code's open and its low were printed (HHMMSS), for 0B. */
   times?: { open: string; low: string } | undefined;
   now: string;
@@ -180,6 +188,11 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   bidQty,
   askTotal,
   bidTotal,
+  // 0D 81-100 as live: each level's change with the last trade, signed; 122 / 126 their sums.
+  askDelta: (x, n) => signed(x.bookDelta?.ask[n - 1] ?? 0),
+  bidDelta: (x, n) => signed(x.bookDelta?.bid[n - 1] ?? 0),
+  askDeltaTotal: (x) => signed(sum(x.bookDelta?.ask)),
+  bidDeltaTotal: (x) => signed(sum(x.bookDelta?.bid)),
   krxAskQty: krxSide(askQty),
   krxBidQty: krxSide(bidQty),
   krxAskTotal: krxSide(askTotal),
