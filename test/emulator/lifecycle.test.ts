@@ -36,6 +36,10 @@ test('a port already in use rejects startEmulator and leaves nothing running', a
   await expect(startEmulator({ port, marketTicksPerSecond: 0 })).rejects.toThrow(/EADDRINUSE/);
   // Node releases a failed listener's handle a moment after the error.
   for (let i = 0; i < 100 && (counted().TCPServerWrap ?? 0) > (before.TCPServerWrap ?? 0); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(counted()).toEqual(before);
+  const after = counted();
+  expect(after.TCPServerWrap ?? 0).toBe(before.TCPServerWrap ?? 0);
+  expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
+  // A timer of the first emulator's (or of the test before) may have ended meanwhile: fewer is no leak.
+  expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
   await first.close();
 });
