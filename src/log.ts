@@ -80,10 +80,20 @@ class ScrubberSet implements TextScrubber {
   }
 }
 
-/** A copy of `value` with every string scrubbed (objects and arrays walked, depth-capped). */
+/** How many levels of objects and arrays {@link scrubDeep} walks (a cyclic object ends there). */
+const MAX_DEPTH = 8;
+
+/** What stands for an object or array nested deeper than {@link MAX_DEPTH}: unwalked, it could carry a secret. */
+export const TOO_DEEP = '[too deep]';
+
+/**
+ * A copy of `value` with every string scrubbed: objects and arrays are walked
+ * {@link MAX_DEPTH} levels down, and one nested deeper is replaced by {@link TOO_DEEP}.
+ */
 export function scrubDeep(value: unknown, scrubber: TextScrubber, depth = 0): unknown {
   if (typeof value === 'string') return scrubber.scrub(value);
-  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return TOO_DEEP;
   if (value instanceof Error) {
     return { type: value.name, message: scrubber.scrub(value.message), stack: scrubber.scrub(value.stack ?? '') };
   }
