@@ -40,7 +40,7 @@ function rig(o: RigOptions = {}) {
   const book = new ChejanBook((gubun, f) => events.push(`chejan ${gubun} ${f['9203'] ?? ''} ${f['913'] ?? ''}`), []);
   const trq = new TrQueries(
     { call: () => Promise.reject(new Error('no TR here')), collect: () => Promise.reject(new Error('no TR here')) },
-    (event, ...a) => events.push(event === 'OnReceiveTrData' ? `tr ${String(a[1])} ${String(a[2])}` : `msg ${String(a[1])} ${String(a.at(-1))}`),
+    (event, ...a) => events.push(event === 'OnReceiveTrData' ? `tr ${String(a[0])} ${String(a[1])} ${String(a[2])} ${String(a[4])}` : `msg ${String(a[0])} ${String(a[1])} ${String(a.at(-1))}`),
     () => undefined,
   );
   const master = o.master ?? new Master();
@@ -74,7 +74,7 @@ function rig(o: RigOptions = {}) {
       accounts: () => ACCOUNTS,
       isMock: () => o.mock ?? false,
       reconcile: pass,
-      msg: (_screen, rqname, trcode, msg) => events.push(`said ${rqname} ${trcode} ${msg}`),
+      msg: (screen, rqname, trcode, msg) => events.push(`said ${screen} ${rqname} ${trcode} ${msg}`),
     },
     { settleWindowMs: o.settleWindowMs ?? 200, clockToleranceMs: 1_000 },
   );
@@ -94,6 +94,7 @@ describe('SendOrder: what the OCX refused is refused with its code, naming the a
     ['a seven-digit code', { code: '0059301' }, -500, /code/],
     ['a code with a letter in front other than A', { code: 'B005930' }, -500, /code/],
     ['a lower-case code', { code: 'a05930' }, -500, /code/],
+    ['an A inside the code', { code: '00A5930' }, -500, /code/],
     ['qty 0 for a new order', { qty: 0 }, -300, /qty must be a whole number > 0/],
     ['a negative qty', { qty: -1 }, -300, /qty/],
     ['a fractional qty', { qty: 1.5 }, -300, /qty.*got 1\.5/],
@@ -166,6 +167,7 @@ describe('SendOrder: what the OCX accepted goes out as one request, exactly', ()
     ['a modify of the whole remainder, the original padded', { orderType: 5, qty: 0, price: 71_000, orgOrderNo: ' 123 ' }, 'kt10002', { dmst_stex_tp: 'KRX', stk_cd: '005930', mdfy_qty: '0', orig_ord_no: '0000123', mdfy_uv: '71000', mdfy_cond_uv: '' }],
     ['a cancel (its price ignored)', { orderType: 4, qty: 3, price: 5, orgOrderNo: '0000123' }, 'kt10003', { dmst_stex_tp: 'KRX', stk_cd: '005930', cncl_qty: '3', orig_ord_no: '0000123' }],
     ['the largest qty the OCX LONG holds, at the top of a band', { qty: 2_147_483_647, price: 1_999 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '2147483647', trde_tp: '0', ord_uv: '1999', cond_uv: '' }],
+    ['a market order with the largest price the OCX LONG holds (ignored)', { hoga: '03', price: 2_147_483_647 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3', ord_uv: '', cond_uv: '' }],
     ['an ETF on its flat 5-won tick', { code: '069500', price: 20_005 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '069500', ord_qty: '1', trde_tp: '0', ord_uv: '20005', cond_uv: '' }],
     ['an ETN on its flat 5-won tick', { code: '500001', price: 20_005 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '500001', ord_qty: '1', trde_tp: '0', ord_uv: '20005', cond_uv: '' }],
     ['an account with blanks', { accno: '8012345611 ' }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '0', ord_uv: '70000', cond_uv: '' }],
@@ -191,7 +193,7 @@ describe('SendOrder: the answer and the outcome', () => {
   test('placed: OnReceiveTrData with the 주문번호 GetCommData reads, then OnReceiveMsg with the server text; the number is claimed', async () => {
     const r = rig({ answer: () => reply({ ord_no: ' 0000123 ', return_msg: ' 매수주문이 완료되었습니다 ' }) });
     expect(await r.orders.send(args())).toBeUndefined();
-    expect(r.events).toEqual(['tr buy KOA_NORMAL_BUY_KP_ORD', 'msg buy 매수주문이 완료되었습니다']);
+    expect(r.events).toEqual(['tr 2000 buy KOA_NORMAL_BUY_KP_ORD 0', 'msg 2000 buy 매수주문이 완료되었습니다']);
     expect(r.trq.data('KOA_NORMAL_BUY_KP_ORD', 'buy', 0, '주문번호').trim()).toBe('0000123');
     expect(r.book.isClaimed('0000123')).toBe(true);
     expect(r.orders.outcome('buy')).toEqual({ state: 'placed', orderNo: '0000123', settled: false, message: '매수주문이 완료되었습니다' });
@@ -210,7 +212,7 @@ describe('SendOrder: the answer and the outcome', () => {
   test('refused by the server: its OCX code, said on OnReceiveMsg with the order TR code', async () => {
     const r = rig({ answer: () => Promise.reject(new RateLimitError('주문 과부하', { code: 1700, returnCode: 5, category: 'rate-limit', kiwoomMessage: '' })) });
     expect(await r.orders.send(args({ orderType: 2, rqname: 'sell' }))).toMatchObject({ code: -308, message: '주문 과부하' });
-    expect(r.events).toEqual(['said sell KOA_NORMAL_SELL_KP_ORD 주문 과부하']);
+    expect(r.events).toEqual(['said 2000 sell KOA_NORMAL_SELL_KP_ORD 주문 과부하']);
     expect(r.orders.outcome('sell')).toEqual({ state: 'refused', code: -308, message: '주문 과부하' });
   });
 
@@ -223,7 +225,7 @@ describe('SendOrder: the answer and the outcome', () => {
       },
     });
     await r.orders.send(args());
-    expect(r.events).toEqual(['tr buy KOA_NORMAL_BUY_KP_ORD', 'msg buy ok', 'chejan 0 0000123 접수']);
+    expect(r.events).toEqual(['tr 2000 buy KOA_NORMAL_BUY_KP_ORD 0', 'msg 2000 buy ok', 'chejan 0 0000123 접수']);
   });
 
   test('a lost answer: unknown and settling at once (the window in seconds said), then placed by evidence, told as an answer', async () => {
@@ -243,11 +245,11 @@ describe('SendOrder: the answer and the outcome', () => {
     const unknown = r.orders.outcome('sell');
     expect(unknown).toMatchObject({ state: 'unknown', settling: true, candidates: [] });
     expect(unknown?.message).toMatch(/최대 2초 동안.*\(kt10001 005930\)/);
-    expect(r.events).toEqual([`said sell KOA_NORMAL_SELL_KP_ORD ${unknown?.message ?? ''}`]);
+    expect(r.events).toEqual([`said 2000 sell KOA_NORMAL_SELL_KP_ORD ${unknown?.message ?? ''}`]);
     shown = [{ ordNo: '0000077', origOrdNo: '', code: '005930', side: '1', orderQty: 3, price: 70_000, tradeText: '보통', time: hhmmss(Date.now()) }];
     await expect.poll(() => r.orders.outcome('sell')?.state, { timeout: 5_000 }).toBe('placed');
     expect(r.orders.outcome('sell')).toEqual({ state: 'placed', orderNo: '0000077', settled: true, message: '주문 결과 확인: 주문번호 0000077로 접수되었습니다 (응답이 없던 주문)' });
-    expect(r.events.slice(1)).toEqual(['tr sell KOA_NORMAL_SELL_KP_ORD', `msg sell ${r.orders.outcome('sell')?.message ?? ''}`]);
+    expect(r.events.slice(1)).toEqual(['tr 2000 sell KOA_NORMAL_SELL_KP_ORD 0', `msg 2000 sell ${r.orders.outcome('sell')?.message ?? ''}`]);
     expect(r.trq.data('KOA_NORMAL_SELL_KP_ORD', 'sell', 0, '주문번호')).toBe('0000077');
     r.orders.close();
   });
@@ -262,12 +264,34 @@ describe('SendOrder: the answer and the outcome', () => {
     expect(r.orders.outcome('buy')).toMatchObject({ orderNo: '0000078' });
   });
 
+  test('a lost modify of an original without leading zeros is recognised too', async () => {
+    const r = rig({
+      account: () => [{ ordNo: '1002004', origOrdNo: '1002003', code: '005930', side: '2', orderQty: 1, price: 71_000, tradeText: '', time: hhmmss(Date.now()) }],
+      answer: () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' })),
+    });
+    await r.orders.send(args({ orderType: 5, orgOrderNo: '1002003', price: 71_000 }));
+    await expect.poll(() => r.orders.outcome('buy')?.state, { timeout: 5_000 }).toBe('placed');
+    expect(r.orders.outcome('buy')).toMatchObject({ orderNo: '1002004' });
+  });
+
+  test('an order waits for the day\'s orders read at login before it is sent', async () => {
+    const r = rig();
+    let read!: (ok: boolean) => void;
+    r.orders.learnDay(new Promise<boolean>((resolve) => (read = resolve)));
+    const sending = r.orders.send(args());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.sent).toEqual([]);
+    read(true);
+    expect(await sending).toBeUndefined();
+    expect(r.sent).toHaveLength(1);
+  });
+
   test('a lost order the account never shows: not placed after the window, told as an answer with an empty 주문번호', async () => {
     const r = rig({ account: () => [], answer: () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' })) });
     await r.orders.send(args());
     await expect.poll(() => r.orders.outcome('buy')?.state, { timeout: 5_000 }).toBe('not-placed');
     expect(r.orders.outcome('buy')?.message).toBe('주문 결과 확인: 주문이 접수되지 않았습니다 (1초 동안 일치하는 주문 없음; 재전송하지 않음)');
-    expect(r.events.slice(1)).toEqual(['tr buy KOA_NORMAL_BUY_KP_ORD', `msg buy ${r.orders.outcome('buy')?.message ?? ''}`]);
+    expect(r.events.slice(1)).toEqual(['tr 2000 buy KOA_NORMAL_BUY_KP_ORD 0', `msg 2000 buy ${r.orders.outcome('buy')?.message ?? ''}`]);
     expect(r.trq.data('KOA_NORMAL_BUY_KP_ORD', 'buy', 0, '주문번호')).toBe('');
   });
 
@@ -279,7 +303,7 @@ describe('SendOrder: the answer and the outcome', () => {
     await expect.poll(() => two.orders.outcome('buy')?.state, { timeout: 5_000 }).toBe('ambiguous');
     expect(two.orders.outcome('buy')).toMatchObject({ candidates: ['0000081', '0000082'] });
     expect(two.orders.outcome('buy')?.message).toMatch(/^주문 결과 불명확: 주문번호 0000081, 0000082가 모두/);
-    expect(two.events.slice(1)).toEqual([`said buy KOA_NORMAL_BUY_KP_ORD ${two.orders.outcome('buy')?.message ?? ''}`]);
+    expect(two.events.slice(1)).toEqual([`said 2000 buy KOA_NORMAL_BUY_KP_ORD ${two.orders.outcome('buy')?.message ?? ''}`]);
 
     const loose = rig({ account: () => [fit('0000083', { tradeText: '시장가' })], answer: lost });
     await loose.orders.send(args());

@@ -176,6 +176,38 @@ describe('settle passes on the clock', () => {
     expect(s.passes).toEqual([0, 100]);
   });
 
+  test('close() while a candidate\'s frame waits for a pass to judge it: the frame is delivered, not held for ever', async () => {
+    const s = rig(async (n, decide) => {
+      decide([]);
+      if (n === 0) await sleep(1_000);
+      return true;
+    });
+    const { done } = await s.settle();
+    await vi.advanceTimersByTimeAsync(500);
+    s.book.onOrderFrame(frame('0000025'));
+    expect(s.delivered).toEqual([]);
+    await vi.advanceTimersByTimeAsync(100);
+    s.settler.close();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await done).verdict).toMatchObject({ state: 'unknown', reason: '확인 전에 세션이 끝났습니다' });
+    expect(s.delivered).toEqual(['0000025 접수']);
+  });
+
+  test('a candidate sighted while another send of the same order awaits its answer: the pass it waited for runs at once, then the checkpoints resume', async () => {
+    const s = rig(showing(() => []));
+    const other = await s.settler.sending(buy);
+    const { done } = await s.settle();
+    await vi.advanceTimersByTimeAsync(250);
+    s.book.onOrderFrame(frame('0000026'));
+    await vi.advanceTimersByTimeAsync(1_000 - 250);
+    expect(s.passes).toEqual([0, 100, 200, 250, 800]);
+    // The other send's answer claims the order: this one was not placed.
+    other.done();
+    s.book.expect('0000026');
+    await vi.advanceTimersByTimeAsync(2 * W);
+    expect((await done).verdict).toEqual({ state: 'not-placed' });
+  });
+
   test('a pass that decides and then fails: the verdict is announced once', async () => {
     const s = rig(async (_n, decide) => {
       decide([order('0000024')]);
