@@ -11,11 +11,11 @@ const GROUPS = {
   'op-errors': { mutate: ['src/compat/op-errors.ts'], testFiles: ['test/compat/op-errors.test.ts'], nodeTypes: true },
   'rate-limiter': { mutate: ['src/rest/rate-limiter.ts'], testFiles: ['test/rest/rate-limit.test.ts'] },
   tokens: { mutate: ['src/rest/kst.ts', 'src/rest/token-manager.ts'], testFiles: ['test/rest/kst.test.ts', 'test/rest/token-manager.test.ts', 'test/rest/token.test.ts'] },
-  scrubber: { mutate: ['src/log.ts'], testFiles: ['test/rest/logging.test.ts'] },
+  scrubber: { mutate: ['src/log.ts'], testFiles: ['test/rest/scrubber.test.ts', 'test/rest/logging.test.ts'] },
   chejan: { mutate: ['src/facade/chejan.ts'], testFiles: ['test/facade/chejan.test.ts', 'test/facade/settle.test.ts', 'test/facade/events.test.ts'] },
   orders: {
     mutate: ['src/facade/orders.ts', 'src/facade/settle.ts'],
-    testFiles: ['test/facade/settle.test.ts', 'test/facade/lifecycle.test.ts', 'test/facade/order-failures.test.ts', 'test/facade/events.test.ts'],
+    testFiles: ['test/facade/orders-unit.test.ts', 'test/facade/settle-passes.test.ts', 'test/facade/settle.test.ts'],
   },
   // The emulator's lifecycle tests count the process's open handles, which Stryker's shared runner changes.
   'emulator-orders': { mutate: ['src/emulator/state/orders.ts'], testFiles: ['test/emulator/order-engine.test.ts', 'test/emulator/orders.test.ts', 'test/emulator/state.test.ts'], nodeTypes: true },
