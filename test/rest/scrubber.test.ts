@@ -86,6 +86,12 @@ describe('loggers', () => {
     expect(lines[1]).toMatchObject({ msg: `${REDACTED} and x` });
   });
 
+  test('createLogger: the secret keys are redacted whatever their value, with no scrubber attached', () => {
+    const { stream, parsed } = capture();
+    createLogger({ destination: stream }).info({ token: 'abc', appkey: 'key', nested: { secretkey: 'def', deeper: { authorization: 'Bearer ghi' } } }, 'x');
+    expect(parsed()[0]).toMatchObject({ token: REDACTED, appkey: REDACTED, nested: { secretkey: REDACTED, deeper: { authorization: REDACTED } } });
+  });
+
   test('createLogger: the name and level asked for', () => {
     const { stream, parsed } = capture();
     const logger = createLogger({ destination: stream, name: 'bot', level: 'debug' });
