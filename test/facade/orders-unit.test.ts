@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { OrderUnknownError, RateLimitError } from '../../src/errors.js';
 import { ChejanBook, type OrderDesc } from '../../src/facade/chejan.js';
 import { Master } from '../../src/facade/master.js';
-import { accountOf, Orders, type OrderArgs } from '../../src/facade/orders.js';
+import { accountOf, Orders, type OrderArgs, type OrderOutcome } from '../../src/facade/orders.js';
 import type { RestAnswer } from '../../src/facade/ports.js';
 import type { ReconcilePass } from '../../src/facade/settle.js';
 import { TrQueries } from '../../src/facade/tr-query.js';
@@ -31,6 +31,9 @@ interface RigOptions {
   settleWindowMs?: number;
   master?: Master;
 }
+
+/** Whether an unknown outcome is still being settled (undefined for the other states). */
+const settling = (o: OrderOutcome | undefined): boolean | undefined => (o?.state === 'unknown' ? o.settling : undefined);
 
 const reply = (body: Record<string, unknown>): RestAnswer => ({ body, contYn: 'N', nextKey: '' });
 
@@ -300,13 +303,13 @@ describe('SendOrder: the answer and the outcome', () => {
 
     const loose = rig({ account: () => [fit('0000083', { tradeText: '시장가' })], answer: lost });
     await loose.orders.send(args());
-    await expect.poll(() => loose.orders.outcome('buy')?.settling, { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => settling(loose.orders.outcome('buy')), { timeout: 5_000 }).toBe(false);
     expect(loose.orders.outcome('buy')).toMatchObject({ state: 'unknown', candidates: ['0000083'] });
     expect(loose.orders.outcome('buy')?.message).toBe('주문 결과 미확인: 일부만 일치하는 주문만 있습니다 (일부 일치: 0000083) — 미체결/체결 조회(opt10075, opt10076)로 확인하세요');
 
     const failing = rig({ account: () => undefined, answer: lost });
     await failing.orders.send(args());
-    await expect.poll(() => failing.orders.outcome('buy')?.settling, { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => settling(failing.orders.outcome('buy')), { timeout: 5_000 }).toBe(false);
     expect(failing.orders.outcome('buy')?.message).toBe('주문 결과 미확인: 주문 조회가 계속 실패했습니다 — 미체결/체결 조회(opt10075, opt10076)로 확인하세요');
   });
 
@@ -314,7 +317,7 @@ describe('SendOrder: the answer and the outcome', () => {
     const r = rig({ settleWindowMs: 60_000, account: () => [], answer: () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' })) });
     await r.orders.send(args());
     r.orders.close();
-    await expect.poll(() => r.orders.outcome('buy')?.settling, { timeout: 2_000 }).toBe(false);
+    await expect.poll(() => settling(r.orders.outcome('buy')), { timeout: 2_000 }).toBe(false);
     expect(r.orders.outcome('buy')).toMatchObject({ state: 'unknown', message: expect.stringMatching(/확인 전에 세션이 끝났습니다/) as unknown });
   });
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ChejanBook, type OrderDesc } from '../../src/facade/chejan.js';
-import { Settler, type OrderIntent, type ReconcilePass, type Verdict } from '../../src/facade/settle.js';
+import { Settler, type OrderIntent, type ReconcilePass, type SettleOptions, type Verdict } from '../../src/facade/settle.js';
 
 const W = 3_200;
 /** 09:30:00 KST on a whole second, so that the clock tolerance ends on a second too. */
@@ -299,7 +299,9 @@ describe('what counts as evidence', () => {
 
   test('unset options keep their defaults', () => {
     const book = new ChejanBook(() => undefined, []);
-    expect(new Settler(book, async () => false, { settleWindowMs: undefined, clockToleranceMs: 1_000 }).windowMs).toBe(60_000);
+    // As a JavaScript program's api_init options (or a spread of a partial config) can give them.
+    const unset = { settleWindowMs: undefined, clockToleranceMs: 1_000 } as unknown as SettleOptions;
+    expect(new Settler(book, async () => false, unset).windowMs).toBe(60_000);
     expect(new Settler(book, async () => false).windowMs).toBe(60_000);
   });
 });

@@ -51,7 +51,7 @@ describe('scrubDeep', () => {
     expect(out.err.stack).toContain(`TypeError: bad token ${REDACTED}`);
     expect(out.err.stack).not.toContain(SECRET);
     const bare = new Error(SECRET);
-    bare.stack = undefined;
+    Reflect.deleteProperty(bare, 'stack');
     expect(scrubDeep(bare, s)).toEqual({ type: 'Error', message: REDACTED, stack: '' });
   });
 
