@@ -180,6 +180,20 @@ describe('ka10080/ka10081 on the live grid, per venue, with deep history (LIVE.m
     expect(al[0]?.cur_prc).toBe(nxt[0]?.cur_prc);
   });
 
+  test('week and month bars of _NX and _AL are that venue\'s: NXT\'s own volume, both venues added up', async () => {
+    const x = await started();
+    for (const [apiId, list] of [['ka10082', 'stk_stk_pole_chart_qry'], ['ka10083', 'stk_mth_pole_chart_qry']] as const) {
+      const bars = async (code: string): Promise<Row[]> =>
+        (await call(x.emu, x.token, apiId, { stk_cd: code, base_dt: '20261124', upd_stkpc_tp: '1' })).body[list] as Row[];
+      const [krx, nxt, al] = await Promise.all([bars('005930'), bars('005930_NX'), bars('005930_AL')]);
+      expect(nxt[0]?.trde_qty, apiId).not.toBe(krx[0]?.trde_qty);
+      expect(Number(al[0]?.trde_qty), apiId).toBe(Number(krx[0]?.trde_qty) + Number(nxt[0]?.trde_qty));
+      // NXT opened in March 2025: its bars stop there, KRX's go on back.
+      expect(nxt.at(-1)?.dt, apiId).toMatch(/^2025/);
+      expect(krx.length, apiId).toBeGreaterThan(nxt.length);
+    }
+  });
+
   test('day bars reach back to the listing date, no earlier than 1989; _NX to NXT\'s first day; minutes a rolling year', async () => {
     const x = await started();
     // 005930 is listed on 1994-xx-xx in the emulator's master (ka10100 regDay).

@@ -99,14 +99,14 @@ export class History {
     return venue === 'NX' ? nx : chained(mergeVenues(krx, nx));
   }
 
-  /** Week bars (dated by the week's first trading day), newest first. */
-  weekly(code: string, want: DaysWanted = {}): Bar[] {
-    return aggregate(this.daily(code, 'KRX', scaled(want, 5)), (dt) => shiftDate(dt, weekdayIndex(dt)));
+  /** Week bars of a venue (dated by the week's first trading day), newest first. */
+  weekly(code: string, venue: Venue = 'KRX', want: DaysWanted = {}): Bar[] {
+    return aggregate(this.daily(code, venue, scaled(want, 5)), (dt) => shiftDate(dt, weekdayIndex(dt)));
   }
 
-  /** Month bars (dated by the month's first trading day), newest first. */
-  monthly(code: string, want: DaysWanted = {}): Bar[] {
-    return aggregate(this.daily(code, 'KRX', scaled(want, 23)), (dt) => dt.slice(0, 6));
+  /** Month bars of a venue (dated by the month's first trading day), newest first. */
+  monthly(code: string, venue: Venue = 'KRX', want: DaysWanted = {}): Bar[] {
+    return aggregate(this.daily(code, venue, scaled(want, 23)), (dt) => dt.slice(0, 6));
   }
 
   /**

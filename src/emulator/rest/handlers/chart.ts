@@ -36,8 +36,8 @@ function minuteScope(ctx: TrContext): number {
 const KINDS: Record<string, ChartKind> = {
   ka10080: { list: 'stk_min_pole_chart_qry', bars: (ctx, w) => ctx.state.history.minutes(w.code, minuteScope(ctx), w.venue, w.through, w.count) },
   ka10081: { list: 'stk_dt_pole_chart_qry', bars: (ctx, w) => ctx.state.history.daily(w.code, w.venue, w) },
-  ka10082: { list: 'stk_stk_pole_chart_qry', bars: (ctx, w) => ctx.state.history.weekly(w.code, w) },
-  ka10083: { list: 'stk_mth_pole_chart_qry', bars: (ctx, w) => ctx.state.history.monthly(w.code, w) },
+  ka10082: { list: 'stk_stk_pole_chart_qry', bars: (ctx, w) => ctx.state.history.weekly(w.code, w.venue, w) },
+  ka10083: { list: 'stk_mth_pole_chart_qry', bars: (ctx, w) => ctx.state.history.monthly(w.code, w.venue, w) },
 };
 
 const VENUES: Record<string, Venue> = { '': 'KRX', _NX: 'NX', _AL: 'AL' };
