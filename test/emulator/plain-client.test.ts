@@ -28,23 +28,30 @@ afterAll(async () => {
   await emu.close();
 });
 
-/** A socket whose frames are queued for `next`. */
+/** A socket whose frames are queued for `next`, each answer claimed once, in arrival order. */
 async function socket(): Promise<{ ws: WebSocket; next: (trnm: string, ms?: number) => Promise<Frame>; frames: Frame[] }> {
   const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
   const frames: Frame[] = [];
+  // Frames nobody waited for yet: ws emits every frame of one TCP read in a row, before the
+  // test's await resumes, so an answer can arrive before `next` asks for it.
+  const unclaimed: Frame[] = [];
   const waiting: { trnm: string; resolve: (f: Frame) => void }[] = [];
   ws.on('message', (raw) => {
     const f = JSON.parse(raw.toString()) as Frame;
     frames.push(f);
     const i = waiting.findIndex((w) => w.trnm === f.trnm);
     if (i >= 0) waiting.splice(i, 1)[0]!.resolve(f);
+    else unclaimed.push(f);
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const next = (trnm: string, ms = 5_000): Promise<Frame> =>
-    new Promise((resolve, reject) => {
+  const next = (trnm: string, ms = 5_000): Promise<Frame> => {
+    const i = unclaimed.findIndex((f) => f.trnm === trnm);
+    if (i >= 0) return Promise.resolve(unclaimed.splice(i, 1)[0]!);
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${trnm} within ${ms} ms`)), ms);
       waiting.push({ trnm, resolve: (f) => { clearTimeout(timer); resolve(f); } });
     });
+  };
   return { ws, next, frames };
 }
 
