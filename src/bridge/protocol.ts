@@ -13,7 +13,7 @@
  *
  * **Out (stdout):** the first line is `{"ready": {"protocol": 3, "version": "...", "methods": [...], "events": [...], "nodeFlags": [...]}}`
  * (`nodeFlags`: the Node options the bridge runs under). Every later line holds the messages of
- * one event-loop turn, in the order they happened (so a burst of quotes costs one write), as
+ * one event-loop turn (or of 1 ms of a longer turn), in the order they happened (so a burst of quotes costs one write), as
  * records joined by the ASCII record separator U+001E (JSON escapes it inside strings). A record
  * starting with a digit is a quote; any other is one JSON object:
  * - reply: `{"id": 7, "result": 0}`, or `{"id": 7, "error": {"name": "ValidationError", "message": "...", "field": "nQty"}}`

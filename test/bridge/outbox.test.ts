@@ -28,17 +28,26 @@ class Sink {
   }
 }
 
-/** An outbox whose end-of-turn flush runs when the test says. */
-function manual(options: { maxLineChars?: number } = {}) {
+/** An outbox whose end-of-turn flush runs when the test says, on a clock the test moves (`clock.ms`). */
+function manual(options: { maxLineChars?: number; maxHoldMs?: number } = {}) {
   const sink = new Sink();
+  const clock = { ms: 0 };
   let pending: (() => void) | undefined;
-  const outbox = new Outbox(sink, { ...options, defer: (f) => (pending = f) });
+  let scheduled = 0;
+  const outbox = new Outbox(sink, {
+    ...options,
+    now: () => clock.ms,
+    defer: (f) => {
+      scheduled++;
+      pending = f;
+    },
+  });
   const endTurn = (): void => {
     const f = pending;
     pending = undefined;
     f?.();
   };
-  return { sink, outbox, endTurn };
+  return { sink, outbox, endTurn, clock, scheduled: () => scheduled };
 }
 
 const quote = (code: string, price: number): string => `1\t${code}\t${price}`;
@@ -55,6 +64,43 @@ describe('bridge outbox', () => {
     endTurn();
     expect(sink.lines).toEqual([[{ id: 1, result: 0 }, ['005930', 1, '100'], ['005930', 1, '101'], JSON.parse(chejan(1))]]);
     expect(outbox.coalesced).toBe(0);
+  });
+
+  it('writes the messages of a long turn once the oldest has waited maxHoldMs, not only at the end of the turn (the first quote of a burst does not wait for its last)', () => {
+    const { sink, outbox, endTurn, clock, scheduled } = manual({ maxHoldMs: 1 });
+    outbox.pushQuote('A', quote('A', 1));
+    clock.ms = 0.6;
+    outbox.pushQuote('B', quote('B', 1));
+    expect(sink.lines).toEqual([]);
+    clock.ms = 1.0; // A has waited 1 ms: this push writes A, B and itself
+    outbox.pushQuote('C', quote('C', 1));
+    expect(sink.lines).toEqual([[['A', 1, '1'], ['B', 1, '1'], ['C', 1, '1']]]);
+    // The hold restarts from the next message; the turn's end writes the rest.
+    clock.ms = 1.5;
+    outbox.push(chejan(1));
+    clock.ms = 2.4;
+    outbox.pushQuote('A', quote('A', 2));
+    expect(sink.lines).toHaveLength(1);
+    endTurn();
+    expect(sink.lines).toEqual([[['A', 1, '1'], ['B', 1, '1'], ['C', 1, '1']], [JSON.parse(chejan(1)), ['A', 1, '2']]]);
+    // One end-of-turn flush was scheduled for the whole turn, not one per early line.
+    expect(scheduled()).toBe(1);
+    endTurn();
+    expect(sink.lines).toHaveLength(2);
+  });
+
+  it('keeps the messages of a short turn to its end, however long the outbox was idle before', () => {
+    const { sink, outbox, endTurn, clock } = manual({ maxHoldMs: 1 });
+    clock.ms = 50;
+    outbox.pushQuote('A', quote('A', 1));
+    outbox.pushQuote('B', quote('B', 1));
+    expect(sink.lines).toEqual([]);
+    endTurn();
+    clock.ms = 80;
+    outbox.pushQuote('C', quote('C', 1));
+    expect(sink.lines).toHaveLength(1);
+    endTurn();
+    expect(sink.lines).toEqual([[['A', 1, '1'], ['B', 1, '1']], [['C', 1, '1']]]);
   });
 
   it('holds everything while the reader is behind, merges waiting quotes in place, and never merges or drops anything else', () => {
@@ -85,11 +131,12 @@ describe('bridge outbox', () => {
   });
 
   it('stays bounded under a flood of quotes while the reader does not read, and delivers every order event after', () => {
-    const { sink, outbox, endTurn } = manual();
+    const { sink, outbox, endTurn, clock } = manual();
     sink.full = true;
     outbox.push(chejan(0));
     endTurn();
     for (let i = 1; i <= 200_000; i++) {
+      clock.ms += 0.01; // 5 ms a turn: the hold does not write past a reader that is behind
       outbox.pushQuote(`C${i % 100}`, quote(`C${i % 100}`, i));
       if (i % 10_000 === 0) outbox.push(chejan(i / 10_000));
       if (i % 1_000 === 0) endTurn();
