@@ -24,11 +24,16 @@
  * Usage: npm run build && node bench/python-realtime.mjs [--rates 5000,10000,15000,20000,30000]
  *   [--reps 2] [--seconds 5] [--warmup 2] [--pause 30] [--clients plain,dropin,dropin-flag]
  * BENCH_BRIDGE_FLAGS adds Node flags to both bridges (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * `--stages` splits each drop-in quote's latency into the emulator's send to the bridge's receive,
+ * the bridge's work up to its write, the pipe, and Python's read to the handler, and says how
+ * of the p99 tail's time in the bridge its garbage collections took, and when the tail happened
+ * (bench/lib/bridge-stages.mjs, bench/python/stages.py); its stamps cost the handler a little.
  * Writes bench/results/python-realtime.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startEmulatorChild } from './lib/emulator-child.mjs';
@@ -42,6 +47,8 @@ const SECONDS = Number(args.get('--seconds') ?? 5);
 const WARMUP = Number(args.get('--warmup') ?? 2);
 const PAUSE = Number(args.get('--pause') ?? 30);
 const CLIENTS = String(args.get('--clients') ?? 'plain,dropin,dropin-flag').split(',');
+const STAGES = args.has('--stages');
+const STAGES_MODULE = new URL('lib/bridge-stages.mjs', import.meta.url).href;
 const PYTHON = process.env.KIWOOM_BENCH_PYTHON ?? '/usr/bin/python3';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = fileURLToPath(new URL('python/realtime_client.py', import.meta.url));
@@ -60,7 +67,8 @@ const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingInterva
 const codes = (await emu.call('master')).slice(0, 100);
 
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */
-const bridgeFor = (kind) => `${process.execPath} ${kind === 'dropin-flag' ? '--optimize-for-size ' : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`;
+const bridgeFor = (kind) =>
+  `${process.execPath} ${kind === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`;
 
 /** Runs one client: spawn, wait until subscribed, set the rate, measure, stop. */
 async function runClient(kind, rate, hooks = {}) {
@@ -75,11 +83,12 @@ async function runClient(kind, rate, hooks = {}) {
     warmup: hooks.warmup ?? WARMUP,
     seconds: hooks.seconds ?? SECONDS,
     pythonPath: `${ROOT}compat/python`,
+    ...(STAGES && kind !== 'plain' ? { stages: true, gcFile: join(tmpdir(), `python-realtime-gc-${process.pid}-${kind}-${rate}-${Date.now()}.jsonl`) } : {}),
   };
   const child = spawn(PYTHON, [CLIENT, JSON.stringify(opts)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, KIWOOM_COMPAT_BRIDGE: bridgeFor(kind) },
+    env: { ...process.env, KIWOOM_COMPAT_BRIDGE: bridgeFor(kind), ...(opts.gcFile ? { BENCH_STAGES_GC: opts.gcFile } : {}) },
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const lines = createInterface({ input: child.stdout });
@@ -106,6 +115,7 @@ async function runClient(kind, rate, hooks = {}) {
   }
   child.stdin.end();
   await exited;
+  if (opts.gcFile) rmSync(opts.gcFile, { force: true });
   await emu.call('setRate', 0);
   if (result === undefined) throw new Error(`${kind} at ${rate}/s gave no result`);
   if (kind !== 'plain') result.lost = await checkEvents(result, ordersBefore);
@@ -164,6 +174,15 @@ async function pauseRun(kind) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A --stages run's split of the latency (bench/python/stages.py). */
+function printStages(st) {
+  const ms = (o) => `${o.p50} / ${o.p90} / ${o.p99} / ${o.max}`;
+  console.log(`    stages, ms p50 / p90 / p99 / max over ${st.events} quotes:`);
+  for (const [name, o] of Object.entries(st.stages)) console.log(`      ${name.padEnd(14)} ${ms(o)}   (p99 tail's mean ${st.tailMeanMs[name]})`);
+  console.log(`      tail sent at (s into the window: quotes) ${st.tailBuckets.map(([t, n]) => `${t}: ${n}`).join(', ')}; TR + order sent at ${st.extras.join(', ')}`);
+  if (st.gc) console.log(`      bridge GC over ${st.gc.seconds} s: ${JSON.stringify(st.gc.kinds)}; the p99 tail's quotes spent ${st.gc.tailInBridgeMeanMs} ms in the bridge on average, ${st.gc.tailGcMeanMs} of it in collections`);
+}
 function rssMb(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : undefined;
@@ -182,6 +201,7 @@ try {
           `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s (sent ${r.emuSentPerSec})  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
             (r.coalesced === undefined ? '' : `  coalesced ${r.coalesced} (bridge ${r.coalescedBridge}), bridge ${Math.round(r.bridgeCpuShare * 100)}% ${r.bridgeUsPerEntry} µs/entry ${r.bridgeRssMb} MB, lost ${JSON.stringify(r.lost)}`),
         );
+        if (r.stages) printStages(r.stages);
       }
     }
   }

@@ -34,7 +34,7 @@ class Meter(object):
         self.on = False
         self.count = 0
         self.lat = []
-        self.cpu0 = self.wall0 = 0.0
+        self.cpu0 = self.wall0 = self.epoch0 = 0.0
         self.extra = {}
 
     def start(self):
@@ -42,6 +42,7 @@ class Meter(object):
         self.count = 0
         self.cpu0 = time.process_time()
         self.wall0 = time.monotonic()
+        self.epoch0 = time.time()
         self.on = True
 
     def stop(self):
@@ -168,13 +169,17 @@ def run_plain():
 def run_dropin():
     sys.path.insert(0, OPTS["pythonPath"])
     from kiwoom_compat import APIServer
+    from stages import RX_FID, StageMeter
 
     chejan = []
     tr = []
+    stage = []  # the StageMeter when --stages
 
     class Bench(APIServer):
         def OnReceiveRealData(self, code, rtype, data):
             on_entry(data.get("10"), data[STAMP])
+            if stage and METER.on:
+                stage[0].note(self._ctl.state.quote, data[STAMP], data.get(RX_FID) or 0)
 
         def OnReceiveTrData(self, screen, rqname, trcode, record, prev_next):
             tr.append(rqname)
@@ -192,16 +197,19 @@ def run_dropin():
     if rc != 0:
         raise SystemExit("SetRealReg returned %r" % rc)
     bridge = api._ctl.wire.proc.pid
+    if OPTS.get("stages"):
+        stage.append(StageMeter(api._ctl.wire))
     say({"ready": {"pid": os.getpid(), "bridgePid": bridge, "nodeFlags": api._ctl.wire.info.get("nodeFlags")}})
 
     # TR requests and orders sent during the window: their events must all arrive, however
     # many quotes are merged.
-    sent = {"tr": [], "orders": []}
+    sent = {"tr": [], "orders": [], "at": []}
 
     def extras():
         GO.wait()
         time.sleep(OPTS["warmup"] + OPTS["seconds"] / 4.0)
         for i in range(OPTS.get("orders", 2)):
+            sent["at"].append(time.time())
             api.SetInputValue("종목코드", CODES[i])
             rq = "bench-tr-%d" % i
             if api.CommRqData(rq, "opt10001", 0, "2000") == 0:
@@ -212,6 +220,8 @@ def run_dropin():
     sender = threading.Thread(target=extras, daemon=True)
     sender.start()
     result = measure(bridge)
+    if stage:
+        result["stages"] = stage[0].summary(METER.epoch0, sent["at"], OPTS.get("gcFile"))
     # The benchmark stops the stream; then whatever is still on its way (the backlog of a
     # reader that fell behind) arrives before the TR and order events are counted, so that a
     # missing one is lost, not late.
