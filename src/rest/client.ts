@@ -144,6 +144,7 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
   /** This client's secrets: its keys and the tokens it holds. */
   private readonly secrets = new SecretScrubber();
   private readonly detachSecrets: () => void;
+  private closed = false;
 
   constructor(options: KiwoomRestOptions) {
     super();
@@ -313,8 +314,13 @@ export class KiwoomRest extends EventEmitter<KiwoomRestEvents> {
     return this.secrets;
   }
 
-  /** Fail queued calls and close idle connections. Does not revoke the token (see `revoke`). */
+  /**
+   * Fail queued calls and close idle connections. Does not revoke the token (see `revoke`).
+   * A second call does nothing (cleanup paths often overlap).
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.limiter.close(new KiwoomError('KiwoomRest closed'));
     await this.http.close();
     this.detachSecrets();

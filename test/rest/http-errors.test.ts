@@ -265,3 +265,27 @@ describe('continuation headers', () => {
     expect(error).toBeInstanceOf(RateLimitError);
   });
 });
+
+describe('the client itself', () => {
+  it("emits 'token' when it issues one, with its times and never the token", async () => {
+    const rest = client();
+    const seen: unknown[] = [];
+    rest.on('token', (info) => seen.push(info));
+    await rest.call('ka10001', { stk_cd: '005930' });
+    await rest.call('ka10001', { stk_cd: '005930' });
+    expect(seen).toEqual([{ issuedAt: expect.any(Number), expiresAt: expect.any(Number), fromCache: false }]);
+    expect(JSON.stringify(seen)).not.toContain(fake.issued[0]);
+  });
+
+  it('close() fails a call waiting for the rate budget, saying the client closed; it is never sent; a second close() is harmless', async () => {
+    const rest = client({ limits: { ...FAST_LIMITS, perApiId: 1 } });
+    await rest.call('ka10001', { stk_cd: '005930' });
+    const waiting = rest.call('ka10001', { stk_cd: '005930' });
+    expect(rest.queued).toBe(1);
+    await rest.close();
+    const error = await failure(waiting);
+    expect(error.message).toBe('KiwoomRest closed');
+    expect(fake.calls('ka10001')).toHaveLength(1);
+    await expect(rest.close()).resolves.toBeUndefined();
+  });
+});

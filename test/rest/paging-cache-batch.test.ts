@@ -72,6 +72,26 @@ describe('continuation paging', () => {
     const rest = client();
     const all = await rest.collect('ka10081', CHART);
     expect(all.pages).toHaveLength(1);
+    expect(all.truncated).toBe(false);
+    // At maxPages too: the missing key ended the paging, not maxPages.
+    expect((await rest.collect('ka10081', CHART, { maxPages: 1 })).truncated).toBe(false);
+  });
+
+  it('stops when the server says N, even with a next-key', async () => {
+    fake.on('ka10081', () => reply(ok({ stk_dt_pole_chart_qry: [] }), { headers: { 'cont-yn': 'N', 'next-key': 'K2' } }));
+    const rest = client();
+    const all = await rest.collect('ka10081', CHART);
+    expect(all.pages).toHaveLength(1);
+    expect(all.truncated).toBe(false);
+    expect(fake.calls('ka10081')).toHaveLength(1);
+  });
+
+  it('collect() that reads exactly maxPages pages, the last of them final, is not truncated', async () => {
+    servePages(3);
+    const rest = client();
+    const all = await rest.collect('ka10081', CHART, { maxPages: 3 });
+    expect(all.pages).toHaveLength(3);
+    expect(all.truncated).toBe(false);
   });
 
   it('refuses a maxPages that is not a positive integer', async () => {
@@ -126,6 +146,22 @@ describe('response cache', () => {
     await rest.call('ka10081', CHART, { contYn: 'Y', nextKey: 'K2' });
     await rest.call('ka10081', { ...CHART, stk_cd: '000660' });
     expect(fake.calls('ka10081')).toHaveLength(3);
+  });
+
+  it('never caches an order, even one given a TTL', async () => {
+    const rest = client({ cache: { ttlMs: { kt10000: 60_000 } } });
+    const buy = { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3' };
+    await rest.call('kt10000', buy);
+    await rest.call('kt10000', buy);
+    expect(fake.calls('kt10000')).toHaveLength(2);
+  });
+
+  it('clearCache() drops what was kept: the next call is sent', async () => {
+    const rest = client({ cache: true });
+    await rest.call('ka10001', { stk_cd: '005930' });
+    rest.clearCache();
+    await rest.call('ka10001', { stk_cd: '005930' });
+    expect(fake.calls('ka10001')).toHaveLength(2);
   });
 
   it('hands out copies: editing a result does not change the next answer', async () => {
