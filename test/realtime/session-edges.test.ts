@@ -1,0 +1,155 @@
+/**
+ * The session's less travelled paths against the loopback fake: a gateway's upstream notices,
+ * REAL entries for nothing registered, binary frames, one page of a condition search, and
+ * calls made before connect() or while a gap does not end.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, SessionError } from '../../src/errors.js';
+import { RealtimeSession, type DisconnectInfo, type RealEvent } from '../../src/realtime/index.js';
+import { fakeTokens, REAL_0B, startFake, type FakeKiwoom } from './fake-kiwoom.js';
+
+let fake: FakeKiwoom;
+let rt: RealtimeSession | undefined;
+
+beforeEach(async () => {
+  fake = await startFake({ results: { '0': ['005930', '000660', '035420'] }, pageSize: 2 });
+});
+afterEach(async () => {
+  await rt?.close();
+  rt = undefined;
+  await fake.close();
+});
+
+function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}): RealtimeSession {
+  rt = new RealtimeSession({ rest: fakeTokens(), wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...extra });
+  return rt;
+}
+
+describe("a gateway's notices about its own Kiwoom session", () => {
+  it('GW10001 is a disconnected event with the gap close code, the socket and registrations stay', async () => {
+    const s = session();
+    const disconnected: DisconnectInfo[] = [];
+    s.on('disconnected', (info) => disconnected.push(info));
+    await s.connect();
+    await s.register('1', ['005930'], ['0B']);
+    fake.system('GW10001', '게이트웨이의 키움 연결이 끊어졌습니다');
+    await fake.waitFor(() => disconnected.length === 1);
+    expect(disconnected).toEqual([{ code: 4000, reason: 'GW10001', willReconnect: true }]);
+    expect(s.state).toBe('open');
+    expect(fake.logins()).toBe(1);
+    const seen: RealEvent[] = [];
+    s.on('real', (e) => seen.push(e));
+    fake.push(REAL_0B('005930', '100'));
+    await fake.waitFor(() => seen.length === 1);
+  });
+
+  it('GW10002 is a reconnected event carrying the gateway\'s gap, 0 when it gives none that makes sense', async () => {
+    const s = session();
+    const gaps: number[] = [];
+    s.on('reconnected', (gap) => gaps.push(gap));
+    await s.connect();
+    for (const gap_ms of [1234, 0, -5, 'soon', undefined]) fake.push({ trnm: 'SYSTEM', code: 'GW10002', message: '복구', gap_ms });
+    await fake.waitFor(() => gaps.length === 5);
+    expect(gaps).toEqual([1234, 0, 0, 0, 0]);
+    expect(fake.logins()).toBe(1);
+  });
+
+  it('R10002 from the server makes the session reconnect; any other code is only reported', async () => {
+    const s = session();
+    const codes: string[] = [];
+    s.on('system', (e) => codes.push(e.code));
+    await s.connect();
+    fake.system('R10999', 'notice');
+    await fake.waitFor(() => codes.length === 1);
+    expect(fake.logins()).toBe(1);
+    fake.system('R10002', 'heartbeat');
+    await fake.waitFor(() => fake.logins() === 2 && s.state === 'open');
+    expect(codes).toEqual(['R10999', 'R10002']);
+  });
+});
+
+describe('REAL entries', () => {
+  it('an entry for nothing registered is dropped and counted; a condition push (02) always passes', async () => {
+    const s = session();
+    const real: RealEvent[] = [];
+    const conditions: unknown[] = [];
+    s.on('real', (e) => real.push(e));
+    s.on('condition', (e) => conditions.push(e));
+    await s.connect();
+    await s.register('1', ['005930'], ['0B']);
+    fake.push(REAL_0B('000660', '1'));
+    fake.push({ trnm: 'REAL', data: [{ type: '0D', name: '주식호가잔량', item: '005930', values: { '41': '1' } }] });
+    fake.push({ trnm: 'REAL', data: [{ type: '02', name: '조건검색', item: '0', values: { '841': '0', '9001': 'A005930', '843': 'I', '20': '093000', '907': '' } }] });
+    fake.push(REAL_0B('005930', '2'));
+    await fake.waitFor(() => real.length === 1 && conditions.length === 1);
+    expect(real.map((e) => e.item)).toEqual(['005930']);
+    expect(s.stats()).toMatchObject({ unregistered: 2, framesIn: 6 });
+    await s.remove('1');
+    fake.push(REAL_0B('005930', '3'));
+    await fake.waitFor(() => s.stats().unregistered === 3);
+    expect(real).toHaveLength(1);
+  });
+
+  it('a binary frame is read as UTF-8 text', async () => {
+    const s = session();
+    const real: RealEvent[] = [];
+    s.on('real', (e) => real.push(e));
+    await s.connect();
+    await s.register('1', ['005930'], ['0B']);
+    fake.live()[0]?.ws.send(Buffer.from(JSON.stringify(REAL_0B('005930', '체결'))), { binary: true });
+    await fake.waitFor(() => real.length === 1);
+    expect(real[0]?.values['10']).toBe('체결');
+    expect(s.stats().badFrames).toEqual({});
+  });
+});
+
+describe('one page of a condition search (searchPage)', () => {
+  it('returns the page as the server answered it, and asks for the next one with its key', async () => {
+    const s = session();
+    await s.connect();
+    const first = await s.searchPage(0);
+    expect(first).toMatchObject({ cont_yn: 'Y', next_key: '2' });
+    expect(first.data).toHaveLength(2);
+    const second = await s.searchPage('0', { contYn: 'Y', nextKey: '2' });
+    expect(second).toMatchObject({ cont_yn: 'N', data: [{ '9001': 'A035420' }] });
+    expect(fake.receivedOf('CNSRREQ')).toEqual([
+      { trnm: 'CNSRREQ', seq: '0', search_type: '0', stex_tp: 'K', cont_yn: 'N', next_key: '' },
+      { trnm: 'CNSRREQ', seq: '0', search_type: '0', stex_tp: 'K', cont_yn: 'Y', next_key: '2' },
+    ]);
+  });
+
+  it('a refusal is an ApiError with Kiwoom\'s message; before connect() it is a SessionError and nothing is sent', async () => {
+    const s = session();
+    await expect(s.searchPage(0)).rejects.toMatchObject({ name: 'SessionError', code: 'not-connected' });
+    expect(fake.conns).toHaveLength(0);
+    await s.connect();
+    fake.swallow('CNSRREQ', 1);
+    const page = s.searchPage(7).catch((e: unknown) => e);
+    await fake.waitFor(() => fake.receivedOf('CNSRREQ').length === 1);
+    fake.push({ trnm: 'CNSRREQ', seq: '7', return_code: 1, return_msg: '조건검색 요청 오류' });
+    const error = await page;
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toContain('조건검색 요청 오류');
+  });
+});
+
+describe('before connect() and in a gap that does not end', () => {
+  it('register() and remove() before connect() send nothing and resolve; connect() sends the result', async () => {
+    const s = session();
+    await s.register('1', ['005930', '000660'], ['0B']);
+    await s.remove('1', ['000660']);
+    expect(fake.conns).toHaveLength(0);
+    await s.connect();
+    expect(fake.receivedOf('REG')).toEqual([{ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: ['005930'], type: ['0B'] }] }]);
+  });
+
+  it('a call while the server stays away rejects with not-open after openTimeoutMs', async () => {
+    const s = session({ openTimeoutMs: 100, reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 } });
+    await s.connect();
+    fake.drop();
+    await fake.waitFor(() => s.state === 'reconnecting');
+    const error = await s.register('1', ['005930'], ['0B']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionError);
+    expect(error).toMatchObject({ code: 'not-open' });
+  });
+});
