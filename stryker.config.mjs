@@ -20,7 +20,22 @@ const GROUPS = {
   // The emulator's lifecycle tests count the process's open handles, which Stryker's shared runner changes.
   'emulator-orders': { mutate: ['src/emulator/state/orders.ts'], testFiles: ['test/emulator/order-engine.test.ts', 'test/emulator/orders.test.ts', 'test/emulator/state.test.ts'], nodeTypes: true },
   client: { mutate: ['src/rest/client.ts'], testFiles: ['test/rest/**/*.test.ts'] },
-  realtime: { mutate: ['src/realtime/subscriptions.ts', 'src/realtime/session.ts'], testFiles: ['test/realtime/**/*.test.ts'] },
+  // The fake-server tests first; the emulator's e2e file repeats their paths (LOGIN, drops, conditions, garbled frames,
+  // R10001) at 2-3 s per mutant and is left out; live-rules and remove-acks test what only the emulator serves.
+  realtime: {
+    mutate: ['src/realtime/subscriptions.ts', 'src/realtime/session.ts'],
+    testFiles: [
+      'test/realtime/subscriptions.test.ts',
+      'test/realtime/session.test.ts',
+      'test/realtime/session-edges.test.ts',
+      'test/realtime/reconnect.test.ts',
+      'test/realtime/conditions.test.ts',
+      'test/realtime/bad-frames.test.ts',
+      'test/realtime/buffer.test.ts',
+      'test/realtime/live-rules.test.ts',
+      'test/realtime/remove-acks.test.ts',
+    ],
+  },
   tr: {
     mutate: ['src/facade/tr-query.ts', 'src/facade/tr-result.ts'],
     testFiles: ['test/facade/tr-query.test.ts', 'test/facade/every-tr.test.ts', 'test/facade/methods.test.ts'],

@@ -153,3 +153,54 @@ describe('before connect() and in a gap that does not end', () => {
     expect(error).toMatchObject({ code: 'not-open' });
   });
 });
+
+describe('what a connect or reconnect meets', () => {
+  it('a registration refused while connect() restores is an error event; connect() succeeds and the other groups are held', async () => {
+    const s = session();
+    const errors: Error[] = [];
+    s.on('error', (e) => errors.push(e));
+    await s.register('1', ['005930'], ['0B']);
+    await s.register('2', ['999999'], ['0B']);
+    await s.connect();
+    expect(s.state).toBe('open');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ApiError);
+    expect(errors[0]?.message).toContain('종목코드 오류');
+    expect(s.subscriptions()).toEqual({ '1': { '005930': ['0B'] } });
+  });
+
+  it('a frame past maxPayloadBytes is counted as too-large, and the session reconnects with what it registered', async () => {
+    const s = session({ maxPayloadBytes: 2_000 });
+    await s.connect();
+    await s.register('1', ['005930'], ['0B']);
+    const first = fake.last();
+    fake.push(REAL_0B('005930', '9'.repeat(3_000)));
+    await fake.waitFor(() => first.closed && fake.live().length === 1 && s.state === 'open' && fake.last().regs.has('1'));
+    expect(s.stats().badFrames).toEqual({ 'too-large': 1 });
+  });
+
+  it('the back-off grows over drops that come before a session stayed up healthyAfterMs', async () => {
+    const s = session({ healthyAfterMs: 60_000, reconnect: { initialDelayMs: 10, maxDelayMs: 1_000, factor: 2, jitter: 0 } });
+    const delays: number[] = [];
+    s.on('reconnecting', (_attempt, delay) => delays.push(delay));
+    await s.connect();
+    for (let drop = 1; drop <= 3; drop++) {
+      fake.drop();
+      await fake.waitFor(() => fake.logins() === drop + 1 && s.state === 'open');
+    }
+    expect(delays).toEqual([10, 20, 40]);
+  });
+
+  it('the back-off starts again from its first delay once a session stayed up healthyAfterMs', async () => {
+    const s = session({ healthyAfterMs: 50, reconnect: { initialDelayMs: 10, maxDelayMs: 1_000, factor: 2, jitter: 0 } });
+    const delays: number[] = [];
+    s.on('reconnecting', (_attempt, delay) => delays.push(delay));
+    await s.connect();
+    fake.drop();
+    await fake.waitFor(() => fake.logins() === 2 && s.state === 'open');
+    await new Promise((r) => setTimeout(r, 150));
+    fake.drop();
+    await fake.waitFor(() => fake.logins() === 3 && s.state === 'open');
+    expect(delays).toEqual([10, 10]);
+  });
+});
