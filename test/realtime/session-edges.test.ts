@@ -4,7 +4,7 @@
  * calls made before connect() or while a gap does not end.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, SessionError } from '../../src/errors.js';
+import { ApiError, CapacityError, SessionError } from '../../src/errors.js';
 import { RealtimeSession, type DisconnectInfo, type RealEvent } from '../../src/realtime/index.js';
 import { fakeTokens, REAL_0B, startFake, type FakeKiwoom } from './fake-kiwoom.js';
 
@@ -202,5 +202,39 @@ describe('what a connect or reconnect meets', () => {
     fake.drop();
     await fake.waitFor(() => fake.logins() === 3 && s.state === 'open');
     expect(delays).toEqual([10, 10]);
+  });
+});
+
+describe('the live limits, on the fake', () => {
+  it('the item caps refuse before sending, naming the cap and its code; item "" holds no slot; replace frees the group', async () => {
+    const s = session({ itemCaps: { perConnection: 3, perGroup: 2 } });
+    await s.connect();
+    await s.register('1', ['005930', '000660'], ['0B']);
+    const sent = fake.receivedOf('REG').length;
+    const group = await s.register('1', ['035420'], ['0B']).catch((e: unknown) => e);
+    expect(group).toBeInstanceOf(CapacityError);
+    expect(group).toMatchObject({ code: 105118, limit: 2, field: 'items' });
+    const connection = await s.register('2', ['035420', '051910'], ['0B']).catch((e: unknown) => e);
+    expect(connection).toBeInstanceOf(CapacityError);
+    expect(connection).toMatchObject({ code: 105115, limit: 3, field: 'items' });
+    expect(fake.receivedOf('REG')).toHaveLength(sent);
+    expect(s.subscriptions()).toEqual({ '1': { '005930': ['0B'], '000660': ['0B'] } });
+    await s.register('2', ['035420'], ['0B']);
+    await s.register('3', [''], ['00']);
+    await s.register('1', ['051910', '068270'], ['0B'], false);
+    expect(Object.keys(s.subscriptions()['1'] ?? {})).toEqual(['051910', '068270']);
+  });
+
+  it('a REG refused for the rate (105110) is sent again after a pause and counted; the registration holds', async () => {
+    const s = session();
+    await s.connect();
+    fake.swallow('REG', 1);
+    const registering = s.register('1', ['005930'], ['0B']);
+    await fake.waitFor(() => fake.receivedOf('REG').length === 1);
+    fake.push({ trnm: 'REG', return_code: 105110, return_msg: '해당 TRNM 허용 요청 건수를 초과하였습니다' });
+    await registering;
+    expect(fake.receivedOf('REG')).toHaveLength(2);
+    expect(fake.last().regs.get('1')?.has('005930')).toBe(true);
+    expect(s.stats().rateRefusals).toBe(1);
   });
 });
