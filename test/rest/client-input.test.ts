@@ -18,11 +18,13 @@ afterEach(async () => {
   await closeAll();
 });
 
-/** The field a rejected promise's ValidationError names. */
+/** The field a rejected promise's ValidationError names; its message names the call and the field too. */
 async function fieldOf(p: Promise<unknown>): Promise<string> {
   const error = await p.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(ValidationError);
-  return (error as ValidationError & { field?: string }).field ?? '';
+  const field = (error as ValidationError & { field?: string }).field ?? '';
+  expect((error as Error).message).toMatch(new RegExp(`^ka10001: .*${field}`));
+  return field;
 }
 
 describe('REST client options', () => {
@@ -80,6 +82,8 @@ describe('an order whose answer cannot be read', () => {
     for (const status of [500, 200, 299]) {
       const { error, sent } = await answered(status);
       expect(error, String(status)).toBeInstanceOf(OrderUnknownError);
+      // What the program (and its user) must do next is in the message.
+      expect(error.message).toMatch(new RegExp(`^kt10000: order answered HTTP ${status} .*not resent: check open orders and fills$`));
       expect(sent).toBe(1);
       fake.server.close();
       fake = startFakeKiwoom();

@@ -127,3 +127,15 @@ describe('logs never carry a secret', () => {
     });
   });
 });
+
+describe('log components', () => {
+  it("a call held for the client's rate budget is logged as 'throttled' by the limiter component", async () => {
+    const { lines, stream } = capture();
+    const rest = new KiwoomRest({ ...viaMsw, appkey: APPKEY, secretkey: SECRETKEY, baseUrl: BASE, logger: createLogger({ level: 'debug', destination: stream }), limits: { perApiId: 20 } });
+    await Promise.all([rest.call('ka10001', { stk_cd: '005930' }), rest.call('ka10001', { stk_cd: '005930' })]);
+    await rest.close();
+    const throttled = lines.map((l) => JSON.parse(l) as { msg: string; component?: string }).filter((m) => m.msg === 'throttled');
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(throttled.every((m) => m.component === 'limiter')).toBe(true);
+  });
+});
