@@ -83,7 +83,7 @@ describe('an order whose answer cannot be read', () => {
       const { error, sent } = await answered(status);
       expect(error, String(status)).toBeInstanceOf(OrderUnknownError);
       // What the program (and its user) must do next is in the message.
-      expect(error.message).toMatch(new RegExp(`^kt10000: order answered HTTP ${status} .*not resent: check open orders and fills$`));
+      expect((error as Error).message).toMatch(new RegExp(`^kt10000: order answered HTTP ${status} .*not resent: check open orders and fills$`));
       expect(sent).toBe(1);
       fake.server.close();
       fake = startFakeKiwoom();
