@@ -84,6 +84,8 @@ describe('continuation paging', () => {
     expect(all.pages).toHaveLength(1);
     expect(all.truncated).toBe(false);
     expect(fake.calls('ka10081')).toHaveLength(1);
+    // At maxPages too: the server said it had no more.
+    expect((await rest.collect('ka10081', CHART, { maxPages: 1 })).truncated).toBe(false);
   });
 
   it('collect() that reads exactly maxPages pages, the last of them final, is not truncated', async () => {
