@@ -81,7 +81,7 @@ export interface OrderContext {
  */
 export function accountOf(accno: string, accounts: readonly string[]): string | undefined {
   const digits = accno.replace(/[\s-]/g, '');
-  return accounts.find((a) => a === digits || (digits.length > a.length && digits.endsWith(a) && /^0+$/.test(digits.slice(0, -a.length))));
+  return accounts.find((a) => a === digits || (digits.endsWith(a) && /^0+$/.test(digits.slice(0, -a.length))));
 }
 
 /** Orders of one APIServer. */

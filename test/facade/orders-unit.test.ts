@@ -93,11 +93,11 @@ describe('SendOrder: what the OCX refused is refused with its code, naming the a
     ['an account cut short', { accno: '012345611' }, -340, /accno/],
     ['orderType 0', { orderType: 0 }, -300, /orderType must be 1\.\.6.*got 0/],
     ['orderType 7 (program trading)', { orderType: 7 }, -300, /orderType/],
-    ['a five-digit code', { code: '05930' }, -500, /code/],
-    ['a seven-digit code', { code: '0059301' }, -500, /code/],
-    ['a code with a letter in front other than A', { code: 'B005930' }, -500, /code/],
-    ['a lower-case code', { code: 'a05930' }, -500, /code/],
-    ['an A inside the code', { code: '00A5930' }, -500, /code/],
+    ['a five-digit code', { code: '05930' }, -500, /code must be a 6-character stock code/],
+    ['a seven-digit code', { code: '0059301' }, -500, /code must be a 6-character stock code/],
+    ['a code with a letter in front other than A', { code: 'B005930' }, -500, /code must be a 6-character stock code/],
+    ['a lower-case code', { code: 'a05930' }, -500, /code must be a 6-character stock code/],
+    ['an A inside the code', { code: '00A5930' }, -500, /code must be a 6-character stock code/],
     ['qty 0 for a new order', { qty: 0 }, -300, /qty must be a whole number > 0/],
     ['a negative qty', { qty: -1 }, -300, /qty/],
     ['a fractional qty', { qty: 1.5 }, -300, /qty.*got 1\.5/],
@@ -133,6 +133,10 @@ describe('SendOrder: what the OCX refused is refused with its code, naming the a
     expect(await mock.orders.send(args({ hoga: '05' }))).toMatchObject({ code: -300, message: expect.stringMatching(/hoga 05 \(조건부지정가\) is not accepted by paper trading/) as unknown });
     expect(await mock.orders.send(args({ credit: { creditGb: '03', loanDate: '' } }))).toMatchObject({ code: -300, message: expect.stringMatching(/kt10006 is not offered by paper trading/) as unknown });
     expect(mock.sent).toEqual([]);
+    // What it takes goes out.
+    expect(await mock.orders.send(args({ hoga: '00' }))).toBeUndefined();
+    expect(await mock.orders.send(args({ hoga: '03', price: 0 }))).toBeUndefined();
+    expect(mock.sent.map((s) => s.body['trde_tp'])).toEqual(['0', '3']);
     // The real server takes both.
     const real = rig();
     expect(await real.orders.send(args({ hoga: '05' }))).toBeUndefined();
@@ -146,7 +150,9 @@ describe('SendOrder: what the OCX refused is refused with its code, naming the a
     expect(await r.orders.send(args({ orderType: 2, credit: { creditGb: '03', loanDate: '' } }))).toMatchObject({ code: -300, message: expect.stringMatching(/creditGb "03" does not fit a 신규매도/) as unknown });
     expect(await r.orders.send(args({ credit: { creditGb: '33', loanDate: '20260105' } }))).toMatchObject({ code: -300, message: expect.stringMatching(/creditGb "33"/) as unknown });
     expect(await r.orders.send(args({ credit: { creditGb: '07', loanDate: '' } }))).toMatchObject({ code: -300 });
-    expect(await r.orders.send(args({ orderType: 2, credit: { creditGb: '33', loanDate: '2026015' } }))).toMatchObject({ code: -300, message: expect.stringMatching(/loanDate must be YYYYMMDD for creditGb 33, got "2026015"/) as unknown });
+    for (const loanDate of ['2026015', '202601051', 'x20260105', '20260105x']) {
+      expect(await r.orders.send(args({ orderType: 2, credit: { creditGb: '33', loanDate } }))).toMatchObject({ code: -300, message: `loanDate must be YYYYMMDD for creditGb 33, got "${loanDate}"` });
+    }
     expect(r.sent).toEqual([]);
   });
 
@@ -168,7 +174,8 @@ describe('SendOrder: what the OCX accepted goes out as one request, exactly', ()
     ['a market sell sends no price, whatever was given', { orderType: 2, hoga: '03', price: 12_345 }, 'kt10001', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3', ord_uv: '', cond_uv: '' }],
     ['a code with its A and blanks, an IOC limit', { code: ' A005930 ', hoga: '10' }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '10', ord_uv: '70000', cond_uv: '' }],
     ['a modify of the whole remainder, the original padded', { orderType: 5, qty: 0, price: 71_000, orgOrderNo: ' 123 ' }, 'kt10002', { dmst_stex_tp: 'KRX', stk_cd: '005930', mdfy_qty: '0', orig_ord_no: '0000123', mdfy_uv: '71000', mdfy_cond_uv: '' }],
-    ['a cancel (its price ignored)', { orderType: 4, qty: 3, price: 5, orgOrderNo: '0000123' }, 'kt10003', { dmst_stex_tp: 'KRX', stk_cd: '005930', cncl_qty: '3', orig_ord_no: '0000123' }],
+    ['a cancel (no price)', { orderType: 4, qty: 3, price: 0, orgOrderNo: '0000123' }, 'kt10003', { dmst_stex_tp: 'KRX', stk_cd: '005930', cncl_qty: '3', orig_ord_no: '0000123' }],
+    ['a cancel (a price given is ignored)', { orderType: 3, qty: 0, price: 5, orgOrderNo: '123' }, 'kt10003', { dmst_stex_tp: 'KRX', stk_cd: '005930', cncl_qty: '0', orig_ord_no: '0000123' }],
     ['the largest qty the OCX LONG holds, at the top of a band', { qty: 2_147_483_647, price: 1_999 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '2147483647', trde_tp: '0', ord_uv: '1999', cond_uv: '' }],
     ['a market order with the largest price the OCX LONG holds (ignored)', { hoga: '03', price: 2_147_483_647 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', trde_tp: '3', ord_uv: '', cond_uv: '' }],
     ['an ETF on its flat 5-won tick', { code: '069500', price: 20_005 }, 'kt10000', { dmst_stex_tp: 'KRX', stk_cd: '069500', ord_qty: '1', trde_tp: '0', ord_uv: '20005', cond_uv: '' }],
@@ -187,7 +194,7 @@ describe('SendOrder: what the OCX accepted goes out as one request, exactly', ()
 
   test('an account as programs kept it (blanks, hyphen, leading zeros) is the login account', () => {
     for (const accno of ['8012345611', '8012345611 ', '80123456-11', '0008012345611', ' 80987654-11']) expect(accountOf(accno, ACCOUNTS), accno).toBeDefined();
-    for (const accno of ['18012345611', '012345611', '80123456', '', '0100012345611']) expect(accountOf(accno, ACCOUNTS), accno).toBeUndefined();
+    for (const accno of ['18012345611', '108012345611', '018012345611', '012345611', '80123456', '']) expect(accountOf(accno, ACCOUNTS), accno).toBeUndefined();
     expect(accountOf('0008098765411', ACCOUNTS)).toBe('8098765411');
   });
 });
@@ -210,6 +217,13 @@ describe('SendOrder: the answer and the outcome', () => {
     expect(outcome?.message).toMatch(/^처리되었습니다 \(주문번호 없는 응답/);
     expect(r.trq.data('KOA_NORMAL_BUY_KP_ORD', 'buy', 0, '주문번호')).toBe('');
     expect(r.book.isClaimed('')).toBe(false);
+  });
+
+  test('an answer without a message: placed, and OnReceiveMsg says nothing rather than a made-up text', async () => {
+    const r = rig({ answer: () => reply({ ord_no: '0000124' }) });
+    await r.orders.send(args());
+    expect(r.orders.outcome('buy')).toEqual({ state: 'placed', orderNo: '0000124', settled: false, message: '' });
+    expect(r.events).toEqual(['tr 2000 buy KOA_NORMAL_BUY_KP_ORD 0', 'msg 2000 buy ']);
   });
 
   test('refused by the server: its OCX code, said on OnReceiveMsg with the order TR code', async () => {
@@ -301,11 +315,11 @@ describe('SendOrder: the answer and the outcome', () => {
     expect(two.orders.outcome('buy')?.message).toMatch(/^주문 결과 불명확: 주문번호 0000081, 0000082가 모두/);
     expect(two.events.slice(1)).toEqual([`said 2000 buy KOA_NORMAL_BUY_KP_ORD ${two.orders.outcome('buy')?.message ?? ''}`]);
 
-    const loose = rig({ account: () => [fit('0000083', { tradeText: '시장가' })], answer: lost });
+    const loose = rig({ account: () => [fit('0000084', { tradeText: '시장가' }), fit('0000083', { tradeText: '최유리지정가' })], answer: lost });
     await loose.orders.send(args());
     await expect.poll(() => settling(loose.orders.outcome('buy')), { timeout: 5_000 }).toBe(false);
-    expect(loose.orders.outcome('buy')).toMatchObject({ state: 'unknown', candidates: ['0000083'] });
-    expect(loose.orders.outcome('buy')?.message).toBe('주문 결과 미확인: 일부만 일치하는 주문만 있습니다 (일부 일치: 0000083) — 미체결/체결 조회(opt10075, opt10076)로 확인하세요');
+    expect(loose.orders.outcome('buy')).toMatchObject({ state: 'unknown', candidates: ['0000083', '0000084'] });
+    expect(loose.orders.outcome('buy')?.message).toBe('주문 결과 미확인: 일부만 일치하는 주문만 있습니다 (일부 일치: 0000083, 0000084) — 미체결/체결 조회(opt10075, opt10076)로 확인하세요');
 
     const failing = rig({ account: () => undefined, answer: lost });
     await failing.orders.send(args());

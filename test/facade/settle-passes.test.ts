@@ -208,6 +208,63 @@ describe('settle passes on the clock', () => {
     expect((await done).verdict).toEqual({ state: 'not-placed' });
   });
 
+  test('queries that throw while a candidate is on the 00 stream: the stream decides at the next pass', async () => {
+    const s = rig(async () => {
+      throw new Error('query failed');
+    });
+    const { done } = await s.settle();
+    await vi.advanceTimersByTimeAsync(150);
+    s.book.onOrderFrame(frame('0000027'));
+    await vi.advanceTimersByTimeAsync(2 * W);
+    expect(await done).toEqual({ verdict: { state: 'placed', orderNo: '0000027' }, at: 150 });
+  });
+
+  test('two candidates on the stream and a pass that decides, then fails: ambiguous, announced once', async () => {
+    const s = rig(async (n, decide) => {
+      if (n === 0) return true;
+      decide([]);
+      return false;
+    });
+    const { done } = await s.settle();
+    await vi.advanceTimersByTimeAsync(50);
+    s.book.onOrderFrame(frame('0000028'));
+    s.book.onOrderFrame(frame('0000029'));
+    await vi.advanceTimersByTimeAsync(2 * W);
+    expect((await done).verdict).toEqual({ state: 'ambiguous', candidates: ['0000028', '0000029'] });
+    expect(s.announced).toHaveLength(1);
+  });
+
+  test('a pass releases only its own holds on the chejan gate: a hold taken for an order on the wire stays', async () => {
+    const s = rig(showing(() => []));
+    s.book.hold();
+    const { done } = await s.settle();
+    await vi.advanceTimersByTimeAsync(150);
+    s.book.onOrderFrame(frame('0000060', { '9001': 'A000660' }));
+    expect(s.delivered).toEqual([]);
+    s.book.release();
+    expect(s.delivered).toEqual(['0000060 접수']);
+    await vi.advanceTimersByTimeAsync(2 * W);
+    await done;
+  });
+
+  test('a candidate sighted during a slow pass while another send of the same order is in flight: one pass at once, then the next checkpoint', async () => {
+    const s = rig(async (n, decide) => {
+      decide([]);
+      if (n === 0) await sleep(1_000);
+      return true;
+    });
+    const other = await s.settler.sending(buy);
+    const { done } = await s.settle();
+    await vi.advanceTimersByTimeAsync(500);
+    s.book.onOrderFrame(frame('0000061'));
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(s.passes).toEqual([0, 1_000, 1_600]);
+    other.done();
+    s.book.expect('0000061');
+    await vi.advanceTimersByTimeAsync(2 * W);
+    expect((await done).verdict).toEqual({ state: 'not-placed' });
+  });
+
   test('a pass that decides and then fails: the verdict is announced once', async () => {
     const s = rig(async (_n, decide) => {
       decide([order('0000024')]);
@@ -284,7 +341,8 @@ describe('what counts as evidence', () => {
 
   test('a cancel is recognised by its original alone; a modify of another original or a new order is not it', async () => {
     const cancel: OrderIntent = { action: 'cancel', code: '005930', side: '2', qty: 0, price: 0, trdeTp: undefined, origOrdNo: '7' };
-    const s = rig(showing(() => [order('0000037', { origOrdNo: '0000007', orderQty: 1, price: 0, tradeText: '' }), order('0000038', { origOrdNo: '0000008' }), order('0000039')]));
+    // The cancel's frame may carry the original's trade type text: it is not compared.
+    const s = rig(showing(() => [order('0000037', { origOrdNo: '0000007', orderQty: 1, price: 0, tradeText: '보통' }), order('0000038', { origOrdNo: '0000008' }), order('0000039')]));
     const { done: done } = await s.settle(cancel);
     await vi.advanceTimersByTimeAsync(2 * W);
     expect((await done).verdict).toEqual({ state: 'placed', orderNo: '0000037' });
@@ -331,6 +389,8 @@ describe('another send of the same order still in flight', () => {
   test('a send of another order in flight (code, side, quantity, price, trade type or original differ) holds nothing back', async () => {
     const others: OrderIntent[] = [
       { ...buy, code: '000660' }, { ...buy, side: '1' }, { ...buy, qty: 2 }, { ...buy, price: 70_100 }, { ...buy, trdeTp: '10' }, { ...buy, trdeTp: undefined }, { ...buy, action: 'modify', origOrdNo: '5' },
+      // Its fields run together would read the same as this order's: 1, 700000, "" against 1, 70000, "0".
+      { ...buy, price: 700_000, trdeTp: undefined },
     ];
     for (const other of others) {
       const s = rig(showing(() => [order('0000051')]));
