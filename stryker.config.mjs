@@ -36,9 +36,9 @@ const GROUPS = {
   },
   tr: {
     mutate: ['src/facade/tr-query.ts', 'src/facade/tr-result.ts'],
-    testFiles: ['test/facade/tr-query.test.ts', 'test/facade/every-tr.test.ts', 'test/facade/methods.test.ts'],
+    testFiles: ['test/facade/tr-query.test.ts', 'test/facade/tr-rules.test.ts', 'test/facade/tr-result.test.ts'],
   },
-  'real-data': { mutate: ['src/facade/real-data.ts'], testFiles: ['test/facade/real-data.test.ts', 'test/facade/live-limits.test.ts'] },
+  'real-data': { mutate: ['src/facade/real-data.ts'], testFiles: ['test/facade/real-data.test.ts', 'test/facade/real-data-rules.test.ts'] },
 };
 const name = process.env.MUTATION_GROUP ?? 'op-errors';
 const picked = GROUPS[/** @type {keyof typeof GROUPS} */ (name)];
