@@ -61,7 +61,7 @@ describe('what SetRealReg refuses, with the OCX code, sending nothing', () => {
     ['a lower-case code', ['1000', '005930;abc123', '10', '0'], -105, /"abc123"/],
     ['a code with a prefix', ['1000', 'x005930', '10', '0'], -105, /"x005930"/],
     ['a code with a suffix', ['1000', '005930-1', '10', '0'], -105, /"005930-1"/],
-    ['FIDs no type carries for a stock', ['1000', '005930', '252', '0'], -105, /FIDs 252 for codes 005930/],
+    ['FIDs no type carries for a stock', ['1000', '005930;000660', '252;253', '0'], -105, /FIDs 252;253 for codes 005930;000660$/],
     ['FIDs no type carries market-wide', ['1000', '', '10', '0'], -105, /market-wide/],
   ];
   test.each(cases)('%s', async (_, args, code, message) => {
@@ -144,9 +144,9 @@ describe('which items stream', () => {
   test('a code no selected type applies to is named and not sent; the others are registered', async () => {
     const { rt, real, msgs } = setup();
     // FID 36 (NAV) is carried by ETF NAV only: 069500 is an ETF, 005930 is not, 001 is a sector.
-    expect(await real.setRealReg('1000', '069500;005930;001', '36', '0')).toBeUndefined();
+    expect(await real.setRealReg('1000', '069500;005930;001', '36;37', '0')).toBeUndefined();
     expect(rt.sent).toEqual(['REG 1 0 069500 0G']);
-    expect(msgs).toEqual(['1000 SetRealReg: no real type carrying FIDs 36 applies to 005930;001 (an ETF NAV FID for a stock, say): nothing registered for them']);
+    expect(msgs).toEqual(['1000 SetRealReg: no real type carrying FIDs 36;37 applies to 005930;001 (an ETF NAV FID for a stock, say): nothing registered for them']);
     await real.setRealReg('1001', '005930', '36', '0');
     expect(msgs.at(-1)).toMatch(/applies to 005930 .*nothing registered for it$/);
     expect(rt.sent).toHaveLength(1);

@@ -48,6 +48,7 @@ describe('what CommRqData refuses, sending nothing', () => {
   test.each([
     ['a legacy TR REST lacks', 'opt10009', -201, 'TR opt10009 (주식기관요청) has no Kiwoom REST equivalent'],
     ['a REST api-id a TR maps to', 'ka10002', -201, "ka10002 is a Kiwoom REST api-id (주식거래원요청), not a legacy TR code: use CommRqData with opt10002, or call KiwoomRest.call('ka10002', ...)"],
+    ['a REST api-id two TRs map to', 'ka10050', -201, "ka10050 is a Kiwoom REST api-id (ELW민감도지표요청), not a legacy TR code: use CommRqData with opt10050 or opt30008, or call KiwoomRest.call('ka10050', ...)"],
     ['a REST api-id no TR maps to', 'ka00001', -201, "ka00001 is a Kiwoom REST api-id (계좌번호조회), not a legacy TR code: call KiwoomRest.call('ka00001', ...)"],
     ['an unknown code', 'opt00000', -201, 'TR opt00000 is unknown: it is neither a legacy TR with a REST twin nor a documented api-id'],
   ])('%s', async (_, trcode, code, message) => {
@@ -111,13 +112,17 @@ describe('what is sent', () => {
     for (let i = 0; i < 2; i++) {
       trq.setInput('종목코드', '005930');
       trq.setInput('없는입력', '1');
+      trq.setInput('없는입력2', '1');
       await trq.request('rq', 'opt10001', 0, '0101');
     }
     trq.setInput('계좌번호', '8000000011');
     trq.setInput('전체종목구분', '0');
     trq.setInput('매매구분', '0');
     await trq.request('rq', 'opt10075', 0, '0101');
-    expect(warnings).toEqual(['SetInputValue: "없는입력" is not an input of opt10001 that Kiwoom REST takes; ignored']);
+    expect(warnings).toEqual([
+      'SetInputValue: "없는입력" is not an input of opt10001 that Kiwoom REST takes; ignored',
+      'SetInputValue: "없는입력2" is not an input of opt10001 that Kiwoom REST takes; ignored',
+    ]);
     expect(rest.sent[0]?.body).toEqual({ stk_cd: '005930' });
     expect(rest.sent[2]?.body).not.toHaveProperty('acnt_no');
   });
@@ -162,6 +167,16 @@ describe('continuation', () => {
     expect(rest.sent.map((s) => s.options)).toEqual([{}, { contYn: 'Y', nextKey: 'k1' }, { contYn: 'Y', nextKey: 'k2' }]);
     expect(await ask(2)).toMatchObject({ code: -105 });
     expect(rest.sent).toHaveLength(3);
+  });
+
+  test('prevNext 0 after a page that said there was more starts again from the first page: no next-key is sent', async () => {
+    const rest = scripted({ ...PAGE, contYn: 'Y', nextKey: 'k1' });
+    const { trq } = setup(rest);
+    for (let i = 0; i < 2; i++) {
+      trq.setInput('종목코드', '005930');
+      await trq.request('day', 'opt10081', 0, '0101');
+    }
+    expect(rest.sent.map((s) => s.options)).toEqual([{}, {}]);
   });
 
   test('prevNext 2 with no first page is refused (-105), nothing sent', async () => {
@@ -280,7 +295,11 @@ describe('which answer the getters read', () => {
     const { trq, warnings } = setup(rest);
     trq.setInput('종목코드', '005930');
     await trq.request('day', 'opt10081', 0, '0101');
-    expect([trq.data('opt10081', 'day', 0, '일자'), trq.data('opt10081', 'day', 0, '종목코드'), trq.data('opt10081', 'day', 0, ' 없는항목 '), trq.data('opt10081', 'day', 0, ' 없는항목 ')]).toEqual(['20261125', '005930', '', '']);
-    expect(warnings.filter((w) => w.startsWith('GetCommData'))).toEqual(['GetCommData: " 없는항목 " is not an output of opt10081 that Kiwoom REST delivers; returning ""'.replace('" 없는항목 "', '"없는항목"')]);
+    const read = ['일자', '종목코드', ' 없는항목 ', ' 없는항목 ', '없는항목2'].map((item) => trq.data('opt10081', 'day', 0, item));
+    expect(read).toEqual(['20261125', '005930', '', '', '']);
+    expect(warnings.filter((w) => w.startsWith('GetCommData'))).toEqual([
+      'GetCommData: "없는항목" is not an output of opt10081 that Kiwoom REST delivers; returning ""',
+      'GetCommData: "없는항목2" is not an output of opt10081 that Kiwoom REST delivers; returning ""',
+    ]);
   });
 });
