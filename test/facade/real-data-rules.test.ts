@@ -5,41 +5,14 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { MasterEntry } from '../../src/facade/master.js';
-import type { RealtimePort } from '../../src/facade/ports.js';
 import { RealData, checkScreen, realFidByName } from '../../src/facade/real-data.js';
+import { fakeRealtime, type RecordingRealtime } from './fake-realtime.js';
 
 const LISTED: Record<string, string> = { '005930': '0', '000660': '0', '035720': '0', '0088A0': '0', '069500': '8' };
 const MASTER = { entry: (code: string): MasterEntry | undefined => (LISTED[code] === undefined ? undefined : { code, name: code, market: LISTED[code]!, row: {} }) };
 
-interface Wire extends RealtimePort {
-  sent: string[];
-  /** Makes the n-th register call (1-based, counted from now) reject. */
-  failRegister: (n: number) => void;
-}
-
-function fakeSession(): Wire {
-  const sent: string[] = [];
-  let failAt = 0;
-  return {
-    sent,
-    failRegister: (n) => void (failAt = n),
-    register: (grp, items, types, refresh) => {
-      if (failAt > 0 && --failAt === 0) return Promise.reject(new Error('RC: too many items'));
-      sent.push(`REG ${grp} ${refresh === false ? '0' : '1'} ${items.join(',')} ${types.join(',')}`);
-      return Promise.resolve();
-    },
-    remove: (grp, items, types) => {
-      sent.push(`REMOVE ${grp} ${items.join(',')} ${types.join(',')}`);
-      return Promise.resolve();
-    },
-    conditions: () => Promise.resolve([]),
-    search: () => Promise.resolve([]),
-    stopSearch: () => Promise.resolve(),
-  };
-}
-
-function setup(): { rt: Wire; real: RealData; msgs: string[]; warnings: string[] } {
-  const rt = fakeSession();
+function setup(): { rt: RecordingRealtime; real: RealData; msgs: string[]; warnings: string[] } {
+  const rt = fakeRealtime();
   const msgs: string[] = [];
   const warnings: string[] = [];
   const real = new RealData(rt, (m) => void warnings.push(m), MASTER, (screen, m) => void msgs.push(`${screen} ${m}`));

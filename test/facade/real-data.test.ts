@@ -1,33 +1,15 @@
 /** Screen → REG group bookkeeping and type selection, on a fake session that records the wire. */
 import { expect, test } from 'vitest';
 import { RealData } from '../../src/facade/real-data.js';
-import type { RealtimePort } from '../../src/facade/ports.js';
 import type { MasterEntry } from '../../src/facade/master.js';
+import { fakeRealtime } from './fake-realtime.js';
 
 /** A master that lists the codes these tests use. */
 const MASTER = { entry: (code: string): MasterEntry | undefined => (['005930', '000660', '035720'].includes(code) ? { code, name: code, market: '0', row: {} } : undefined) };
-const quiet = (): RealData => new RealData(fakeSession(), () => undefined, MASTER, () => undefined);
-
-function fakeSession(): RealtimePort & { sent: string[] } {
-  const sent: string[] = [];
-  return {
-    sent,
-    register: (grp, items, types, refresh) => {
-      sent.push(`REG ${grp} ${refresh === false ? '0' : '1'} ${items.join(',')} ${types.join(',')}`);
-      return Promise.resolve();
-    },
-    remove: (grp, items, types) => {
-      sent.push(`REMOVE ${grp} ${items.join(',')} ${types.join(',')}`);
-      return Promise.resolve();
-    },
-    conditions: () => Promise.resolve([]),
-    search: () => Promise.resolve([]),
-    stopSearch: () => Promise.resolve(),
-  };
-}
+const quiet = (): RealData => new RealData(fakeRealtime(), () => undefined, MASTER, () => undefined);
 
 test('the FID list selects real types by item kind: stocks, 업종 codes, market-wide', async () => {
-  const rt = fakeSession();
+  const rt = fakeRealtime();
   const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('1000', '005930', '10;15;20', '0');
   await real.setRealReg('1001', '', '215;20;214', '0');
@@ -41,7 +23,7 @@ test('the FID list selects real types by item kind: stocks, 업종 codes, market
 });
 
 test('optType "0" replaces (refresh 0), "1" adds (refresh 1); removal sends the types each code had; groups are reused', async () => {
-  const rt = fakeSession();
+  const rt = fakeRealtime();
   const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('2000', '005930', '10', '0');
   await real.setRealReg('2000', '000660', '10', '1');
@@ -56,7 +38,7 @@ test('optType "0" replaces (refresh 0), "1" adds (refresh 1); removal sends the 
 });
 
 test('SetRealRemove("ALL", "ALL") clears every screen', async () => {
-  const rt = fakeSession();
+  const rt = fakeRealtime();
   const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('3000', '005930', '10', '0');
   await real.setRealReg('3001', '000660', '41', '0');
@@ -80,7 +62,7 @@ test('GetCommRealData reads the latest value of any type for the code, "" when n
 });
 
 test('the types fit the instrument the master lists: ETF NAV for an ETF, the ELW types for an ELW, neither for a stock', async () => {
-  const rt = fakeSession();
+  const rt = fakeRealtime();
   const kinds: Record<string, string> = { '005930': '0', '069500': '8', '57JBHH': '3', '500001': '60' };
   const master = { entry: (code: string): MasterEntry | undefined => (kinds[code] === undefined ? undefined : { code, name: code, market: kinds[code]!, row: {} }) };
   const real = new RealData(rt, () => undefined, master, () => undefined);
@@ -97,7 +79,7 @@ test('the types fit the instrument the master lists: ETF NAV for an ETF, the ELW
 });
 
 test('an empty FID list registers what a quote consumer reads; list arguments are accepted', async () => {
-  const rt = fakeSession();
+  const rt = fakeRealtime();
   const real = new RealData(rt, () => undefined, MASTER, () => undefined);
   await real.setRealReg('1000', '005930', '', '0');
   await real.setRealReg('1001', '001', '', '0');
