@@ -31,6 +31,9 @@ describe('what is sent', () => {
     const book = new SubscriptionBook(2);
     book.want('1', ['000001', '000002', '000003', '000004', '000005'], ['0B'], false);
     expect(book.diff('1').add.map((b) => b.item)).toEqual([['000001', '000002'], ['000003', '000004'], ['000005']]);
+    // A multiple of chunkSize: no empty block after the last full one.
+    book.unwant('1', ['000005']);
+    expect(book.diff('1').add.map((b) => b.item)).toEqual([['000001', '000002'], ['000003', '000004']]);
   });
 
   it('what the server acknowledged is not sent again; after a reconnect (nothing acknowledged) everything is', () => {
