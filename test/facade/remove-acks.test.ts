@@ -9,7 +9,8 @@ import type { Emulator } from '../../src/emulator/index.js';
 import type { APIServer } from '../../src/facade/index.js';
 import { openBackend, type Backend } from './helpers.js';
 
-const ACK_WAIT_MS = 300;
+// The session has one timeout for every answer, LOGIN included: 300 ms failed CommConnect at load 5-9.
+const ACK_WAIT_MS = 1_000;
 
 let b: Backend;
 let api: APIServer;
