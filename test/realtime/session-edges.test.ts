@@ -4,7 +4,7 @@
  * calls made before connect() or while a gap does not end.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, CapacityError, SessionError } from '../../src/errors.js';
+import { ApiError, CapacityError, SessionError, ValidationError } from '../../src/errors.js';
 import { RealtimeSession, type DisconnectInfo, type RealEvent } from '../../src/realtime/index.js';
 import { fakeTokens, REAL_0B, startFake, type FakeKiwoom } from './fake-kiwoom.js';
 
@@ -214,9 +214,11 @@ describe('the live limits, on the fake', () => {
     const group = await s.register('1', ['035420'], ['0B']).catch((e: unknown) => e);
     expect(group).toBeInstanceOf(CapacityError);
     expect(group).toMatchObject({ code: 105118, limit: 2, field: 'items' });
+    expect((group as Error).message).toMatch(/group 1 would hold 3 items.* allow 2 per group \(rc 105118\)/);
     const connection = await s.register('2', ['035420', '051910'], ['0B']).catch((e: unknown) => e);
     expect(connection).toBeInstanceOf(CapacityError);
     expect(connection).toMatchObject({ code: 105115, limit: 3, field: 'items' });
+    expect((connection as Error).message).toMatch(/connection would hold 4 items.* allow 3 per WebSocket connection.*\(rc 105115\)/);
     expect(fake.receivedOf('REG')).toHaveLength(sent);
     expect(s.subscriptions()).toEqual({ '1': { '005930': ['0B'], '000660': ['0B'] } });
     await s.register('2', ['035420'], ['0B']);
@@ -236,5 +238,102 @@ describe('the live limits, on the fake', () => {
     expect(fake.receivedOf('REG')).toHaveLength(2);
     expect(fake.last().regs.get('1')?.has('005930')).toBe(true);
     expect(s.stats().rateRefusals).toBe(1);
+  });
+});
+
+describe('calls that meet the wrong state', () => {
+  it('the constructor refuses a missing `rest` or one without token() as a ValidationError naming the field', () => {
+    for (const options of [undefined, {}, { rest: {} }, { rest: { token: 'tok' } }]) {
+      let error: unknown;
+      try {
+        new RealtimeSession(options as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ field: 'rest' });
+      expect((error as Error).message).toContain('token()');
+    }
+  });
+
+  it('a one-shot search or a condition list before connect() is a SessionError and nothing is sent; a real-time one is recorded', async () => {
+    const s = session();
+    const oneShot = await s.search(0).catch((e: unknown) => e);
+    expect(oneShot).toBeInstanceOf(SessionError);
+    expect(oneShot).toMatchObject({ code: 'not-connected' });
+    expect((oneShot as Error).message).toContain('connect()');
+    const list = await s.conditions().catch((e: unknown) => e);
+    expect(list).toBeInstanceOf(SessionError);
+    expect(list).toMatchObject({ code: 'not-connected' });
+    expect((list as Error).message).toContain('connect()');
+    expect(await s.search(0, { realtime: true })).toEqual([]);
+    expect(s.realtimeConditions()).toEqual(['0']);
+    await s.stopSearch(0);
+    expect(s.realtimeConditions()).toEqual([]);
+    expect(fake.conns).toHaveLength(0);
+  });
+
+  it('stopSearch() of a condition that is not running sends no CNSRCLR', async () => {
+    const s = session();
+    await s.connect();
+    await s.stopSearch(3);
+    await s.search(0, { realtime: true });
+    await s.stopSearch(0);
+    await s.stopSearch(0);
+    expect(fake.receivedOf('CNSRCLR')).toEqual([{ trnm: 'CNSRCLR', seq: '0' }]);
+  });
+
+  it('connect() while connecting or open logs in once; close() twice is quiet; connect() after close() is refused', async () => {
+    const s = session();
+    await Promise.all([s.connect(), s.connect()]);
+    await s.connect();
+    expect(fake.logins()).toBe(1);
+    expect(fake.conns).toHaveLength(1);
+    await s.close();
+    await s.close();
+    expect(s.state).toBe('closed');
+    await expect(s.connect()).rejects.toBeInstanceOf(SessionError);
+    expect(fake.logins()).toBe(1);
+  });
+
+  it('a connect() that fails leaves the session idle, and the next connect() can succeed', async () => {
+    const s = session({ wsUrl: 'ws://127.0.0.1:1/ws', connectTimeoutMs: 500 });
+    await expect(s.connect()).rejects.toBeDefined();
+    expect(s.state).toBe('idle');
+    await s.close();
+    const again = session();
+    await again.connect();
+    expect(again.state).toBe('open');
+  });
+
+  it('connect() in a reconnect gap waits for the gap to end instead of opening a second socket', async () => {
+    const s = session({ reconnect: { initialDelayMs: 100, maxDelayMs: 100, jitter: 0 } });
+    await s.connect();
+    fake.drop();
+    await fake.waitFor(() => s.state === 'reconnecting');
+    await s.connect();
+    expect(s.state).toBe('open');
+    expect(fake.logins()).toBe(2);
+    expect(fake.live()).toHaveLength(1);
+  });
+});
+
+describe('malformed REAL entries', () => {
+  it('each malformed entry is counted as bad-real and never dispatched; the good entries of the same frame still are', async () => {
+    const s = session();
+    const real: RealEvent[] = [];
+    s.on('real', (e) => real.push(e));
+    await s.connect();
+    await s.register('1', ['005930'], ['0B']);
+    const good = { type: '0B', name: '주식체결', item: '005930', values: { '10': '1' } };
+    fake.push({
+      trnm: 'REAL',
+      data: [null, 'x', { item: '005930', values: {} }, { type: '0B', item: 5930, values: {} }, { type: '0B', item: '005930' }, { type: '0B', item: '005930', values: null }, { type: '0B', item: '005930', values: 'x' }, good],
+    });
+    await fake.waitFor(() => real.length === 1);
+    fake.push(REAL_0B('005930', '2'));
+    await fake.waitFor(() => real.length === 2);
+    expect(real.map((e) => e.values['10'])).toEqual(['1', '2']);
+    expect(s.stats().badFrames).toEqual({ 'bad-real': 7 });
   });
 });
