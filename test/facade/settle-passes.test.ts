@@ -63,6 +63,15 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A rig whose first pass takes `ms`; every pass finds no candidate. */
+function slowFirstPass(ms: number): ReturnType<typeof rig> {
+  return rig(async (n, decide) => {
+    if (n === 0) await sleep(ms);
+    decide([]);
+    return true;
+  });
+}
+
 describe('settle passes on the clock', () => {
   test('an account that shows nothing: a pass at each checkpoint, "not placed" from the one at the window\'s end, nothing after', async () => {
     const s = rig(showing(() => []));
@@ -97,21 +106,13 @@ describe('settle passes on the clock', () => {
   });
 
   test('a slow pass: the checkpoints it ran past are skipped, not queued; the one at the window\'s end is never skipped', async () => {
-    const slow = rig(async (n, decide) => {
-      if (n === 0) await sleep(1_000);
-      decide([]);
-      return true;
-    });
-    const { done: done } = await slow.settle();
+    const slow = slowFirstPass(1_000);
+    const { done } = await slow.settle();
     await vi.advanceTimersByTimeAsync(2 * W);
     expect((await done).verdict).toEqual({ state: 'not-placed' });
     expect(slow.passes).toEqual([0, 1_600, 3_200]);
 
-    const slower = rig(async (n, decide) => {
-      if (n === 0) await sleep(4_000);
-      decide([]);
-      return true;
-    });
+    const slower = slowFirstPass(4_000);
     const { done: late } = await slower.settle();
     await vi.advanceTimersByTimeAsync(3 * W);
     // The last pass runs on the next timer tick after the slow one (Node's 1 ms minimum), no eighth later.

@@ -25,13 +25,18 @@ function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]
   return rt;
 }
 
+/** Connects `s` and registers 005930's 0B in group 1, the stream most tests here read. */
+async function streaming(s: RealtimeSession): Promise<void> {
+  await s.connect();
+  await s.register('1', ['005930'], ['0B']);
+}
+
 describe("a gateway's notices about its own Kiwoom session", () => {
   it('GW10001 is a disconnected event with the gap close code, the socket and registrations stay', async () => {
     const s = session();
     const disconnected: DisconnectInfo[] = [];
     s.on('disconnected', (info) => disconnected.push(info));
-    await s.connect();
-    await s.register('1', ['005930'], ['0B']);
+    await streaming(s);
     fake.system('GW10001', '게이트웨이의 키움 연결이 끊어졌습니다');
     await fake.waitFor(() => disconnected.length === 1);
     expect(disconnected).toEqual([{ code: 4000, reason: 'GW10001', willReconnect: true }]);
@@ -75,8 +80,7 @@ describe('REAL entries', () => {
     const conditions: unknown[] = [];
     s.on('real', (e) => real.push(e));
     s.on('condition', (e) => conditions.push(e));
-    await s.connect();
-    await s.register('1', ['005930'], ['0B']);
+    await streaming(s);
     fake.push(REAL_0B('000660', '1'));
     fake.push({ trnm: 'REAL', data: [{ type: '0D', name: '주식호가잔량', item: '005930', values: { '41': '1' } }] });
     fake.push({ trnm: 'REAL', data: [{ type: '02', name: '조건검색', item: '0', values: { '841': '0', '9001': 'A005930', '843': 'I', '20': '093000', '907': '' } }] });
@@ -94,8 +98,7 @@ describe('REAL entries', () => {
     const s = session();
     const real: RealEvent[] = [];
     s.on('real', (e) => real.push(e));
-    await s.connect();
-    await s.register('1', ['005930'], ['0B']);
+    await streaming(s);
     fake.live()[0]?.ws.send(Buffer.from(JSON.stringify(REAL_0B('005930', '체결'))), { binary: true });
     await fake.waitFor(() => real.length === 1);
     expect(real[0]?.values['10']).toBe('체결');
@@ -171,8 +174,7 @@ describe('what a connect or reconnect meets', () => {
 
   it('a frame past maxPayloadBytes is counted as too-large, and the session reconnects with what it registered', async () => {
     const s = session({ maxPayloadBytes: 2_000 });
-    await s.connect();
-    await s.register('1', ['005930'], ['0B']);
+    await streaming(s);
     const first = fake.last();
     fake.push(REAL_0B('005930', '9'.repeat(3_000)));
     await fake.waitFor(() => first.closed && fake.live().length === 1 && s.state === 'open' && fake.last().regs.has('1'));
@@ -323,8 +325,7 @@ describe('malformed REAL entries', () => {
     const s = session();
     const real: RealEvent[] = [];
     s.on('real', (e) => real.push(e));
-    await s.connect();
-    await s.register('1', ['005930'], ['0B']);
+    await streaming(s);
     const good = { type: '0B', name: '주식체결', item: '005930', values: { '10': '1' } };
     fake.push({
       trnm: 'REAL',
