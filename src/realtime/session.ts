@@ -168,7 +168,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
    * Open the socket, LOGIN and send every subscription registered so far. Rejects with an
    * AuthError when the token is refused twice (a fresh one is issued in between), a
    * NetworkError/HttpError when the server cannot be reached, or a SessionError when closed.
-   * Automatic reconnects only start after a first successful connect.
+   * Automatic reconnects only start after a first successful connect. Calls made while it is
+   * under way wait for it, and reject with its error when it fails.
    */
   async connect(): Promise<void> {
     if (this.#state === 'closed') throw closedError();
@@ -183,7 +184,11 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       },
       (error: unknown) => {
         this.#connecting = undefined;
-        if (this.#state === 'connecting') this.#state = 'idle';
+        if (this.#state === 'connecting') {
+          this.#state = 'idle';
+          // Calls made meanwhile waited for this connect: they fail with it, not openTimeoutMs later.
+          this.#rejectOpenWaiters(error as Error);
+        }
         throw error;
       },
     );

@@ -46,6 +46,8 @@ export interface FakeKiwoom {
   system(code: string, message: string): void;
   /** Leave the next n requests of this trnm unanswered. */
   swallow(trnm: string, n: number): void;
+  /** Drop the socket (a network loss) on each of the next n requests of this trnm, unanswered. */
+  dropOn(trnm: string, n: number): void;
   validTokens: Set<string>;
   results: Record<string, string[]>;
   /** Count of LOGIN frames received over all sockets. */
@@ -69,6 +71,7 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
   const maxItems = options.maxItemsPerReg ?? 100;
   const conns: FakeConn[] = [];
   const swallowed = new Map<string, number>();
+  const dropping = new Map<string, number>();
   const server: Server = createServer();
   const wss = new WebSocketServer({ server, path: '/api/dostk/websocket' });
 
@@ -87,6 +90,12 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
       if (!c.loggedIn && msg['trnm'] !== 'LOGIN') {
         send(c, { trnm: 'SYSTEM', code: 'R10004', message: '접속허용요청(토큰)이 들어오지 않았습니다' });
         ws.close();
+        return;
+      }
+      const drops = dropping.get(String(msg['trnm'])) ?? 0;
+      if (drops > 0) {
+        dropping.set(String(msg['trnm']), drops - 1);
+        ws.terminate();
         return;
       }
       const left = swallowed.get(String(msg['trnm'])) ?? 0;
@@ -208,6 +217,7 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
       for (const c of live()) send(c, { trnm: 'SYSTEM', code, message });
     },
     swallow: (trnm, n) => void swallowed.set(trnm, n),
+    dropOn: (trnm, n) => void dropping.set(trnm, n),
     validTokens,
     results,
     logins: () => conns.reduce((n, c) => n + c.received.filter((t) => t.includes('"LOGIN"')).length, 0),
