@@ -238,6 +238,18 @@ export async function startFake(options: FakeOptions = {}): Promise<FakeKiwoom> 
   };
 }
 
+/**
+ * Polls `pred` on real turns of the event loop: for tests that fake setTimeout, where
+ * FakeKiwoom.waitFor (which sleeps on it) would never wake.
+ */
+export async function until(pred: () => boolean, ms = 3_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!pred()) {
+    if (performance.now() > deadline) throw new Error('until: condition not met in time');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 /** A token source like KiwoomRest's: hands out `tokens` in order as each is invalidated. */
 export function fakeTokens(tokens: string[] = ['tok-1']): {
   simNo: number;

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionError } from '../../src/errors.js';
 import { RealtimeSession, type ConditionEvent, type DisconnectInfo } from '../../src/realtime/index.js';
-import { fakeTokens, REAL_0B, regsOf, startFake, type FakeKiwoom } from './fake-kiwoom.js';
+import { fakeTokens, REAL_0B, regsOf, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 let rt: RealtimeSession;
@@ -10,6 +10,7 @@ beforeEach(async () => {
   fake = await startFake({ results: { '1': ['005930'], '2': ['005930', '000660'] } });
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await rt.close();
   await fake.close();
 });
@@ -24,7 +25,7 @@ const once = <T extends unknown[]>(event: 'reconnected' | 'error' | 'disconnecte
 
 describe('reconnect', () => {
   it('after 20 forced drops during a stream holds exactly the desired subscriptions and conditions, and data flows', async () => {
-    session();
+    session({ reconnect: { initialDelayMs: 1, maxDelayMs: 2 } });
     let real = 0;
     rt.on('real', () => real++);
     await rt.connect();
@@ -165,13 +166,20 @@ describe('SYSTEM', () => {
   });
 
   it('reconnects when the server falls silent past the heartbeat timeout, not while frames flow', async () => {
+    // The heartbeat's interval on a fake clock: 400 ms of PINGs every 10 ms, then silence.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     session({ pingIntervalMs: 50, heartbeatMisses: 4 });
     await rt.connect();
-    const pinger = setInterval(() => fake.push('{"trnm":"PING"}'), 10);
-    await new Promise((r) => setTimeout(r, 400));
-    clearInterval(pinger);
+    for (let ms = 10; ms <= 400; ms += 10) {
+      const seen = rt.stats().framesIn;
+      fake.push('{"trnm":"PING"}');
+      await until(() => rt.stats().framesIn > seen);
+      vi.advanceTimersByTime(10);
+    }
     expect(fake.conns).toHaveLength(1);
-    await once('reconnected');
+    const back = once('reconnected');
+    vi.advanceTimersByTime(200);
+    await back;
     expect(fake.conns.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -3,10 +3,10 @@
  * REAL entries for nothing registered, binary frames, one page of a condition search, and
  * calls made before connect() or while a gap does not end.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, CapacityError, SessionError, ValidationError } from '../../src/errors.js';
 import { RealtimeSession, type DisconnectInfo, type RealEvent } from '../../src/realtime/index.js';
-import { fakeTokens, REAL_0B, startFake, type FakeKiwoom } from './fake-kiwoom.js';
+import { fakeTokens, REAL_0B, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 let rt: RealtimeSession | undefined;
@@ -15,6 +15,7 @@ beforeEach(async () => {
   fake = await startFake({ results: { '0': ['005930', '000660', '035420'] }, pageSize: 2 });
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await rt?.close();
   rt = undefined;
   await fake.close();
@@ -200,7 +201,8 @@ describe('what a connect or reconnect meets', () => {
     await s.connect();
     fake.drop();
     await fake.waitFor(() => fake.logins() === 2 && s.state === 'open');
-    await new Promise((r) => setTimeout(r, 150));
+    // Started after the healthy timer, so it fires after it.
+    await new Promise((r) => setTimeout(r, 60));
     fake.drop();
     await fake.waitFor(() => fake.logins() === 3 && s.state === 'open');
     expect(delays).toEqual([10, 10]);
@@ -233,10 +235,16 @@ describe('the live limits, on the fake', () => {
     const s = session();
     await s.connect();
     fake.swallow('REG', 1);
+    // The pause (1.1 s) on a fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const registering = s.register('1', ['005930'], ['0B']);
-    await fake.waitFor(() => fake.receivedOf('REG').length === 1);
+    await until(() => fake.receivedOf('REG').length === 1);
     fake.push({ trnm: 'REG', return_code: 105110, return_msg: '해당 TRNM 허용 요청 건수를 초과하였습니다' });
+    await until(() => s.stats().rateRefusals === 1);
+    expect(fake.receivedOf('REG')).toHaveLength(1);
+    vi.advanceTimersByTime(1_100);
     await registering;
+    vi.useRealTimers();
     expect(fake.receivedOf('REG')).toHaveLength(2);
     expect(fake.last().regs.get('1')?.has('005930')).toBe(true);
     expect(s.stats().rateRefusals).toBe(1);
