@@ -9,6 +9,8 @@
  * - `dropin`: kiwoom_compat's APIServer, its bridge under Node's default flags (as shipped);
  * - `dropin-flag`: the same bridge under `node --optimize-for-size` (as the CLI runs).
  *
+ * A kind may carry a variant of the drop-in: `dropin@hold=2` (see variantOf).
+ *
  * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
  * the entries/s the emulator sent it in the window (its own ceiling on a loaded machine), for the
  * drop-in the bridge's CPU µs per entry sent (to set against the plain client's Python µs/event),
@@ -66,14 +68,26 @@ const load0 = loadavg();
 const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingIntervalMs: 2_000, websocket: { orderBookPerSecond: 1_000_000 } });
 const codes = (await emu.call('master')).slice(0, 100);
 
+/**
+ * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
+ * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run.
+ */
+function variantOf(kind) {
+  const [base, variant] = kind.split('@');
+  if (variant === undefined) return { base, env: {} };
+  const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
+  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms)`);
+  return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
+}
+
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */
 const bridgeFor = (kind) =>
-  `${process.execPath} ${kind === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`;
+  `${process.execPath} ${variantOf(kind).base === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`;
 
 /** Runs one client: spawn, wait until subscribed, set the rate, measure, stop. */
 async function runClient(kind, rate, hooks = {}) {
   const opts = {
-    mode: kind === 'plain' ? 'plain' : 'dropin',
+    mode: variantOf(kind).base === 'plain' ? 'plain' : 'dropin',
     codes,
     restUrl: emu.restUrl,
     wsUrl: emu.wsUrl,
@@ -83,12 +97,12 @@ async function runClient(kind, rate, hooks = {}) {
     warmup: hooks.warmup ?? WARMUP,
     seconds: hooks.seconds ?? SECONDS,
     pythonPath: `${ROOT}compat/python`,
-    ...(STAGES && kind !== 'plain' ? { stages: true, gcFile: join(tmpdir(), `python-realtime-gc-${process.pid}-${kind}-${rate}-${Date.now()}.jsonl`) } : {}),
+    ...(STAGES && kind !== 'plain' ? { stages: true, gcFile: join(tmpdir(), `python-realtime-gc-${process.pid}-${kind.replace(/[^\w-]/g, '_')}-${rate}-${Date.now()}.jsonl`) } : {}),
   };
   const child = spawn(PYTHON, [CLIENT, JSON.stringify(opts)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, KIWOOM_COMPAT_BRIDGE: bridgeFor(kind), ...(opts.gcFile ? { BENCH_STAGES_GC: opts.gcFile } : {}) },
+    env: { ...process.env, ...variantOf(kind).env, KIWOOM_COMPAT_BRIDGE: bridgeFor(kind), ...(opts.gcFile ? { BENCH_STAGES_GC: opts.gcFile } : {}) },
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const lines = createInterface({ input: child.stdout });

@@ -4,7 +4,7 @@
  * `console.log` in any layer cannot corrupt the stream the caller parses.
  */
 import { createInterface } from 'node:readline';
-import { Outbox } from './outbox.js';
+import { Outbox, type OutboxOptions } from './outbox.js';
 import { createBridge, type BridgeTarget } from './server.js';
 import { PROTOCOL_VERSION, type ReadyMessage } from './protocol.js';
 
@@ -18,6 +18,8 @@ export interface StdioBridgeOptions {
   output?: NodeJS.WritableStream;
   /** Receives the output queue (tests and the bridge command read its counters). */
   onOutbox?: (outbox: Outbox) => void;
+  /** Options of the output queue (its hold within a long turn). */
+  outbox?: OutboxOptions;
   /** Send console.log/info/debug to stderr (default true; tests that own the console pass false). */
   redirectConsole?: boolean;
 }
@@ -36,7 +38,7 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
 
   const ready: ReadyMessage = { ready: { protocol: PROTOCOL_VERSION, version: options.version, methods: [...options.methods], events: [...options.events], nodeFlags: [...process.execArgv] } };
   output.write(`${JSON.stringify(ready)}\n`);
-  const outbox = new Outbox(output);
+  const outbox = new Outbox(output, options.outbox);
   options.onOutbox?.(outbox);
   const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, out: outbox });
 

@@ -23,7 +23,10 @@ closes the bridge calls cleanup() and exits. See MIGRATION.md ("The bridge").
 
   --allow-prod-orders   let SendOrder/SendOrderCredit reach production (use_rest with sim_no 0);
                         KIWOOM_ALLOW_PROD_ORDERS=1 does the same (the Python drop-in passes its
-                        environment to the bridge). Without it such orders are refused, nothing sent.`;
+                        environment to the bridge). Without it such orders are refused, nothing sent.
+
+Environment: KIWOOM_BRIDGE_MAX_HOLD_MS, the longest a message waits within a busy turn before
+its line is written (default 1; see src/bridge/outbox.ts).`;
 
 const ORDER_METHODS = new Set(['SendOrder', 'SendOrderCredit']);
 
@@ -53,13 +56,22 @@ export function bridgeMethods(server: object): string[] {
   return names.filter((name) => typeof (server as Record<string, unknown>)[name] === 'function');
 }
 
+/** KIWOOM_BRIDGE_MAX_HOLD_MS as a number of ms, or undefined when unset. */
+function holdFromEnv(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms < 0) throw new UsageError(`KIWOOM_BRIDGE_MAX_HOLD_MS must be a number of ms, 0 or more, got "${raw}"`);
+  return ms;
+}
+
 async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { stdio: { type: 'boolean', default: false }, 'allow-prod-orders': { type: 'boolean', default: false } });
   if (!values.stdio) throw new UsageError('only the stdio transport exists: run `kiwoom-compat bridge --stdio`');
   const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const allowed = values['allow-prod-orders'] || process.env.KIWOOM_ALLOW_PROD_ORDERS === '1';
   const server = guardProductionOrders(new APIServer(), allowed);
-  await runStdioBridge({ target: server as unknown as BridgeTarget & { cleanup(): unknown }, methods: bridgeMethods(server), events: EVENT_NAMES, version });
+  const maxHoldMs = holdFromEnv(process.env.KIWOOM_BRIDGE_MAX_HOLD_MS);
+  await runStdioBridge({ target: server as unknown as BridgeTarget & { cleanup(): unknown }, methods: bridgeMethods(server), events: EVENT_NAMES, version, outbox: maxHoldMs === undefined ? {} : { maxHoldMs } });
   return 0;
 }
 
