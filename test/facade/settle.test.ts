@@ -1,18 +1,45 @@
 /**
  * The settle rules on their own: a real chejan book, a reconciliation pass that answers what a
- * test says the account shows (or fails), and a short window.
+ * test says the account shows (or fails), and a short window, on a fake clock (the rules, not the
+ * timing, are under test here: settle-passes.test.ts pins when each pass runs).
  */
-import { describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ChejanBook, type OrderDesc } from '../../src/facade/chejan.js';
 import { Settler, type OrderIntent, type Verdict } from '../../src/facade/settle.js';
 
 const WINDOW = 200;
+/** 09:30:00.250 KST: inside a second, as a wall clock mostly is. */
+const T0 = Date.UTC(2026, 10, 30, 0, 30, 0, 250);
+/** The fake clock's step while a verdict is awaited. */
+const STEP = 10;
 const KST_MS = 9 * 3600_000;
 const hhmmss = (ms: number): string => new Date(ms + KST_MS).toISOString().slice(11, 19).replaceAll(':', '');
 
 const buy: OrderIntent = { action: 'new', code: '005930', side: '2', qty: 1, price: 70_000, trdeTp: '0', origOrdNo: '' };
 const order = (ordNo: string, over: Partial<OrderDesc> = {}): OrderDesc => ({
   ordNo, origOrdNo: '', code: '005930', side: '2', orderQty: 1, price: 70_000, tradeText: '보통', time: hhmmss(Date.now()), ...over,
+});
+
+/**
+ * Runs the fake clock until `p` settles, a step at a time; a verdict still missing after
+ * `limitMs` of fake time fails the test there (not at the test timeout).
+ */
+async function drive<T>(p: Promise<T>, limitMs = 20 * WINDOW): Promise<T> {
+  let done = false;
+  p.then(() => { done = true; }, () => { done = true; });
+  for (let waited = 0; !done; waited += STEP) {
+    if (waited >= limitMs) throw new Error(`still pending after ${limitMs} ms`);
+    await vi.advanceTimersByTimeAsync(STEP);
+  }
+  return p;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 /** A settler whose passes show `account()` (or fail when it returns undefined). */
@@ -31,7 +58,7 @@ function setup(account: () => OrderDesc[] | undefined, clockToleranceMs = 1_000)
     const sending = await settler.sending(intent);
     sending.done();
     const announced: Verdict[] = [];
-    const verdict = await settler.settle(intent, sending.mark, (v) => announced.push(v));
+    const verdict = await drive(settler.settle(intent, sending.mark, (v) => announced.push(v)));
     return { verdict, announced };
   };
   return { book, settler, run, passes: () => passes };
@@ -101,10 +128,10 @@ describe('Settler', () => {
     const settled = s.settler.settle(buy, mine.mark, () => undefined);
     // The other send's order shows up; its answer has not claimed it yet.
     shown = [order('0000012')];
-    await new Promise((r) => setTimeout(r, WINDOW / 2));
+    await vi.advanceTimersByTimeAsync(WINDOW / 2);
     other.done();
     s.book.expect('0000012');
-    expect((await settled).state).toBe('not-placed');
+    expect((await drive(settled)).state).toBe('not-placed');
   });
 
   test('a candidate on the 00 stream holds its chejan events until the verdict, and wakes the search', async () => {
@@ -124,10 +151,10 @@ describe('Settler', () => {
     sending.done();
     const started = Date.now();
     const settled = settler.settle(buy, sending.mark, (v) => announced.push(`${v.state} ${v.state === 'placed' ? v.orderNo : ''}`));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.advanceTimersByTimeAsync(20);
     book.onOrderFrame({ '9203': '0000020', '913': '접수', '9001': 'A005930', '907': '2', '900': '1', '901': '70000', '906': '보통', '908': hhmmss(Date.now()), '904': '0000000' });
     expect(delivered).toEqual([]);
-    const verdict = await settled;
+    const verdict = await drive(settled, 5_000);
     expect(verdict).toEqual({ state: 'placed', orderNo: '0000020' });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(announced).toEqual(['placed 0000020']);
@@ -143,7 +170,7 @@ describe('Settler', () => {
     const frame = (ordNo: string) => ({ '9203': ordNo, '913': '접수', '9001': 'A005930', '907': '2', '900': '1', '901': '70000', '906': '보통', '908': hhmmss(Date.now()), '904': '0000000' });
     book.onOrderFrame(frame('0000030'));
     book.onOrderFrame(frame('0000031'));
-    expect(await settled).toEqual({ state: 'ambiguous', candidates: ['0000030', '0000031'] });
+    expect(await drive(settled, 5_000)).toEqual({ state: 'ambiguous', candidates: ['0000030', '0000031'] });
   });
 
   test('a modify is recognised by its original (padding aside) and its new price; a cancel by its original alone', async () => {
