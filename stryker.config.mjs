@@ -19,7 +19,8 @@ const GROUPS = {
   },
   // The emulator's lifecycle tests count the process's open handles, which Stryker's shared runner changes.
   'emulator-orders': { mutate: ['src/emulator/state/orders.ts'], testFiles: ['test/emulator/order-engine.test.ts', 'test/emulator/orders.test.ts', 'test/emulator/state.test.ts'], nodeTypes: true },
-  client: { mutate: ['src/rest/client.ts'], testFiles: ['test/rest/**/*.test.ts'] },
+  // rest/emulator.test.ts's paging and late-answer tests take up to 2.9 s (on a quiet machine).
+  client: { mutate: ['src/rest/client.ts'], testFiles: ['test/rest/**/*.test.ts'], testTimeoutMs: 15_000 },
   // The fake-server tests only: the emulator's files (e2e, live-rules, remove-acks: 10 of the 15 s a surviving
   // hot-path mutant costs) repeat paths the fake drives exactly (LOGIN, drops, conditions, the caps, 105110, unanswered acks).
   realtime: {
@@ -34,6 +35,8 @@ const GROUPS = {
       'test/realtime/bad-frames.test.ts',
       'test/realtime/buffer.test.ts',
     ],
+    // reconnect.test.ts's twenty forced drops take 1.9 s (on a quiet machine).
+    testTimeoutMs: 10_000,
   },
   tr: {
     mutate: ['src/facade/tr-query.ts', 'src/facade/tr-result.ts'],
@@ -44,7 +47,7 @@ const GROUPS = {
 const name = process.env.MUTATION_GROUP ?? 'op-errors';
 const picked = GROUPS[/** @type {keyof typeof GROUPS} */ (name)];
 if (picked === undefined) throw new Error(`MUTATION_GROUP=${name}: one of ${Object.keys(GROUPS).join(', ')}`);
-const { nodeTypes = false, ...group } = /** @type {{ mutate: string[], testFiles: string[], nodeTypes?: boolean }} */ (picked);
+const { nodeTypes = false, testTimeoutMs = 5_000, ...group } = /** @type {{ mutate: string[], testFiles: string[], nodeTypes?: boolean, testTimeoutMs?: number }} */ (picked);
 /** The group names, in the order `npm run test:mutation` runs them. */
 export const GROUP_NAMES = Object.keys(GROUPS);
 
@@ -59,6 +62,15 @@ export const GROUP_NAMES = Object.keys(GROUPS);
 const tsconfigFile = `.tsconfig.mutation-${name}.json`;
 const compilerOptions = nodeTypes ? {} : { types: [] };
 writeFileSync(tsconfigFile, `${JSON.stringify({ extends: './tsconfig.build.json', compilerOptions, include: [], files: group.mutate }, null, 2)}\n`);
+
+// A mutant that leaves a test awaiting forever (a promise never settled, a verdict never given)
+// fails that test at the group's test timeout: a plain "killed", and the test runner goes on.
+// Stryker's own timeout (timeoutMS + 1.5 × the tests' net time + the dry run's overhead, 12-25 s
+// here) would count it as "timed out", also detected, after a longer wait and a new test runner.
+// The default is 5 s, at least 8 times the slowest test of the groups that keep it (orders-unit's
+// 0.6 s on a quiet machine); the groups with slower tests set their own. Hooks keep vitest.config.ts's
+// 20 s. The runners are forked after this file is read, so they inherit the variable.
+process.env.MUTATION_TEST_TIMEOUT_MS = String(testTimeoutMs);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
