@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * The Python bridge's real-time path in Node alone (a benchmark, not a test): the emulator (in a
+ * child) streams 100 codes x 0B/0D to an in-process APIServer wired to the bridge engine
+ * (createBridge, an Outbox over a sink that only counts), as `bridge --stdio` runs it minus the
+ * pipe and Python. It prints what a change to the bridge's per-entry work moves, and what
+ * depends less on the machine's load than latency does:
+ *
+ * - the path's CPU µs per entry the emulator sent, and its garbage collections in the window
+ *   (count, p50 and max pause, per kind);
+ * - the send-to-write latency p50/p99 (the emulator stamps each entry's send time as FID 9999);
+ * - on the frames recorded in the window, each step's own cost per entry, the fastest of several
+ *   passes: the frame's `toString`, `JSON.parse`, and the bridge's compact encoding.
+ *
+ * Usage: npm run build && node bench/bridge-real.mjs [--rate 5000] [--seconds 5] [--warmup 2]
+ * Writes bench/results/bridge-real.json.
+ */
+import { loadavg } from 'node:os';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
+import { startEmulatorChild } from './lib/emulator-child.mjs';
+import { parseArgs, writeResult } from './lib/results.mjs';
+import { APIServer } from '../dist/facade/index.js';
+import { EVENT_NAMES } from '../dist/facade/events.js';
+import { createBridge } from '../dist/bridge/server.js';
+import { Outbox, RECORD_SEPARATOR } from '../dist/bridge/outbox.js';
+import { QuoteEncoder } from '../dist/bridge/quotes.js';
+import { bridgeMethods } from '../dist/cli/commands/bridge.js';
+
+const args = parseArgs();
+const RATE = Number(args.get('--rate') ?? 5000);
+const SECONDS = Number(args.get('--seconds') ?? 5);
+const WARMUP = Number(args.get('--warmup') ?? 2);
+const STAMP = '9999';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
+
+const load0 = loadavg();
+const emu = await startEmulatorChild({ realRate: 0, stampFid: STAMP, pingIntervalMs: 2_000, websocket: { orderBookPerSecond: 1_000_000 } });
+const codes = (await emu.call('master')).slice(0, 100);
+
+// The sink: counts records and, in the window, each quote's send-to-write latency (its stamp is
+// its last value: FID 9999 is outside the real types' FIDs, so it widens the schema at the end).
+let measuring = false;
+const latencies = [];
+const sink = {
+  write(line) {
+    if (!measuring) return true;
+    const at = nowUs();
+    for (const record of line.split(RECORD_SEPARATOR)) {
+      const c = record.charCodeAt(0);
+      if (c >= 48 && c <= 57) latencies.push(at - Number(record.slice(record.lastIndexOf('\t') + 1)));
+    }
+    return true;
+  },
+  once() {},
+};
+const server = new APIServer();
+const bridge = createBridge({ target: server, methods: bridgeMethods(server), events: EVENT_NAMES, out: new Outbox(sink) });
+let id = 0;
+const call = (method, ...a) => bridge.handle(JSON.stringify({ id: ++id, method, args: a }));
+
+// The frames of the window, for the per-step costs (recorded as the session's socket gets them).
+const frames = [];
+const { WebSocket } = await import('ws');
+const emit = WebSocket.prototype.emit;
+WebSocket.prototype.emit = function (name, ...rest) {
+  if (name === 'message' && measuring && frames.length < 20_000) frames.push(rest[0]);
+  return emit.call(this, name, ...rest);
+};
+
+await call('api_init', { sim_no: 1, use_rest: true, appkey: emu.appkey, secretkey: emu.secretkey, endpoints: { rest: emu.restUrl, ws: emu.wsUrl }, log_level: 'error' });
+await call('CommConnect');
+while (server.GetConnectState() !== 1) await sleep(20);
+await call('SetRealReg', '1000', codes.join(';'), '', '0');
+await emu.call('setRate', RATE);
+await sleep(WARMUP * 1000);
+
+const KINDS = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' };
+const gcs = [];
+const observer = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push([KINDS[e.detail?.kind] ?? 'other', e.duration]);
+});
+observer.observe({ entryTypes: ['gc'] });
+const sent0 = (await emu.call('stats')).realEntries;
+const cpu0 = process.cpuUsage();
+measuring = true;
+await sleep(SECONDS * 1000);
+measuring = false;
+const cpu = process.cpuUsage(cpu0);
+const sent = (await emu.call('stats')).realEntries - sent0;
+await emu.call('setRate', 0);
+observer.disconnect();
+await call('cleanup');
+await emu.close();
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const gc = {};
+for (const [kind, ms] of gcs) (gc[kind] ??= []).push(ms);
+for (const [kind, v] of Object.entries(gc)) {
+  v.sort((a, b) => a - b);
+  gc[kind] = { n: v.length, p50ms: round(pct(v, 0.5)), maxMs: round(v.at(-1)), sumMs: round(v.reduce((a, b) => a + b, 0), 1) };
+}
+latencies.sort((a, b) => a - b);
+
+// Each step's own cost on the recorded frames: the fastest of 5 passes (JIT warm, least disturbed).
+const real = frames.filter((b) => b.toString('latin1', 0, 14) === '{"trnm":"REAL"');
+const texts = real.map((b) => b.toString());
+const parsed = () => texts.map((t) => JSON.parse(t).data);
+const entries = parsed().reduce((n, d) => n + d.length, 0);
+const fastest = (fn) => {
+  let best = Infinity;
+  for (let pass = 0; pass < 5; pass++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return round((best * 1000) / entries);
+};
+const encoder = new QuoteEncoder();
+const nameOf = { '0B': '주식체결', '0D': '주식호가잔량' };
+const batches = [parsed(), parsed(), parsed(), parsed(), parsed()];
+let pass = 0;
+const steps = {
+  toString: fastest(() => real.forEach((b) => b.toString())),
+  jsonParse: fastest(() => texts.forEach((t) => JSON.parse(t))),
+  encode: fastest(() => {
+    for (const data of batches[pass++ % batches.length]) for (const e of data) encoder.encode(e.item, nameOf[e.type], e.values, () => undefined);
+  }),
+};
+
+const result = {
+  rate: RATE,
+  emuSentPerSec: Math.round(sent / SECONDS),
+  cpuUsPerEntry: round((cpu.user + cpu.system) / sent, 1),
+  cpuShare: round((cpu.user + cpu.system) / (SECONDS * 1e6)),
+  latencyMs: { p50: round(pct(latencies, 0.5) / 1000), p99: round(pct(latencies, 0.99) / 1000), max: round(latencies.at(-1) / 1000) },
+  gc,
+  stepsUsPerEntry: { ...steps, ofEntries: entries },
+  loadavg: { start: load0, end: loadavg() },
+};
+console.log(JSON.stringify(result, null, 1));
+writeResult('bridge-real', result);
+process.exit(0);
