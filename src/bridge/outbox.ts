@@ -39,7 +39,7 @@ export interface OutboxOptions {
   /** Schedules the end-of-turn flush (default `setImmediate`). */
   defer?: (flush: () => void) => void;
   /**
-   * Longest a message waits within a busy turn, ms (default 1): a message pushed once the
+   * Longest a message waits within a busy turn, ms (default 2): a message pushed once the
    * oldest waiting one has waited this long writes the line now (still one write per line, at
    * most one line a `maxHoldMs` in a long turn).
    */
@@ -92,7 +92,7 @@ export class Outbox {
     options: OutboxOptions = {},
   ) {
     this.#maxLineChars = options.maxLineChars ?? 256 * 1024;
-    this.#maxHoldMs = options.maxHoldMs ?? 1;
+    this.#maxHoldMs = options.maxHoldMs ?? 2;
     this.#defer = options.defer ?? setImmediate;
     this.#now = options.now ?? (() => performance.now());
   }

@@ -28,7 +28,7 @@ async function linesOfOneTurn(outbox: OutboxOptions): Promise<unknown[][]> {
 }
 
 describe('the bridge outbox hold setting', () => {
-  it("runStdioBridge passes its outbox options on: a hold longer than the turn keeps the turn's replies in one line, the default 1 ms writes once the oldest has waited", async () => {
+  it("runStdioBridge passes its outbox options on: a hold longer than the turn keeps the turn's replies in one line, the default 2 ms writes once the oldest has waited", async () => {
     const ids = (lines: unknown[][]): unknown[][] => lines.map((line) => line.map((m) => (m as { id: number }).id));
     expect(ids(await linesOfOneTurn({ maxHoldMs: 100 }))).toEqual([[1, 2, 3]]);
     expect(ids(await linesOfOneTurn({}))).toEqual([[1, 2], [3]]);

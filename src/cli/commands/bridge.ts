@@ -26,7 +26,7 @@ closes the bridge calls cleanup() and exits. See MIGRATION.md ("The bridge").
                         environment to the bridge). Without it such orders are refused, nothing sent.
 
 Environment: KIWOOM_BRIDGE_MAX_HOLD_MS, the longest a message waits within a busy turn before
-its line is written (default 1; see src/bridge/outbox.ts).`;
+its line is written (default 2; see src/bridge/outbox.ts).`;
 
 const ORDER_METHODS = new Set(['SendOrder', 'SendOrderCredit']);
 
