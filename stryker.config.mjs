@@ -30,6 +30,7 @@ const GROUPS = {
       'test/realtime/session.test.ts',
       'test/realtime/session-edges.test.ts',
       'test/realtime/session-bounds.test.ts',
+      'test/realtime/session-healthy.test.ts',
       'test/realtime/reconnect.test.ts',
       'test/realtime/conditions.test.ts',
       'test/realtime/bad-frames.test.ts',
