@@ -121,7 +121,7 @@ describe('one-shot condition results', () => {
     await fake.waitFor(() => fake.receivedOf('CNSRREQ').length === 2);
     fake.push({ trnm: 'CNSRREQ', seq: '6', return_code: 0, cont_yn: 'N', data: [{ '9001': 'A000660' }] });
     expect(await search).toEqual(['005930', '000660']);
-    expect(fake.receivedOf('CNSRREQ')[1]).toMatchObject({ cont_yn: 'Y', next_key: '' });
+    expect(fake.receivedOf('CNSRREQ')[1]).toEqual({ trnm: 'CNSRREQ', seq: '6', search_type: '0', stex_tp: 'K', cont_yn: 'Y', next_key: '' });
   });
 });
 
@@ -223,6 +223,16 @@ describe('registrations, as sent', () => {
     await s.register('2', ['005930'], ['00', '0B'], false);
     expect(s.subscriptions()['2']).toEqual({ '': ['00'], '005930': ['0B'] });
     expect(regsOf(fake.last())).toEqual({ '1': { '000660': ['0B'] }, '2': { '': ['00'], '005930': ['0B'] } });
+  });
+
+  it('a REG refused for anything but the rate is sent once: register() rejects with the refusal and the pair is not wanted', async () => {
+    const s = session();
+    await s.connect();
+    const error = await s.register('2', ['999999'], ['0B']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as Error).message).toContain('종목코드 오류');
+    expect(fake.receivedOf('REG')).toHaveLength(1);
+    expect(s.subscriptions()).toEqual({});
   });
 
   it('remove() with an empty item list ends the group', async () => {
