@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { RealtimeSession } from '../../src/realtime/index.js';
 
 export interface FakeConn {
   ws: WebSocket;
@@ -248,6 +249,19 @@ export async function until(pred: () => boolean, ms = 3_000): Promise<void> {
     if (performance.now() > deadline) throw new Error('until: condition not met in time');
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/**
+ * A session against `fake` that reconnects fast (5 ms back-off, at most `maxDelayMs`), with
+ * `extra` on top; the caller closes it.
+ */
+export function sessionOn(
+  fake: FakeKiwoom,
+  extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {},
+  tokens: ReturnType<typeof fakeTokens> = fakeTokens(),
+  maxDelayMs = 50,
+): RealtimeSession {
+  return new RealtimeSession({ rest: tokens, wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs }, ...extra });
 }
 
 /** A token source like KiwoomRest's: hands out `tokens` in order as each is invalidated. */

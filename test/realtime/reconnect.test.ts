@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionError } from '../../src/errors.js';
 import { RealtimeSession, type ConditionEvent, type DisconnectInfo } from '../../src/realtime/index.js';
-import { fakeTokens, REAL_0B, regsOf, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
+import { fakeTokens, REAL_0B, regsOf, sessionOn, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 let rt: RealtimeSession;
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}, tokens = fakeTokens()): RealtimeSession {
-  rt = new RealtimeSession({ rest: tokens, wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 40 }, ...extra });
+  rt = sessionOn(fake, extra, tokens, 40);
   return rt;
 }
 

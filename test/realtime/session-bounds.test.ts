@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, NetworkError, SessionError } from '../../src/errors.js';
 import { RealtimeSession, type ConditionEvent, type DisconnectInfo } from '../../src/realtime/index.js';
-import { fakeTokens, REAL_0B, regsOf, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
+import { fakeTokens, REAL_0B, regsOf, sessionOn, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
 
 /** Six-digit codes 100000, 100001, … */
 const codes = (n: number): string[] => Array.from({ length: n }, (_, i) => String(100_000 + i));
@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}, tokens = fakeTokens()): RealtimeSession {
-  rt = new RealtimeSession({ rest: tokens, wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...extra });
+  rt = sessionOn(fake, extra, tokens);
   return rt;
 }
 

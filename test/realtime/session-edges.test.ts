@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, CapacityError, SessionError, ValidationError } from '../../src/errors.js';
 import { RealtimeSession, type DisconnectInfo, type RealEvent } from '../../src/realtime/index.js';
-import { fakeTokens, REAL_0B, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
+import { fakeTokens, REAL_0B, sessionOn, startFake, until, type FakeKiwoom } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 let rt: RealtimeSession | undefined;
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}): RealtimeSession {
-  rt = new RealtimeSession({ rest: fakeTokens(), wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...extra });
+  rt = sessionOn(fake, extra);
   return rt;
 }
 

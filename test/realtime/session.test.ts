@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, AuthError, SessionError, ValidationError } from '../../src/errors.js';
 import { RealtimeSession, resolveWsUrl, type RealEvent } from '../../src/realtime/index.js';
-import { fakeTokens, REAL_0B, regsOf, startFake, type FakeKiwoom } from './fake-kiwoom.js';
+import { fakeTokens, REAL_0B, regsOf, sessionOn, startFake, type FakeKiwoom } from './fake-kiwoom.js';
 
 let fake: FakeKiwoom;
 let rt: RealtimeSession | undefined;
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function session(extra: Partial<ConstructorParameters<typeof RealtimeSession>[0]> = {}, tokens = fakeTokens()): RealtimeSession {
-  rt = new RealtimeSession({ rest: tokens, wsUrl: fake.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...extra });
+  rt = sessionOn(fake, extra, tokens);
   return rt;
 }
 
