@@ -25,12 +25,15 @@ import { createBridge } from '../dist/bridge/server.js';
 import { Outbox, RECORD_SEPARATOR } from '../dist/bridge/outbox.js';
 import { QuoteEncoder } from '../dist/bridge/quotes.js';
 import { bridgeMethods } from '../dist/cli/commands/bridge.js';
+import { readQuotesAsText } from '../dist/facade/quote-text.js';
 
 const args = parseArgs();
 const RATE = Number(args.get('--rate') ?? 5000);
 const SECONDS = Number(args.get('--seconds') ?? 5);
 const WARMUP = Number(args.get('--warmup') ?? 2);
 const STAMP = '9999';
+/** --objects: the path before quotes were read as text (each quote parsed and raised as a FID dictionary). */
+const TEXT = !args.has('--objects');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
 
@@ -55,7 +58,7 @@ const sink = {
   once() {},
 };
 const server = new APIServer();
-const bridge = createBridge({ target: server, methods: bridgeMethods(server), events: EVENT_NAMES, out: new Outbox(sink) });
+const bridge = createBridge({ target: server, methods: bridgeMethods(server), events: EVENT_NAMES, out: new Outbox(sink), quotesAsText: TEXT ? (reader) => readQuotesAsText(server, reader) : undefined });
 let id = 0;
 const call = (method, ...a) => bridge.handle(JSON.stringify({ id: ++id, method, args: a }));
 

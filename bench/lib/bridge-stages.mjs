@@ -4,7 +4,7 @@
  *
  * - Each REAL frame's receive time (µs since the epoch, the clock the emulator's send stamp
  *   uses) is written into its quotes as FID {@link RX_FID}, by wrapping `ws`'s 'message' event
- *   and the quote encoder.
+ *   and the quote encoder (both its paths: from a FID dictionary and from the frame's text).
  * - Each line written to stdout starts with a record `{"tw": µs}`: when it was written. The
  *   reader ignores JSON records it does not know.
  * - Each garbage collection is appended to the file `BENCH_STAGES_GC` names, one line of JSON
@@ -30,6 +30,14 @@ const encode = QuoteEncoder.prototype.encode;
 QuoteEncoder.prototype.encode = function (code, name, values, define) {
   values[RX_FID] = rx;
   return encode.call(this, code, name, values, define);
+};
+
+// Quotes read as text: the stamp goes in front of the entry's values (a copy, --stages only).
+const encodeText = QuoteEncoder.prototype.encodeText;
+QuoteEncoder.prototype.encodeText = function (code, name, text, start, end, define) {
+  const rest = text.slice(start + 1, end);
+  const stamped = `{"${RX_FID}":"${rx}"${rest === '}' ? '' : ','}${rest}`;
+  return encodeText.call(this, code, name, stamped, 0, stamped.length, define);
 };
 
 const write = process.stdout.write;

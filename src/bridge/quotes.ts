@@ -18,6 +18,8 @@ import { realTypeByOcxName } from '../compat/real-types.js';
 interface Schema {
   id: number;
   fids: string[];
+  /** FID → its position, for values read from text. */
+  index: Map<string, number>;
   /** The FIDs as property keys, numbers where they can be: V8 keeps a frame's FID keys as indexed elements, read faster by number. */
   keys: (number | string)[];
   /** How many leading FIDs make the OCX's sRealData (the rest are what REST adds). */
@@ -48,8 +50,28 @@ export class QuoteEncoder {
     return `${schema.id}\t${code}\t${joined.text}`;
   }
 
+  /**
+   * The compact message for one quote whose values are `text.slice(start, end)`: a JSON object
+   * of strings with no escape or control character (a REAL frame scanned by
+   * scanRealFrame). The values are copied from the text in schema order: no object is built.
+   */
+  encodeText(code: string, name: string, text: string, start: number, end: number, define: (text: string) => void): string {
+    let schema = this.#byName.get(name) ?? this.#define(name, ...baseFids(name), define);
+    let parts = readValues(schema.index, text, start, end);
+    if (parts === undefined) {
+      const extra: string[] = [];
+      forEachPair(text, start, end, (key) => {
+        if (!schema.index.has(key) && !extra.includes(key)) extra.push(key);
+        return true;
+      });
+      schema = this.#define(name, [...schema.fids, ...extra], schema.ocx, define);
+      parts = readValues(schema.index, text, start, end) as string[];
+    }
+    return `${schema.id}\t${code}\t${parts.join('\t')}`;
+  }
+
   #define(name: string, fids: string[], ocx: number, define: (text: string) => void): Schema {
-    const schema = { id: this.#nextId++, fids, keys: fids.map((f) => (/^(0|[1-9]\d{0,8})$/.test(f) ? Number(f) : f)), ocx };
+    const schema = { id: this.#nextId++, fids, index: new Map(fids.map((f, i) => [f, i])), keys: fids.map((f) => (/^(0|[1-9]\d{0,8})$/.test(f) ? Number(f) : f)), ocx };
     this.#byName.set(name, schema);
     define(JSON.stringify({ schema: schema.id, real: name, fids, ocx }));
     return schema;
@@ -86,4 +108,33 @@ function join(keys: readonly (number | string)[], values: Readonly<Record<string
   }
   const text = parts.join('\t');
   return UNSAFE_IN_JOINED.test(text) ? undefined : { text, present };
+}
+
+/**
+ * The values of a scanned `{"fid": "value", ...}` in schema positions (a FID it lacks stays a
+ * hole, which join writes as ""); undefined when it holds a FID outside the schema.
+ */
+function readValues(index: ReadonlyMap<string, number>, text: string, start: number, end: number): string[] | undefined {
+  const parts = new Array<string>(index.size);
+  const complete = forEachPair(text, start, end, (key, value) => {
+    const at = index.get(key);
+    if (at === undefined) return false;
+    parts[at] = value;
+    return true;
+  });
+  return complete ? parts : undefined;
+}
+
+/** Calls `each` with every key and value of a scanned values object until it answers false; false then. */
+function forEachPair(text: string, start: number, end: number, each: (key: string, value: string) => boolean): boolean {
+  let at = start + 1;
+  for (;;) {
+    const keyStart = text.indexOf('"', at);
+    if (keyStart < 0 || keyStart >= end) return true;
+    const keyEnd = text.indexOf('"', keyStart + 1);
+    const valueStart = text.indexOf('"', keyEnd + 1);
+    const valueEnd = text.indexOf('"', valueStart + 1);
+    if (!each(text.slice(keyStart + 1, keyEnd), text.slice(valueStart + 1, valueEnd))) return false;
+    at = valueEnd + 1;
+  }
 }

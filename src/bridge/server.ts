@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { CallMessage, ErrorBody, ReplyMessage } from './protocol.js';
+import type { QuoteTextReader } from '../facade/quote-text.js';
 import { QuoteEncoder } from './quotes.js';
 import { stateFor } from './state.js';
 
@@ -23,6 +24,11 @@ export interface BridgeOptions {
   events: readonly string[];
   /** Where messages go, in order (an {@link Outbox} over stdio). */
   out: BridgeOutput;
+  /**
+   * Offers a reader of quotes as text (the APIServer's: `(r) => readQuotesAsText(server, r)`):
+   * quotes then reach the compact form from the frame's text, without a FID dictionary.
+   */
+  quotesAsText?: (reader: QuoteTextReader) => void;
 }
 
 /** The ordered message stream a bridge writes to (JSON texts). */
@@ -51,12 +57,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Wires a target to the protocol. */
-export function createBridge({ target, methods, events, out }: BridgeOptions): Bridge {
+export function createBridge({ target, methods, events, out, quotesAsText }: BridgeOptions): Bridge {
   const allowed = new Set(methods);
   let initialised = false;
   let gate: Promise<unknown> = Promise.resolve();
   const quotes = new QuoteEncoder();
   const define = (text: string): void => out.push(text);
+  quotesAsText?.((code, name, text, start, end) => {
+    out.pushQuote(`${code}\u0000${name}`, quotes.encodeText(code, name, text, start, end, define));
+    return true;
+  });
   for (const event of events) {
     if (event === REAL_DATA) {
       target.on(event, (code: unknown, name: unknown, values: unknown) => {

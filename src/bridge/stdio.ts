@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { Outbox, type OutboxOptions } from './outbox.js';
-import { createBridge, type BridgeTarget } from './server.js';
+import { createBridge, type BridgeOptions, type BridgeTarget } from './server.js';
 import { PROTOCOL_VERSION, type ReadyMessage } from './protocol.js';
 
 /** Options of {@link runStdioBridge}. */
@@ -20,6 +20,8 @@ export interface StdioBridgeOptions {
   onOutbox?: (outbox: Outbox) => void;
   /** Options of the output queue (its hold within a long turn). */
   outbox?: OutboxOptions;
+  /** See {@link BridgeOptions.quotesAsText}. */
+  quotesAsText?: BridgeOptions['quotesAsText'];
   /** Send console.log/info/debug to stderr (default true; tests that own the console pass false). */
   redirectConsole?: boolean;
 }
@@ -40,7 +42,7 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
   output.write(`${JSON.stringify(ready)}\n`);
   const outbox = new Outbox(output, options.outbox);
   options.onOutbox?.(outbox);
-  const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, out: outbox });
+  const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, out: outbox, ...(options.quotesAsText === undefined ? {} : { quotesAsText: options.quotesAsText }) });
 
   const pending = new Set<Promise<void>>();
   const lines = createInterface({ input: options.input ?? process.stdin, crlfDelay: Infinity });

@@ -33,6 +33,7 @@ import { FACADE } from './tables.js';
 import { TrQueries } from './tr-query.js';
 import type { TrSnapshot } from './tr-result.js';
 import type { OrderType } from './literals.js';
+import { tapQuotes } from './quote-text.js';
 
 /** The last refusal of any method: its OCX code and message. */
 export interface LastError {
@@ -602,6 +603,7 @@ export class APIServer extends EventEmitter<APIServerEvents> {
       s.real.deliver(type, ev.item, ev.values, raise);
     };
     conn.rt.on('real', onReal);
+    tapQuotes(this, conn.rt, s.real);
     conn.rt.on('condition', (ev) => s.conditions.onCondition(ev));
     conn.rt.on('disconnected', (info) => {
       if (info.willReconnect) reconciler.onDisconnected();

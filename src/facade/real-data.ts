@@ -102,6 +102,15 @@ function isKnownItem(master: MasterLookup, code: string): boolean {
  */
 const BALANCE_FROM_REAL = ['25', '11', '12', '305', '306'] as const;
 
+/** The values kept under `key`, decoded (and kept decoded) when they were kept as text. */
+function decoded(store: Map<string, FidValues | string>, key: string): FidValues | undefined {
+  const kept = store.get(key);
+  if (typeof kept !== 'string') return kept;
+  const values = JSON.parse(kept) as FidValues;
+  store.set(key, values);
+  return values;
+}
+
 /** Screen → REG group bookkeeping and the latest REAL values per code. */
 export class RealData {
   private readonly screens = new Map<string, ScreenRegs>();
@@ -109,10 +118,10 @@ export class RealData {
   /** Group numbers of screens that were emptied, reused before new ones. */
   private readonly freeGroups: string[] = [];
   private readonly warned = new Set<number>();
-  /** code → type → latest values (the frame's own object). */
-  private readonly latest = new Map<string, Map<string, FidValues>>();
+  /** code → type → latest values (the frame's own object, or its JSON text until read: {@link remember}). */
+  private readonly latest = new Map<string, Map<string, FidValues | string>>();
   /** code → the most recent values of any type. */
-  private readonly last = new Map<string, FidValues>();
+  private readonly last = new Map<string, FidValues | string>();
   private readonly ocxName: Record<string, string> = Object.create(null) as Record<string, string>;
   /** The item, OCX real-type name and values of the OnReceiveRealData being raised. */
   private curItem: string | undefined;
@@ -229,15 +238,8 @@ export class RealData {
    * `raise` when the type is one it carries; GetCommRealData reads this event meanwhile.
    */
   deliver(type: string, item: string, values: FidValues, raise: (code: string, realType: string, data: RealDataArg) => void): void {
-    const name = this.ocxName[type];
+    const name = this.store(type, item, values);
     if (name === undefined) return;
-    let perType = this.latest.get(item);
-    if (perType === undefined) {
-      perType = new Map();
-      this.latest.set(item, perType);
-    }
-    perType.set(type, values);
-    this.last.set(item, values);
     const data = realData(type, values);
     this.curItem = item;
     this.curName = name;
@@ -248,6 +250,28 @@ export class RealData {
       this.curItem = undefined;
       this.curValues = undefined;
     }
+  }
+
+  /**
+   * Keeps a quote whose values only a reader outside Node sees (the Python bridge's), as their
+   * JSON text, decoded if GetCommRealData or a 잔고 event asks. Answers the type's OCX name, or
+   * undefined for a type OnReceiveRealData does not carry (nothing kept).
+   */
+  remember(type: string, item: string, valuesJson: string): string | undefined {
+    return this.store(type, item, valuesJson);
+  }
+
+  private store(type: string, item: string, values: FidValues | string): string | undefined {
+    const name = this.ocxName[type];
+    if (name === undefined) return undefined;
+    let perType = this.latest.get(item);
+    if (perType === undefined) {
+      perType = new Map();
+      this.latest.set(item, perType);
+    }
+    perType.set(type, values);
+    this.last.set(item, values);
+    return name;
   }
 
   /** A 잔고 event with the FIDs REST's 04 leaves out filled from this code's latest real-time values (BALANCE_FROM_REAL). */
@@ -274,9 +298,11 @@ export class RealData {
     if (this.curValues !== undefined && (code === this.curItem || code === this.curName)) {
       return Object.hasOwn(this.curValues, key) ? (this.curValues[key] ?? '') : '';
     }
-    const recent = this.last.get(code);
+    const recent = decoded(this.last, code);
     if (recent !== undefined && Object.hasOwn(recent, key)) return recent[key] ?? '';
-    for (const values of this.latest.get(code)?.values() ?? []) {
+    const perType = this.latest.get(code);
+    for (const type of perType?.keys() ?? []) {
+      const values = decoded(perType as Map<string, FidValues | string>, type) as FidValues;
       if (Object.hasOwn(values, key)) return values[key] ?? '';
     }
     return '';

@@ -46,6 +46,11 @@ export class Dispatcher {
     return this.#tail - this.#head;
   }
 
+  /** Whether an entry pushed now would be delivered at once (nothing waits, not paused or deferring). */
+  get idle(): boolean {
+    return !this.#paused && !this.#deferring && this.#tail === this.#head;
+  }
+
   /** Deliver now, or queue when paused, behind others, or over this turn's budget. */
   push(entry: RealEvent): void {
     if (this.#paused || this.#deferring || this.#tail !== this.#head) {

@@ -10,6 +10,7 @@ import { AuthError, CapacityError, KiwoomError, NetworkError, SessionError, Vali
 import { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
 import { codesOf, conditionEventOf, ConditionBook, parseConditionList } from './conditions.js';
 import { Dispatcher } from './dispatcher.js';
+import { scanRealFrame, type ScannedEntry } from './real-text.js';
 import { GATEWAY_GAP_CLOSE_CODE, GATEWAY_NOTICE } from './gateway-notices.js';
 import { resolveWsUrl } from './endpoint.js';
 import { BadFrames, CONDITION_API_ID, CONTROL_TRNM, replyError, returnCodeOf } from './frames.js';
@@ -57,6 +58,13 @@ const MAX_RATE_RETRIES = 3;
 const MAX_CONTROL_ATTEMPTS = 5;
 /** One-shot condition results longer than this many pages are cut (a server looping on cont_yn). */
 const MAX_CONDITION_PAGES = 1_000;
+
+/**
+ * Takes one REAL entry of `text` as text (its values are `text.slice(entry.start, entry.end)`,
+ * a JSON object of strings free of escapes); false declines it, and it is parsed and dispatched
+ * to 'real' listeners as usual.
+ */
+export type RealTextTap = (entry: ScannedEntry, text: string) => boolean;
 
 /**
  * The Kiwoom WebSocket (`/api/dostk/websocket`) as a long-lived session.
@@ -120,6 +128,9 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   #streak = 0;
   #healthy: NodeJS.Timeout | undefined;
   #unregistered = 0;
+  #tap: RealTextTap | undefined;
+  /** REAL entries the tap took. */
+  #tapped = 0;
   #rateRefusals = 0;
 
   constructor(options: RealtimeSessionOptions) {
@@ -210,7 +221,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     const d = this.#dispatcher;
     return {
       framesIn: this.#framesIn,
-      dispatched: d.dispatched,
+      dispatched: d.dispatched + this.#tapped,
       coalesced: d.coalesced,
       dropped: d.dropped,
       buffered: d.buffered,
@@ -369,6 +380,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     if (ws !== this.#ws) return;
     this.#framesIn++;
     const text = data.toString();
+    if (this.#tap !== undefined && this.#tapFrame(this.#tap, text)) return;
     let msg: { trnm?: unknown; data?: unknown; code?: unknown; message?: unknown };
     try {
       msg = JSON.parse(text);
@@ -405,8 +417,33 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     this.#bad.count('unknown-trnm', text);
   }
 
+  /**
+   * A plain REAL frame for a text reader: its quotes go to the tap as text, in frame order, while
+   * nothing waits in the buffer (else behind what waits); conditions and what the tap declines
+   * are parsed and dispatched as usual. False when the frame is not plain REAL (not handled).
+   */
+  #tapFrame(tap: RealTextTap, text: string): boolean {
+    const entries = scanRealFrame(text);
+    if (entries === undefined) return false;
+    for (const e of entries) {
+      if (e.type !== '02' && !this.#subs.accepts(e.type, e.item)) this.#notWanted(e);
+      else if (e.type !== '02' && this.#dispatcher.idle && tap(e, text)) this.#tapped++;
+      else this.#dispatcher.push({ type: e.type, name: e.name, item: e.item, values: JSON.parse(text.slice(e.start, e.end)) as Record<string, string> });
+    }
+    return true;
+  }
+
+  /**
+   * Hands plain REAL frames' entries to `tap` as text (see {@link RealTextTap}) instead of parsing
+   * them for 'real' listeners; undefined restores the ordinary path. For a reader that forwards
+   * values as text (the Python bridge); the entries it takes are counted in stats().dispatched.
+   */
+  tapRealText(tap: RealTextTap | undefined): void {
+    this.#tap = tap;
+  }
+
   /** A REAL entry for nothing wanted (never registered, or removed): dropped and counted, so that no store grows with it. */
-  #notWanted(e: RealEvent): void {
+  #notWanted(e: { type: string; item: string }): void {
     if (this.#unregistered++ === 0) {
       this.#log.warn({ type: e.type, item: e.item }, 'REAL data for an item that is not registered dropped (logged once; see stats().unregistered)');
     }

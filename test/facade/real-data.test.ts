@@ -97,3 +97,22 @@ test('GetCommRealData inside the event answers for the code or the real type; th
   expect(real.value('주식체결', 10)).toBe('');
   expect(real.value('005930', 10)).toBe('+70000');
 });
+
+test('quotes kept as text (the bridge\'s) answer GetCommRealData and fill 잔고 events like delivered ones', () => {
+  const real = quiet();
+  expect(real.remember('0B', '005930', '{"10":"+70000","25":"2","11":"+100","12":"+0.14"}')).toBe('주식체결');
+  expect(real.remember('0g', '005930', '{"305":"+91000","306":"-49000"}')).toBe('주식종목정보');
+  expect(real.remember('XX', '005930', '{"10":"1"}')).toBeUndefined();
+  expect(real.value('005930', 10)).toBe('+70000');
+  expect(real.value('005930', 305)).toBe('+91000');
+  expect(real.value('005930', 11)).toBe('+100');
+  expect(real.value('005930', 41)).toBe('');
+  expect(real.value('000660', 10)).toBe('');
+  expect(real.withQuote({ '9001': 'A005930', '10': '70000' })).toEqual({ '9001': 'A005930', '10': '70000', '25': '2', '11': '+100', '12': '+0.14', '305': '+91000', '306': '-49000' });
+  // A later quote of either form replaces the kept one.
+  real.deliver('0B', '005930', { '10': '+70100' }, () => undefined);
+  expect(real.value('005930', 10)).toBe('+70100');
+  real.remember('0B', '005930', '{"10":"+70200"}');
+  expect(real.value('005930', 10)).toBe('+70200');
+  expect(real.value('005930', 10)).toBe('+70200');
+});

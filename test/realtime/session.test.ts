@@ -211,3 +211,82 @@ describe('close', () => {
     await expect(rt?.connect()).rejects.toBeInstanceOf(SessionError);
   });
 });
+
+describe('tapRealText (quotes read as text)', () => {
+  const frameOf = (...data: Record<string, unknown>[]): Record<string, unknown> => ({ trnm: 'REAL', data });
+  const quote = (item: string, price: string, type = '0B'): Record<string, unknown> => ({ type, name: '주식체결', item, values: { '10': price, '20': '093000' } });
+
+  it('hands plain entries to the tap in frame order, and the entries it declines to real listeners, parsed', async () => {
+    const tapped: string[] = [];
+    const seen: RealEvent[] = [];
+    session().on('real', (e) => seen.push(e));
+    rt?.tapRealText((e, text) => {
+      if (e.type === '00') return false;
+      tapped.push(`${e.item}:${text.slice(e.start, e.end)}`);
+      return true;
+    });
+    await rt?.connect();
+    await rt?.register('1', ['005930', '000660'], ['0B']);
+    await rt?.register('0', [''], ['00']);
+    fake.push(frameOf(quote('005930', '+100'), { type: '00', name: '주문체결', item: '', values: { '9203': '7' } }, quote('000660', '-5')));
+    await fake.waitFor(() => tapped.length === 2 && seen.length === 1);
+    expect(tapped).toEqual(['005930:{"10":"+100","20":"093000"}', '000660:{"10":"-5","20":"093000"}']);
+    expect(seen).toEqual([{ type: '00', name: '주문체결', item: '', values: { '9203': '7' } }]);
+    expect(rt?.stats().dispatched).toBe(3);
+  });
+
+  it('counts entries for unregistered items instead of tapping them, and gives conditions to listeners', async () => {
+    const tapped: string[] = [];
+    const conditions: unknown[] = [];
+    session().on('condition', (c) => conditions.push(c));
+    rt?.tapRealText((e) => (tapped.push(e.item), true));
+    await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
+    fake.push(frameOf(quote('000660', '1'), quote('005930', '2'), { type: '02', name: '조건검색', item: '005930', values: { '841': '1', '9001': 'A005930', '843': 'I', '20': '093000', '907': '2' } }));
+    await fake.waitFor(() => tapped.length === 1 && rt?.stats().unregistered === 1);
+    expect(tapped).toEqual(['005930']);
+    await fake.waitFor(() => conditions.length === 1);
+  });
+
+  it('takes a frame that is not plain the ordinary way', async () => {
+    const tapped: string[] = [];
+    const seen: RealEvent[] = [];
+    session().on('real', (e) => seen.push(e));
+    rt?.tapRealText((e) => (tapped.push(e.item), true));
+    await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
+    fake.push(frameOf({ type: '0B', name: '주식체결', item: '005930', values: { '10': 'a"b' } }));
+    await fake.waitFor(() => seen.length === 1);
+    expect(seen[0]?.values).toEqual({ '10': 'a"b' });
+    expect(tapped).toEqual([]);
+  });
+
+  it('queues entries behind what waits while paused, in order, and taps again once the buffer is empty', async () => {
+    const order: string[] = [];
+    session().on('real', (e) => order.push(`real ${e.values['10']}`));
+    rt?.tapRealText((e, text) => (order.push(`tap ${(JSON.parse(text.slice(e.start, e.end)) as Record<string, string>)['10']}`), true));
+    await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
+    rt?.pause();
+    fake.push(frameOf(quote('005930', '1'), quote('005930', '2')));
+    await fake.waitFor(() => rt?.stats().buffered === 2);
+    rt?.resume();
+    await fake.waitFor(() => order.length === 2);
+    fake.push(frameOf(quote('005930', '3')));
+    await fake.waitFor(() => order.length === 3);
+    expect(order).toEqual(['real 1', 'real 2', 'tap 3']);
+  });
+
+  it('goes back to the ordinary path when the tap is removed', async () => {
+    const tapped: string[] = [];
+    const seen: RealEvent[] = [];
+    session().on('real', (e) => seen.push(e));
+    rt?.tapRealText((e) => (tapped.push(e.item), true));
+    rt?.tapRealText(undefined);
+    await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
+    fake.push(REAL_0B('005930', '100'));
+    await fake.waitFor(() => seen.length === 1);
+    expect(tapped).toEqual([]);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Quotes read as text, for a reader outside Node (the Python bridge): OnReceiveRealData's values
+ * go to it as the frame's JSON text instead of a FID dictionary raised on the APIServer, so the
+ * bridge writes its compact record without a values object being built per quote. Kept off the
+ * APIServer's own face: only the bridge asks for it, and a program using the APIServer in Node
+ * sees OnReceiveRealData as ever.
+ */
+import type { RealtimeSession } from '../realtime/index.js';
+import type { RealData } from './real-data.js';
+
+/**
+ * Takes one quote: its code, the OCX real-type name, and its values as `text.slice(start, end)`
+ * (a JSON object of strings free of escapes and control characters). False declines it: it is
+ * then raised as OnReceiveRealData as usual.
+ */
+export type QuoteTextReader = (code: string, realType: string, text: string, start: number, end: number) => boolean;
+
+const readers = new WeakMap<object, QuoteTextReader>();
+
+/** Sends `api`'s quotes to `reader` as text, from its next CommConnect's session on. */
+export function readQuotesAsText(api: object, reader: QuoteTextReader): void {
+  readers.set(api, reader);
+}
+
+/**
+ * Wires a session's plain REAL frames to `api`'s text reader, if it has one: a quote is kept in
+ * `real` as text (GetCommRealData and 잔고 events decode it if they ask) and handed over;
+ * order (00) and balance (04) frames, and what the reader declines, take the ordinary path.
+ */
+export function tapQuotes(api: object, rt: Pick<RealtimeSession, 'tapRealText'>, real: Pick<RealData, 'remember'>): void {
+  const reader = readers.get(api);
+  if (reader === undefined) return;
+  rt.tapRealText((e, text) => {
+    if (e.type === '00' || e.type === '04') return false;
+    const name = real.remember(e.type, e.item, text.slice(e.start, e.end));
+    return name !== undefined && reader(e.item, name, text, e.start, e.end);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The compact record from a quote's JSON text (the bridge's path for quotes read as text) is the
+ * record the FID-dictionary path writes: same schema, same values in the same places.
+ */
+import { expect, test } from 'vitest';
+import { QuoteEncoder } from '../../src/bridge/quotes.js';
+import { realTypeByOcxName } from '../../src/compat/real-types.js';
+
+const TYPE = '주식체결';
+const spec = realTypeByOcxName(TYPE)!;
+/** A value per FID of the type, each its own so that a value in the wrong place shows. */
+const full = Object.fromEntries(spec.fids.map((f, i) => [String(f), `v${f}-${i}`]));
+
+function both(values: Record<string, string>, text = JSON.stringify(values)): { fromObject: string[]; fromText: string[] } {
+  const fromObject: string[] = [];
+  const fromText: string[] = [];
+  const objects = new QuoteEncoder();
+  const texts = new QuoteEncoder();
+  fromObject.push(objects.encode('005930', TYPE, values, (s) => fromObject.push(s)) ?? 'plain');
+  // Inside a longer text, as in a frame.
+  const frame = `{"values":${text}}`;
+  fromText.push(texts.encodeText('005930', TYPE, frame, 10, 10 + text.length, (s) => fromText.push(s)));
+  return { fromObject, fromText };
+}
+
+test('a quote with every FID of its type reads the same from text as from its dictionary', () => {
+  const { fromObject, fromText } = both(full);
+  expect(fromText).toEqual(fromObject);
+  const schema = JSON.parse(fromText[0]!) as { fids: string[] };
+  const record = fromText[1]!.split('\t');
+  expect(record[1]).toBe('005930');
+  // An OCX FID that REST does not deliver reads "".
+  expect(record.slice(2)).toEqual(schema.fids.map((f) => full[f] ?? ''));
+});
+
+test('a FID the quote lacks reads "" in its place; key order in the text does not matter', () => {
+  const some = { '10': '+70000', '20': '093000', '15': '+3' };
+  const { fromObject, fromText } = both(some, '{"15":"+3","10":"+70000","20":"093000"}');
+  expect(fromText).toEqual(fromObject);
+  const schema = JSON.parse(fromText[0]!) as { fids: string[] };
+  const record = fromText[1]!.split('\t').slice(2);
+  expect(record[schema.fids.indexOf('10')]).toBe('+70000');
+  expect(record[schema.fids.indexOf('15')]).toBe('+3');
+  expect(record.filter((v) => v !== '')).toHaveLength(3);
+});
+
+test('a FID outside the schema widens it once, at the end; the next quote uses the wider one', () => {
+  const encoder = new QuoteEncoder();
+  const out: string[] = [];
+  const put = (text: string): number => out.push(encoder.encodeText('005930', TYPE, text, 0, text.length, (s) => out.push(s)));
+  put('{"10":"1","9999":"stamp"}');
+  put('{"9999":"again"}');
+  put('{}');
+  const [first, wide] = [JSON.parse(out[0]!), JSON.parse(out[1]!)] as { schema: number; fids: string[]; ocx: number }[];
+  expect(wide!.fids).toEqual([...first!.fids, '9999']);
+  expect(wide!.ocx).toBe(first!.ocx);
+  expect(out).toHaveLength(5);
+  const records = out.slice(2).map((r) => r.split('\t'));
+  expect(records.map((r) => r[0])).toEqual([String(wide!.schema), String(wide!.schema), String(wide!.schema)]);
+  expect(records[0]!.at(-1)).toBe('stamp');
+  expect(records[0]![2 + wide!.fids.indexOf('10')]).toBe('1');
+  expect(records[1]!.at(-1)).toBe('again');
+  expect(records[2]!.slice(2).every((v) => v === '')).toBe(true);
+});

@@ -1,0 +1,70 @@
+/**
+ * scanRealFrame: a plain REAL frame's entries without parsing their values, and undefined for
+ * anything that must take the ordinary (JSON.parse) path.
+ */
+import { describe, expect, it } from 'vitest';
+import { scanRealFrame } from '../../src/realtime/real-text.js';
+
+const values = (text: string, e: { start: number; end: number }): unknown => JSON.parse(text.slice(e.start, e.end));
+
+describe('scanRealFrame', () => {
+  it('reads each entry\'s type, name, item and where its values lie, as JSON.parse would', () => {
+    const frame = {
+      trnm: 'REAL',
+      data: [
+        { type: '0B', name: '주식체결', item: '005930', values: { '20': '093000', '10': '+71200', '15': '+10' } },
+        { type: '0D', name: '주식호가잔량', item: '000660', values: {} },
+      ],
+    };
+    const text = JSON.stringify(frame);
+    const entries = scanRealFrame(text);
+    expect(entries?.map(({ type, name, item }) => ({ type, name, item }))).toEqual([
+      { type: '0B', name: '주식체결', item: '005930' },
+      { type: '0D', name: '주식호가잔량', item: '000660' },
+    ]);
+    expect(entries?.map((e) => values(text, e))).toEqual(frame.data.map((d) => d.values));
+  });
+
+  it('takes keys in any order and spaces between tokens (values first, as Kiwoom sends them)', () => {
+    const text = ' { "data" : [ { "values" : { "10" : "-500" , "27" : "" } , "item" : "005930" , "type" : "0B" } ] , "trnm" : "REAL" } ';
+    const [e] = scanRealFrame(text) ?? [];
+    expect(e).toMatchObject({ type: '0B', name: '', item: '005930' });
+    expect(values(text, e!)).toEqual({ '10': '-500', '27': '' });
+  });
+
+  it('reads an empty data list as no entries', () => {
+    expect(scanRealFrame('{"trnm":"REAL","data":[]}')).toEqual([]);
+  });
+
+  it.each([
+    ['another trnm', '{"trnm":"PING","data":[]}'],
+    ['no trnm', '{"data":[]}'],
+    ['no data', '{"trnm":"REAL"}'],
+    ['a trnm that is not a string', '{"trnm":1,"data":[]}'],
+    ['an escape in a value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"a\\"b"}}]}'],
+    ['a \\u escape in a name', '{"trnm":"REAL","data":[{"type":"0B","name":"\\uc8fc","item":"005930","values":{}}]}'],
+    ['a raw TAB in a value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"a\tb"}}]}'],
+    ['a line break between tokens', '{"trnm":"REAL",\n"data":[]}'],
+    ['a number value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":71200}}]}'],
+    ['a null value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":null}}]}'],
+    ['values that are not an object', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":"x"}]}'],
+    ['an entry without values', '{"trnm":"REAL","data":[{"type":"0B","item":"005930"}]}'],
+    ['an entry without item', '{"trnm":"REAL","data":[{"type":"0B","values":{}}]}'],
+    ['an entry without type', '{"trnm":"REAL","data":[{"item":"005930","values":{}}]}'],
+    ['an item that is not a string', '{"trnm":"REAL","data":[{"type":"0B","item":5930,"values":{}}]}'],
+    ['another key in an entry', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{},"seq":"1"}]}'],
+    ['a repeated key in an entry', '{"trnm":"REAL","data":[{"type":"0B","type":"0D","item":"005930","values":{}}]}'],
+    ['another key at the top', '{"trnm":"REAL","data":[],"x":"1"}'],
+    ['a repeated data', '{"trnm":"REAL","data":[],"data":[]}'],
+    ['an entry that is not an object', '{"trnm":"REAL","data":["x"]}'],
+    ['data that is not a list', '{"trnm":"REAL","data":{}}'],
+    ['a truncated frame', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"1"'],
+    ['a truncated string', '{"trnm":"REAL","data":[{"type":"0B","item":"0059'],
+    ['a missing colon', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10" "1"}}]}'],
+    ['a trailing comma in values', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"1",}}]}'],
+    ['text after the frame', '{"trnm":"REAL","data":[]}x'],
+    ['not an object', '["REAL"]'],
+  ])('answers undefined for %s', (_what, text) => {
+    expect(scanRealFrame(text)).toBeUndefined();
+  });
+});
