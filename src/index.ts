@@ -17,5 +17,7 @@ export {
   type BufferOptions,
   type ReconnectOptions,
   type TokenSource,
+  type RealTextTap,
+  type ScannedEntry,
 } from './realtime/index.js';
 export { APIServer, EVENT_NAMES, type LastError, type ApiInitOptions, type OrderType, type SimNo, type LogLevel, type RestTuning, type APIServerEvents, type ChejanData, type FidValues, type RealData } from './facade/index.js';
