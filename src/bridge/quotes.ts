@@ -20,6 +20,8 @@ interface Schema {
   fids: string[];
   /** FID → its position, for values read from text. */
   index: Map<string, number>;
+  /** The same for FIDs that are numbers up to {@link MAX_NUMERIC_FID}, read from the text's digits without a key string (-1: none). */
+  byNumber: Int32Array;
   /** The FIDs as property keys, numbers where they can be: V8 keeps a frame's FID keys as indexed elements, read faster by number. */
   keys: (number | string)[];
   /** How many leading FIDs make the OCX's sRealData (the rest are what REST adds). */
@@ -57,7 +59,7 @@ export class QuoteEncoder {
    */
   encodeText(code: string, name: string, text: string, start: number, end: number, define: (text: string) => void): string {
     let schema = this.#byName.get(name) ?? this.#define(name, ...baseFids(name), define);
-    let parts = readValues(schema.index, text, start, end);
+    let parts = readValues(schema, text, start, end);
     if (parts === undefined) {
       const extra: string[] = [];
       forEachPair(text, start, end, (key) => {
@@ -65,13 +67,13 @@ export class QuoteEncoder {
         return true;
       });
       schema = this.#define(name, [...schema.fids, ...extra], schema.ocx, define);
-      parts = readValues(schema.index, text, start, end) as string[];
+      parts = readValues(schema, text, start, end) as string[];
     }
     return `${schema.id}\t${code}\t${parts.join('\t')}`;
   }
 
   #define(name: string, fids: string[], ocx: number, define: (text: string) => void): Schema {
-    const schema = { id: this.#nextId++, fids, index: new Map(fids.map((f, i) => [f, i])), keys: fids.map((f) => (/^(0|[1-9]\d{0,8})$/.test(f) ? Number(f) : f)), ocx };
+    const schema = { id: this.#nextId++, fids, index: new Map(fids.map((f, i) => [f, i])), byNumber: byNumber(fids), keys: fids.map((f) => (/^(0|[1-9]\d{0,8})$/.test(f) ? Number(f) : f)), ocx };
     this.#byName.set(name, schema);
     define(JSON.stringify({ schema: schema.id, real: name, fids, ocx }));
     return schema;
@@ -110,19 +112,49 @@ function join(keys: readonly (number | string)[], values: Readonly<Record<string
   return UNSAFE_IN_JOINED.test(text) ? undefined : { text, present };
 }
 
+/** Numeric FIDs above this are looked up by their text (Kiwoom's run to 4 digits). */
+const MAX_NUMERIC_FID = 0xffff;
+
+function byNumber(fids: readonly string[]): Int32Array {
+  const table = new Int32Array(MAX_NUMERIC_FID + 1).fill(-1);
+  fids.forEach((f, i) => {
+    const n = fidNumber(f, 0, f.length);
+    if (n >= 0) table[n] = i;
+  });
+  return table;
+}
+
+/** The FID `text.slice(from, to)` as a number when it is one's canonical form up to MAX_NUMERIC_FID, else -1. */
+function fidNumber(text: string, from: number, to: number): number {
+  if (to - from < 1 || to - from > 5 || (to - from > 1 && text.charCodeAt(from) === 0x30)) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n <= MAX_NUMERIC_FID ? n : -1;
+}
+
 /**
  * The values of a scanned `{"fid": "value", ...}` in schema positions (a FID it lacks stays a
  * hole, which join writes as ""); undefined when it holds a FID outside the schema.
  */
-function readValues(index: ReadonlyMap<string, number>, text: string, start: number, end: number): string[] | undefined {
-  const parts = new Array<string>(index.size);
-  const complete = forEachPair(text, start, end, (key, value) => {
-    const at = index.get(key);
-    if (at === undefined) return false;
-    parts[at] = value;
-    return true;
-  });
-  return complete ? parts : undefined;
+function readValues(schema: Schema, text: string, start: number, end: number): string[] | undefined {
+  const parts = new Array<string>(schema.fids.length);
+  let at = start + 1;
+  for (;;) {
+    const keyStart = text.indexOf('"', at);
+    if (keyStart < 0 || keyStart >= end) return parts;
+    const keyEnd = text.indexOf('"', keyStart + 1);
+    const valueStart = text.indexOf('"', keyEnd + 1);
+    const valueEnd = text.indexOf('"', valueStart + 1);
+    const n = fidNumber(text, keyStart + 1, keyEnd);
+    const place = n >= 0 ? schema.byNumber[n] : schema.index.get(text.slice(keyStart + 1, keyEnd));
+    if (place === undefined || place < 0) return undefined;
+    parts[place] = text.slice(valueStart + 1, valueEnd);
+    at = valueEnd + 1;
+  }
 }
 
 /** Calls `each` with every key and value of a scanned values object until it answers false; false then. */

@@ -46,6 +46,9 @@ export function scanRealFrame(text: string): ScannedEntry[] | undefined {
 /** A backslash (an escape), or a character JSON allows only escaped or as whitespace (Kiwoom sends none). */
 const NOT_PLAIN = /[\\\u0000-\u001f]/;
 
+const QUOTE = 0x22;
+const COLON = 0x3a;
+
 class Scanner {
   #at = 0;
   constructor(private readonly text: string) {}
@@ -133,8 +136,22 @@ class Scanner {
     if (!this.take('{')) return false;
     if (this.take('}')) return true;
     do {
-      if (!this.#skipString() || !this.take(':') || !this.#skipString()) return false;
+      if (!this.#pair()) return false;
     } while (this.take(','));
     return this.take('}');
+  }
+
+  /** `"fid":"value"`: the compact form Kiwoom sends, checked by position, else token by token with spaces. */
+  #pair(): boolean {
+    const t = this.text;
+    const at = this.#at;
+    const keyEnd = t.charCodeAt(at) === QUOTE ? t.indexOf('"', at + 1) : -1;
+    if (keyEnd > 0 && t.charCodeAt(keyEnd + 1) === COLON && t.charCodeAt(keyEnd + 2) === QUOTE) {
+      const valueEnd = t.indexOf('"', keyEnd + 3);
+      if (valueEnd < 0) return false;
+      this.#at = valueEnd + 1;
+      return true;
+    }
+    return this.#skipString() && this.take(':') && this.#skipString();
   }
 }
