@@ -4,7 +4,7 @@
  * naming the argument for what the OCX refused (and nothing sent), the exact request for what it
  * accepted, the answer read as GetCommData(..., "주문번호"), and each order's outcome.
  */
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { OrderUnknownError, RateLimitError } from '../../src/errors.js';
 import { ChejanBook, type OrderDesc } from '../../src/facade/chejan.js';
 import { Master } from '../../src/facade/master.js';
@@ -36,6 +36,22 @@ interface RigOptions {
 const settling = (o: OrderOutcome | undefined): boolean | undefined => (o?.state === 'unknown' ? o.settling : undefined);
 
 const reply = (body: Record<string, unknown>): RestAnswer => ({ body, contYn: 'N', nextKey: '' });
+
+/**
+ * The settling tests run on a fake clock (installed before the rig, so the settler reads it too):
+ * advances it 10 ms at a time until `read()` gives `want`, and fails after `limitMs` of fake time.
+ * The verdicts, not the timing, are under test here (settle-passes.test.ts pins the timing).
+ */
+async function settleTo<T>(read: () => T, want: T, limitMs = 10_000): Promise<void> {
+  for (let waited = 0; read() !== want; waited += 10) {
+    if (waited >= limitMs) throw new Error(`still ${String(read())} after ${limitMs} ms of fake time, not ${String(want)}`);
+    await vi.advanceTimersByTimeAsync(10);
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function rig(o: RigOptions = {}) {
   const sent: { apiId: string; body: Record<string, unknown> }[] = [];
@@ -246,6 +262,7 @@ describe('SendOrder: the answer and the outcome', () => {
   });
 
   test('a lost answer: unknown and settling at once (the window in seconds said), then placed by evidence, told as an answer', async () => {
+    vi.useFakeTimers();
     let wasSent = false;
     let shown: OrderDesc[] = [];
     const r = rig({
@@ -264,7 +281,7 @@ describe('SendOrder: the answer and the outcome', () => {
     expect(unknown?.message).toMatch(/최대 2초 동안.*\(kt10001 005930\)/);
     expect(r.events).toEqual([`said 2000 sell KOA_NORMAL_SELL_KP_ORD ${unknown?.message ?? ''}`]);
     shown = [{ ordNo: '0000077', origOrdNo: '', code: '005930', side: '1', orderQty: 3, price: 70_000, tradeText: '보통', time: hhmmss(Date.now()) }];
-    await expect.poll(() => r.orders.outcome('sell')?.state, { timeout: 5_000 }).toBe('placed');
+    await settleTo(() => r.orders.outcome('sell')?.state, 'placed');
     expect(r.orders.outcome('sell')).toEqual({ state: 'placed', orderNo: '0000077', settled: true, message: '주문 결과 확인: 주문번호 0000077로 접수되었습니다 (응답이 없던 주문)' });
     expect(r.events.slice(1)).toEqual(['tr 2000 sell KOA_NORMAL_SELL_KP_ORD 0', `msg 2000 sell ${r.orders.outcome('sell')?.message ?? ''}`]);
     expect(r.trq.data('KOA_NORMAL_SELL_KP_ORD', 'sell', 0, '주문번호')).toBe('0000077');
@@ -275,12 +292,13 @@ describe('SendOrder: the answer and the outcome', () => {
     ['padded', '0000123', '0000078'],
     ['without leading zeros', '1002003', '1002004'],
   ])('a lost modify is recognised by its original (%s) and its new price', async (_name, original, ordNo) => {
+    vi.useFakeTimers();
     const r = rig({
       account: () => [{ ordNo, origOrdNo: original, code: '005930', side: '2', orderQty: 1, price: 71_000, tradeText: '', time: hhmmss(Date.now()) }],
       answer: () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' })),
     });
     await r.orders.send(args({ orderType: 5, orgOrderNo: original, price: 71_000 }));
-    await expect.poll(() => r.orders.outcome('buy')?.state, { timeout: 5_000 }).toBe('placed');
+    await settleTo(() => r.orders.outcome('buy')?.state, 'placed');
     expect(r.orders.outcome('buy')).toMatchObject({ orderNo: ordNo });
   });
 
@@ -297,41 +315,45 @@ describe('SendOrder: the answer and the outcome', () => {
   });
 
   test('a lost order the account never shows: not placed after the window, told as an answer with an empty 주문번호', async () => {
+    vi.useFakeTimers();
     const r = rig({ account: () => [], answer: () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' })) });
     await r.orders.send(args());
-    await expect.poll(() => r.orders.outcome('buy')?.state, { timeout: 5_000 }).toBe('not-placed');
+    await settleTo(() => r.orders.outcome('buy')?.state, 'not-placed');
     expect(r.orders.outcome('buy')?.message).toBe('주문 결과 확인: 주문이 접수되지 않았습니다 (1초 동안 일치하는 주문 없음; 재전송하지 않음)');
     expect(r.events.slice(1)).toEqual(['tr 2000 buy KOA_NORMAL_BUY_KP_ORD 0', `msg 2000 buy ${r.orders.outcome('buy')?.message ?? ''}`]);
     expect(r.trq.data('KOA_NORMAL_BUY_KP_ORD', 'buy', 0, '주문번호')).toBe('');
   });
 
   test('ambiguous and unknown verdicts are said as messages only, with the candidates', async () => {
+    vi.useFakeTimers();
     const fit = (ordNo: string, over: Partial<OrderDesc> = {}): OrderDesc => ({ ordNo, origOrdNo: '', code: '005930', side: '2', orderQty: 1, price: 70_000, tradeText: '보통', time: hhmmss(Date.now()), ...over });
     const lost = () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' }));
     const two = rig({ account: () => [fit('0000081'), fit('0000082')], answer: lost });
     await two.orders.send(args());
-    await expect.poll(() => two.orders.outcome('buy')?.state, { timeout: 5_000 }).toBe('ambiguous');
+    await settleTo(() => two.orders.outcome('buy')?.state, 'ambiguous');
     expect(two.orders.outcome('buy')).toMatchObject({ candidates: ['0000081', '0000082'] });
     expect(two.orders.outcome('buy')?.message).toMatch(/^주문 결과 불명확: 주문번호 0000081, 0000082가 모두/);
     expect(two.events.slice(1)).toEqual([`said 2000 buy KOA_NORMAL_BUY_KP_ORD ${two.orders.outcome('buy')?.message ?? ''}`]);
 
     const loose = rig({ account: () => [fit('0000084', { tradeText: '시장가' }), fit('0000083', { tradeText: '최유리지정가' })], answer: lost });
     await loose.orders.send(args());
-    await expect.poll(() => settling(loose.orders.outcome('buy')), { timeout: 5_000 }).toBe(false);
+    await settleTo(() => settling(loose.orders.outcome('buy')), false);
     expect(loose.orders.outcome('buy')).toMatchObject({ state: 'unknown', candidates: ['0000083', '0000084'] });
     expect(loose.orders.outcome('buy')?.message).toBe('주문 결과 미확인: 일부만 일치하는 주문만 있습니다 (일부 일치: 0000083, 0000084) — 미체결/체결 조회(opt10075, opt10076)로 확인하세요');
 
     const failing = rig({ account: () => undefined, answer: lost });
     await failing.orders.send(args());
-    await expect.poll(() => settling(failing.orders.outcome('buy')), { timeout: 5_000 }).toBe(false);
+    await settleTo(() => settling(failing.orders.outcome('buy')), false);
     expect(failing.orders.outcome('buy')?.message).toBe('주문 결과 미확인: 주문 조회가 계속 실패했습니다 — 미체결/체결 조회(opt10075, opt10076)로 확인하세요');
   });
 
   test('close() ends the search: the order stays unknown', async () => {
+    vi.useFakeTimers();
     const r = rig({ settleWindowMs: 60_000, account: () => [], answer: () => Promise.reject(new OrderUnknownError('no answer', { phase: 'headers' })) });
     await r.orders.send(args());
     r.orders.close();
-    await expect.poll(() => settling(r.orders.outcome('buy')), { timeout: 2_000 }).toBe(false);
+    // Well inside the search's next wake-up (an eighth of the minute): close() itself must end it.
+    await settleTo(() => settling(r.orders.outcome('buy')), false, 2_000);
     expect(r.orders.outcome('buy')).toMatchObject({ state: 'unknown', message: expect.stringMatching(/확인 전에 세션이 끝났습니다/) as unknown });
   });
 

@@ -25,7 +25,10 @@ const once = <T extends unknown[]>(event: 'reconnected' | 'error' | 'disconnecte
 
 describe('reconnect', () => {
   it('after 20 forced drops during a stream holds exactly the desired subscriptions and conditions, and data flows', async () => {
-    session({ reconnect: { initialDelayMs: 1, maxDelayMs: 2 } });
+    // Six REG/REMOVE per second, not the live five: a restore here sends five REGs (150 codes are two), so the
+    // REG of group 4 fits the last connection's budget instead of waiting out its window (1.1 s). A budget that
+    // outlived its connection would still hold every restore back a window per drop.
+    session({ regPerSecond: 6, reconnect: { initialDelayMs: 1, maxDelayMs: 2 } });
     let real = 0;
     rt.on('real', () => real++);
     await rt.connect();
