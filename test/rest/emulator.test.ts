@@ -57,11 +57,20 @@ describe('KiwoomRest against the emulator', () => {
   });
 
   it('pages a daily chart (ka10081) to its end', async () => {
-    const rest = client();
-    const all = await rest.collect('ka10081', { stk_cd: '005930', base_dt: '', upd_stkpc_tp: '1' });
-    expect(all.truncated).toBe(false);
-    expect(all.pages.at(-1)?.contYn).toBe('N');
-    expect((all.body.stk_dt_pole_chart_qry as unknown[]).length).toBeGreaterThan(0);
+    // Its 15 pages at the live 5/s would take 3 s: a server and a client with a wider budget (the
+    // pacing against the live budget is the next tests' and rate-limit.test.ts's).
+    const wide = await startEmulator({ seed: 7, rateLimits: { perApiId: 100 } });
+    try {
+      const rest = client({ appkey: wide.appkey, secretkey: wide.secretkey, baseUrl: wide.restUrl, limits: { perApiId: 100, query: 100, global: 100 } });
+      const all = await rest.collect('ka10081', { stk_cd: '005930', base_dt: '', upd_stkpc_tp: '1' });
+      expect(all.pages.length).toBeGreaterThan(10);
+      expect(all.truncated).toBe(false);
+      expect(all.pages.at(-1)?.contYn).toBe('N');
+      expect((all.body.stk_dt_pole_chart_qry as unknown[]).length).toBeGreaterThan(0);
+      expect(wide.stats().rateLimited).toBe(0);
+    } finally {
+      await wide.close();
+    }
   });
 
   it('recovers from HTTP 429s with back-off, and reports each', async () => {
@@ -102,7 +111,9 @@ describe('KiwoomRest against the emulator', () => {
       .call('kt10000', { dmst_stex_tp: 'KRX', stk_cd: '005930', ord_qty: '1', ord_uv: '', trde_tp: '3' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OrderUnknownError);
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    // The emulator books an order as it arrives (the delay holds only the answer): a resend would be
+    // booked at once, or after a back-off (400 ms at most here).
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(emu.orderLedger().length - ordersBefore).toBe(1);
   });
 
