@@ -62,3 +62,14 @@ test('a FID outside the schema widens it once, at the end; the next quote uses t
   expect(records[1]!.at(-1)).toBe('again');
   expect(records[2]!.slice(2).every((v) => v === '')).toBe(true);
 });
+
+test('keys that only look like FID numbers ("010", "-1", "99999") stay their own FIDs, as in the dictionary path', () => {
+  const odd = { '10': 'ten', '010': 'zero-ten', '-1': 'minus', '99999': 'big', x: 'letter' };
+  const { fromObject, fromText } = both(odd);
+  const schemaOf = (out: string[]): string[] => (JSON.parse(out.find((s) => s.startsWith('{"schema"') && s.includes('"010"'))!) as { fids: string[] }).fids;
+  const valueOf = (out: string[], fid: string): string | undefined => out.at(-1)!.split('\t')[2 + schemaOf(out).indexOf(fid)];
+  for (const [fid, value] of Object.entries(odd)) {
+    expect(valueOf(fromText, fid)).toBe(value);
+    expect(valueOf(fromObject, fid)).toBe(value);
+  }
+});
