@@ -67,12 +67,13 @@ const bridge = createBridge({ target: server, methods: bridgeMethods(server), ev
 let id = 0;
 const call = (method, ...a) => bridge.handle(JSON.stringify({ id: ++id, method, args: a }));
 
-// The frames of the window, for the per-step costs (recorded as the session's socket gets them).
+// The first frames of the window, for the per-step costs (recorded as the session's socket gets them; a
+// few thousand, so that the frames held for them weigh little on the collections measured).
 const frames = [];
 const { WebSocket } = await import('ws');
 const emit = WebSocket.prototype.emit;
 WebSocket.prototype.emit = function (name, ...rest) {
-  if (name === 'message' && measuring && frames.length < 20_000) frames.push(rest[0]);
+  if (name === 'message' && measuring && frames.length < 2_000) frames.push(rest[0]);
   return emit.call(this, name, ...rest);
 };
 
