@@ -61,11 +61,7 @@ export class QuoteEncoder {
     let schema = this.#byName.get(name) ?? this.#define(name, ...baseFids(name), define);
     let parts = readValues(schema, text, start, end);
     if (parts === undefined) {
-      const extra: string[] = [];
-      forEachPair(text, start, end, (key) => {
-        if (!schema.index.has(key) && !extra.includes(key)) extra.push(key);
-        return true;
-      });
+      const extra = [...new Set(keysOf(text, start, end))].filter((k) => !schema.index.has(k));
       schema = this.#define(name, [...schema.fids, ...extra], schema.ocx, define);
       parts = readValues(schema, text, start, end) as string[];
     }
@@ -136,37 +132,42 @@ function fidNumber(text: string, from: number, to: number): number {
   return n <= MAX_NUMERIC_FID ? n : -1;
 }
 
+/** The quotes' offsets of the pair {@link nextPair} found last: key start, key end, value start, value end. */
+const pair = new Int32Array(4);
+
+/** Finds the first `"key":"value"` pair at or after `at` and before `end` into {@link pair}; false when none is left. */
+function nextPair(text: string, at: number, end: number): boolean {
+  const keyStart = text.indexOf('"', at);
+  if (keyStart < 0 || keyStart >= end) return false;
+  const keyEnd = text.indexOf('"', keyStart + 1);
+  const valueStart = text.indexOf('"', keyEnd + 1);
+  pair[0] = keyStart;
+  pair[1] = keyEnd;
+  pair[2] = valueStart;
+  pair[3] = text.indexOf('"', valueStart + 1);
+  return true;
+}
+
 /**
  * The values of a scanned `{"fid": "value", ...}` in schema positions (a FID it lacks stays a
  * hole, which join writes as ""); undefined when it holds a FID outside the schema.
  */
 function readValues(schema: Schema, text: string, start: number, end: number): string[] | undefined {
   const parts = new Array<string>(schema.fids.length);
-  let at = start + 1;
-  for (;;) {
-    const keyStart = text.indexOf('"', at);
-    if (keyStart < 0 || keyStart >= end) return parts;
-    const keyEnd = text.indexOf('"', keyStart + 1);
-    const valueStart = text.indexOf('"', keyEnd + 1);
-    const valueEnd = text.indexOf('"', valueStart + 1);
-    const n = fidNumber(text, keyStart + 1, keyEnd);
-    const place = n >= 0 ? schema.byNumber[n] : schema.index.get(text.slice(keyStart + 1, keyEnd));
+  for (let at = start + 1; nextPair(text, at, end); at = pair[3]! + 1) {
+    const keyStart = pair[0]! + 1;
+    const keyEnd = pair[1]!;
+    const n = fidNumber(text, keyStart, keyEnd);
+    const place = n >= 0 ? schema.byNumber[n] : schema.index.get(text.slice(keyStart, keyEnd));
     if (place === undefined || place < 0) return undefined;
-    parts[place] = text.slice(valueStart + 1, valueEnd);
-    at = valueEnd + 1;
+    parts[place] = text.slice(pair[2]! + 1, pair[3]!);
   }
+  return parts;
 }
 
-/** Calls `each` with every key and value of a scanned values object until it answers false; false then. */
-function forEachPair(text: string, start: number, end: number, each: (key: string, value: string) => boolean): boolean {
-  let at = start + 1;
-  for (;;) {
-    const keyStart = text.indexOf('"', at);
-    if (keyStart < 0 || keyStart >= end) return true;
-    const keyEnd = text.indexOf('"', keyStart + 1);
-    const valueStart = text.indexOf('"', keyEnd + 1);
-    const valueEnd = text.indexOf('"', valueStart + 1);
-    if (!each(text.slice(keyStart + 1, keyEnd), text.slice(valueStart + 1, valueEnd))) return false;
-    at = valueEnd + 1;
-  }
+/** The keys of a scanned values object, in order. */
+function keysOf(text: string, start: number, end: number): string[] {
+  const keys: string[] = [];
+  for (let at = start + 1; nextPair(text, at, end); at = pair[3]! + 1) keys.push(text.slice(pair[0]! + 1, pair[1]!));
+  return keys;
 }
