@@ -3,14 +3,13 @@
  * batched frame reaches the bridge's output as its own quote (which the output may then merge
  * under backpressure; this one never does).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createBridge } from '../../src/bridge/server.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { EVENT_NAMES } from '../../src/facade/events.js';
 import { APIServer } from '../../src/facade/index.js';
 import { batchedBurst } from '../batched-burst.js';
+import { bridgeOnEmulator } from './on-emulator.js';
 
-let emu: Emulator;
 const api = new APIServer();
 const lines: { id?: number; result?: unknown; event?: string; args?: unknown[] }[] = [];
 /** Codes of the real-time quotes the bridge handed to its output, one per OnReceiveRealData. */
@@ -25,33 +24,12 @@ const bridge = createBridge({
     pushQuote: (key: string) => void quotes.push(key.split('\u0000')[0] ?? ''),
   },
 });
-const call = async (id: number, method: string, ...args: unknown[]): Promise<unknown> => {
-  await bridge.handle(JSON.stringify({ id, method, args }));
-  return lines.find((l) => l.id === id)?.result;
-};
-
-beforeAll(async () => {
-  emu = await startEmulator({ mode: 'mock', realRate: 0 });
-  await call(1, 'api_init', {
-    sim_no: 1,
-    use_rest: true,
-    appkey: emu.appkey,
-    secretkey: emu.secretkey,
-    endpoints: { rest: emu.restUrl, ws: emu.wsUrl },
-    log_level: 'silent',
-    rest: { limits: { mockQuery: 5 } },
-  });
-  expect(await call(2, 'CommConnect', true)).toBe(0);
-});
-afterAll(async () => {
-  await call(99, 'cleanup');
-  await emu.close();
-});
+const { call, emu } = bridgeOnEmulator(bridge, lines);
 
 test('each entry of a batched REAL frame is handed to the output as its own quote', async () => {
   expect(await call(3, 'SetRealReg', '1000', '005930;000660', '10;15;20', '0')).toBe(0);
   const real = (): number => quotes.length;
-  const entries = await batchedBurst(emu, 800, 240);
+  const entries = await batchedBurst(emu(), 800, 240);
   await expect.poll(real).toBe(entries);
   expect(new Set(quotes)).toEqual(new Set(['005930', '000660']));
 });

@@ -3,15 +3,14 @@
  * of batched REAL frames reaches the output as a compact record, without an OnReceiveRealData
  * raised in Node, and the values Node keeps as text answer GetCommRealData with the record's.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createBridge } from '../../src/bridge/server.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { EVENT_NAMES } from '../../src/facade/events.js';
 import { APIServer } from '../../src/facade/index.js';
 import { readQuotesAsText } from '../../src/facade/quote-text.js';
 import { batchedBurst } from '../batched-burst.js';
+import { bridgeOnEmulator } from './on-emulator.js';
 
-let emu: Emulator;
 const api = new APIServer();
 const lines: { id?: number; result?: unknown; schema?: number; fids?: string[]; event?: string; args?: unknown[] }[] = [];
 const records: string[][] = [];
@@ -27,32 +26,11 @@ const bridge = createBridge({
   },
   quotesAsText: (reader) => readQuotesAsText(api, reader),
 });
-const call = async (id: number, method: string, ...args: unknown[]): Promise<unknown> => {
-  await bridge.handle(JSON.stringify({ id, method, args }));
-  return lines.find((l) => l.id === id)?.result;
-};
-
-beforeAll(async () => {
-  emu = await startEmulator({ mode: 'mock', realRate: 0 });
-  await call(1, 'api_init', {
-    sim_no: 1,
-    use_rest: true,
-    appkey: emu.appkey,
-    secretkey: emu.secretkey,
-    endpoints: { rest: emu.restUrl, ws: emu.wsUrl },
-    log_level: 'silent',
-    rest: { limits: { mockQuery: 5 } },
-  });
-  expect(await call(2, 'CommConnect', true)).toBe(0);
-});
-afterAll(async () => {
-  await call(99, 'cleanup');
-  await emu.close();
-});
+const { call, emu } = bridgeOnEmulator(bridge, lines);
 
 test('each entry of a batched REAL frame becomes a compact record, and GetCommRealData answers the latest one', async () => {
   expect(await call(3, 'SetRealReg', '1000', '005930;000660', '10;15;20', '0')).toBe(0);
-  const entries = await batchedBurst(emu, 800, 240);
+  const entries = await batchedBurst(emu(), 800, 240);
   await expect.poll(() => records.length).toBe(entries);
   expect(raisedInNode).toBe(0);
   expect(new Set(records.map((r) => r[1]))).toEqual(new Set(['005930', '000660']));
@@ -70,13 +48,13 @@ test('each entry of a batched REAL frame becomes a compact record, and GetCommRe
 
 test('order and balance frames stay OnReceiveChejanData events while quotes go as text', async () => {
   const before = records.length;
-  emu.setRate(400);
-  expect(await call(500, 'SendOrder', 'buy', '2000', emu.account, 1, '005930', 1, 0, '03', '')).toBe(0);
+  emu().setRate(400);
+  expect(await call(500, 'SendOrder', 'buy', '2000', emu().account, 1, '005930', 1, 0, '03', '')).toBe(0);
   const chejan = (gubun: string): number => lines.filter((l) => l.event === 'OnReceiveChejanData' && l.args?.[0] === gubun).length;
   // The accept and the fill (gubun 0), then the balance (gubun 1).
   await expect.poll(() => chejan('0'), { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
   await expect.poll(() => chejan('1'), { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
-  emu.setRate(0);
+  emu().setRate(0);
   expect(records.length).toBeGreaterThan(before);
   expect(records.every((r) => r[1] === '005930' || r[1] === '000660')).toBe(true);
 });
