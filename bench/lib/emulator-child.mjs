@@ -75,7 +75,9 @@ async function stampRealFrames(fid) {
  *   call: (op: string, ...args: unknown[]) => Promise<any>, close: () => Promise<void>}>}
  */
 export async function startEmulatorChild(options = {}) {
-  const child = fork(SELF, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_EMULATOR_FLAGS: Node flags for the emulator alone (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const execArgv = (process.env.BENCH_EMULATOR_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = fork(SELF, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const pending = new Map();
   let nextId = 0;
   const ready = new Promise((resolve, reject) => {

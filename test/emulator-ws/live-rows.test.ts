@@ -250,4 +250,12 @@ describe('row 19: 0D after the KRX close, and its throttle', () => {
       expect(n).toBeLessThanOrEqual(Math.ceil((elapsed / 1000) * 3.6) + 1);
     }
   });
+
+  it('a throttle set above the scheduler\'s 100 ticks a second holds its rate, not one entry a tick', async () => {
+    // A benchmark sets orderBookPerSecond high to offer more than 100 0D entries a second per item.
+    const { entries, elapsed } = await orderBook(at('1000'), ['005930'], 500, { orderBookPerSecond: 300 });
+    const allowed = (elapsed / 1000) * 300;
+    expect(entries.length).toBeGreaterThan(allowed * 0.5);
+    expect(entries.length).toBeLessThanOrEqual(Math.ceil(allowed) + 2);
+  });
 });
