@@ -12,7 +12,8 @@
  * A kind may carry a variant of the drop-in: `dropin@hold=2` (see variantOf).
  *
  * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
- * the entries/s the emulator sent it in the window (its own ceiling on a loaded machine), for the
+ * the entries/s the emulator sent it in the window and the emulator's share of a core (so that
+ * each client's maximum says which process set it: see ceilingOf), for the
  * drop-in the bridge's CPU µs per entry sent (to set against the plain client's Python µs/event),
  * latency p50/p99 from the emulator's send to the handler (the emulator child stamps each REAL
  * entry with its send time), quotes coalesced; for the drop-in, 2 TR requests and 2 orders sent
@@ -56,6 +57,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = fileURLToPath(new URL('python/realtime_client.py', import.meta.url));
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const STAMP = '9999';
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 const probe = spawnSync(PYTHON, ['-c', 'import websockets'], { encoding: 'utf8' });
 if (probe.status !== 0) {
@@ -133,19 +135,30 @@ async function runClient(kind, rate, hooks = {}) {
   await emu.call('setRate', 0);
   if (result === undefined) throw new Error(`${kind} at ${rate}/s gave no result`);
   if (kind !== 'plain') result.lost = await checkEvents(result, ordersBefore);
-  result.emuSentPerSec = await sent;
+  ({ perSec: result.emuSentPerSec, cpuShare: result.emuCpuShare } = await sent);
   if (typeof result.bridgeCpuShare === 'number' && result.emuSentPerSec > 0) result.bridgeUsPerEntry = Math.round((result.bridgeCpuShare * 1e6) / result.emuSentPerSec * 10) / 10;
   return { kind, rate, ...result, nodeFlags: ready.nodeFlags };
 }
 
-/** REAL entries/s the emulator sent (to the one subscribed client) over the measured window. */
+/**
+ * REAL entries/s the emulator sent (to the one subscribed client) over the measured window, and
+ * the share of a core the emulator used meanwhile (near 1, it, not the client, sets the ceiling).
+ */
 async function sentInWindow(warmup, seconds) {
   await sleep(warmup * 1000);
   const before = (await emu.call('stats')).realEntries;
+  const cpu0 = procCpuSeconds(emu.pid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const after = (await emu.call('stats')).realEntries;
-  return Math.round(((after - before) * 1000) / (performance.now() - t0));
+  const wall = (performance.now() - t0) / 1000;
+  return { perSec: Math.round((after - before) / wall), cpuShare: Math.round(((procCpuSeconds(emu.pid) - cpu0) / wall) * 1000) / 1000 };
+}
+
+/** User + system CPU seconds of another process (Linux /proc). */
+function procCpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').at(-1).trim().split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
 }
 
 /** What of the window's TR requests and orders did not reach the handlers (each should be 0). */
@@ -212,7 +225,7 @@ try {
         const r = await runClient(kind, rate);
         runs.push({ rep, ...r, chejan: undefined, sent: undefined, trAnswered: undefined });
         console.log(
-          `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s (sent ${r.emuSentPerSec})  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
+          `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s (sent ${r.emuSentPerSec}, emulator ${Math.round(r.emuCpuShare * 100)}%)  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
             (r.coalesced === undefined ? '' : `  coalesced ${r.coalesced} (bridge ${r.coalescedBridge}), bridge ${Math.round(r.bridgeCpuShare * 100)}% ${r.bridgeUsPerEntry} µs/entry ${r.bridgeRssMb} MB, lost ${JSON.stringify(r.lost)}`),
         );
         if (r.stages) printStages(r.stages);
@@ -238,6 +251,7 @@ for (const kind of CLIENTS) {
       offered: rate,
       eventsPerSec: median(rs.map((r) => r.eventsPerSec)),
       emuSent: median(rs.map((r) => r.emuSentPerSec)),
+      emuCpu: median(rs.map((r) => r.emuCpuShare)),
       cpuUsPerEvent: median(rs.map((r) => r.cpuUsPerEvent)),
       pythonCpu: median(rs.map((r) => r.cpuShare)),
       bridgeCpu: median(rs.map((r) => r.bridgeCpuShare)),
@@ -251,11 +265,29 @@ for (const kind of CLIENTS) {
 }
 const max = (kind) => Math.max(...table.filter((t) => t.client === kind).map((t) => t.eventsPerSec ?? 0));
 const at = (kind, rate) => table.find((t) => t.client === kind && t.offered === rate);
+/**
+ * Which process set a client's maximum: the client (it received less than was offered), the
+ * emulator (it sent less than offered while using nearly a core), or none measured (the client
+ * took everything offered at every rate, so its maximum lies above the highest rate).
+ */
+function ceilingOf(kind) {
+  const row = table.filter((t) => t.client === kind).find((t) => t.eventsPerSec === max(kind));
+  const took = row.eventsPerSec / row.offered;
+  const busiest = (row.bridgeCpu ?? 0) > row.pythonCpu ? `its bridge, ${Math.round(row.bridgeCpu * 100)}% of a core` : `its Python, ${Math.round(row.pythonCpu * 100)}% of a core`;
+  const by =
+    took >= 0.98
+      ? 'none reached (took all offered: raise --rates)'
+      : row.emuSent < 0.98 * row.offered && row.emuCpu >= 0.9
+        ? 'the emulator (sent less than offered at a full core)'
+        : `the client (received less than offered; busiest: ${busiest})`;
+  return { client: kind, max: row.eventsPerSec, atOffered: row.offered, emuSent: row.emuSent, emuCpu: row.emuCpu, pythonCpu: row.pythonCpu, bridgeCpu: row.bridgeCpu, ceiling: by };
+}
 const summary = {};
 if (CLIENTS.includes('plain') && CLIENTS.includes('dropin')) {
   const base = RATES[0];
   summary.maxEventsPerSec = { plain: max('plain'), dropin: max('dropin'), ...(CLIENTS.includes('dropin-flag') ? { dropinFlag: max('dropin-flag') } : {}) };
   summary.maxRatio = max('dropin') / max('plain');
+  summary.ceilings = ['plain', 'dropin'].map(ceilingOf);
   summary.cpuPerEventRatio = at('dropin', base).cpuUsPerEvent / at('plain', base).cpuUsPerEvent;
   summary.p99AtFirstRate = at('dropin', base).p99ms;
   // Past capacity: the lowest rate delivered at any offered rate from the one that gave the maximum on.
@@ -265,7 +297,10 @@ if (CLIENTS.includes('plain') && CLIENTS.includes('dropin')) {
 }
 const load1 = loadavg();
 console.log(`\nload average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${load1.map((l) => l.toFixed(1)).join(' ')} at the end`);
-printTable(table, ['client', 'offered', 'emuSent', 'eventsPerSec', 'cpuUsPerEvent', 'pythonCpu', 'bridgeCpu', 'bridgeUsPerEntry', 'p50ms', 'p99ms', 'coalesced', 'lost']);
+printTable(table, ['client', 'offered', 'emuSent', 'emuCpu', 'eventsPerSec', 'cpuUsPerEvent', 'pythonCpu', 'bridgeCpu', 'bridgeUsPerEntry', 'p50ms', 'p99ms', 'coalesced', 'lost']);
 if (pauses.length > 0) printTable(pauses.map((p) => ({ ...p, samples: undefined, lost: JSON.stringify(p.lost) })), ['kind', 'rssBeforeMb', 'rssPeakMb', 'rssEndMb', 'coalescedBridge', 'lost']);
+for (const c of summary.ceilings ?? []) {
+  console.log(`max ${c.client}: ${c.max} events/s at ${c.atOffered} offered (sent ${c.emuSent}, emulator ${Math.round(c.emuCpu * 100)}% of a core, Python ${Math.round(c.pythonCpu * 100)}%${c.bridgeCpu === undefined ? '' : `, bridge ${Math.round(c.bridgeCpu * 100)}%`}); ceiling: ${c.ceiling}`);
+}
 console.log(JSON.stringify(summary));
 writeResult('python-realtime', { loadavg: { start: load0, end: load1 }, reps: REPS, seconds: SECONDS, warmup: WARMUP, table, summary, pauses, runs });
