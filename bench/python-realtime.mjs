@@ -131,12 +131,22 @@ async function runClient(kind, rate, hooks = {}) {
   }
   child.stdin.end();
   await exited;
-  if (opts.gcFile) rmSync(opts.gcFile, { force: true });
+  let timeline;
+  if (opts.gcFile) {
+    try {
+      timeline = JSON.parse(readFileSync(`${opts.gcFile}.timeline.json`, 'utf8'));
+    } catch {
+      // The bridge did not exit cleanly: no timeline.
+    }
+    rmSync(opts.gcFile, { force: true });
+    rmSync(`${opts.gcFile}.timeline.json`, { force: true });
+  }
   await emu.call('setRate', 0);
   if (result === undefined) throw new Error(`${kind} at ${rate}/s gave no result`);
   if (kind !== 'plain') result.lost = await checkEvents(result, ordersBefore);
   ({ perSec: result.emuSentPerSec, cpuShare: result.emuCpuShare } = await sent);
   if (typeof result.bridgeCpuShare === 'number' && result.emuSentPerSec > 0) result.bridgeUsPerEntry = Math.round((result.bridgeCpuShare * 1e6) / result.emuSentPerSec * 10) / 10;
+  if (timeline !== undefined && result.stages) result.stages.timeline = timeline;
   return { kind, rate, ...result, nodeFlags: ready.nodeFlags };
 }
 
@@ -208,6 +218,7 @@ function printStages(st) {
   console.log(`    stages, ms p50 / p90 / p99 / max over ${st.events} quotes:`);
   for (const [name, o] of Object.entries(st.stages)) console.log(`      ${name.padEnd(14)} ${ms(o)}   (p99 tail's mean ${st.tailMeanMs[name]})`);
   console.log(`      tail sent at (s into the window: quotes) ${st.tailBuckets.map(([t, n]) => `${t}: ${n}`).join(', ')}; TR + order sent at ${st.extras.join(', ')}`);
+  if (st.timeline) console.log(`      bridge timeline (whole run): ${JSON.stringify(st.timeline)}`);
   if (st.gc) console.log(`      bridge GC over ${st.gc.seconds} s: ${JSON.stringify(st.gc.kinds)}; the p99 tail's quotes spent ${st.gc.tailInBridgeMeanMs} ms in the bridge on average, ${st.gc.tailGcMeanMs} of it in collections`);
 }
 function rssMb(pid) {

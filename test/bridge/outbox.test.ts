@@ -151,6 +151,25 @@ describe('bridge outbox', () => {
     expect(quotes.every((q) => Number(q[2]) > 199_000)).toBe(true);
   });
 
+  it('merges a quote into one of its key that was already waiting when the reader fell behind (left over from a split backlog)', () => {
+    const { sink, outbox, endTurn } = manual({ maxLineChars: 15 }); // 3 quotes a line
+    for (const code of ['A', 'B', 'C', 'D', 'E', 'F']) outbox.pushQuote(code, quote(code, 1));
+    outbox.pushQuote('E', quote('E', 2)); // the reader keeps up: not merged
+    sink.full = true;
+    endTurn(); // A, B, C are taken and the reader is behind; D, E (1), F, E (2) wait
+    expect(sink.lines).toHaveLength(1);
+    outbox.pushQuote('F', quote('F', 2)); // into F (1), which waited from before the reader fell behind
+    outbox.pushQuote('E', quote('E', 3)); // into the latest waiting E, E (2), not the older E (1)
+    outbox.pushQuote('G', quote('G', 1));
+    outbox.pushQuote('G', quote('G', 2));
+    expect(outbox.coalesced).toBe(3);
+    expect(outbox.waiting).toBe(5);
+    sink.drain();
+    const [report, ...quotes] = sink.messages.slice(3) as [unknown, ...string[][]];
+    expect(report).toEqual({ coalesced: 3 });
+    expect(quotes.map((q) => `${q[0]}${q[2]}`)).toEqual(['D1', 'E1', 'F2', 'E3', 'G2']);
+  });
+
   it('splits a large backlog into lines of bounded size, and stops at the first line the reader could not take', () => {
     const { sink, outbox, endTurn } = manual({ maxLineChars: 1_000 });
     for (let i = 0; i < 100; i++) outbox.push(chejan(i));
