@@ -77,8 +77,9 @@ const codes = (await emu.call('master')).slice(0, 100);
 function variantOf(kind) {
   const [base, variant] = kind.split('@');
   if (variant === undefined) return { base, env: {} };
+  if (variant === 'reader') return { base, env: { BENCH_READER_HANDLERS: '1' } };
   const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
-  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms)`);
+  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, reader)`);
   return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
 }
 
@@ -219,6 +220,8 @@ function printStages(st) {
   for (const [name, o] of Object.entries(st.stages)) console.log(`      ${name.padEnd(14)} ${ms(o)}   (p99 tail's mean ${st.tailMeanMs[name]})`);
   console.log(`      tail sent at (s into the window: quotes) ${st.tailBuckets.map(([t, n]) => `${t}: ${n}`).join(', ')}; TR + order sent at ${st.extras.join(', ')}`);
   if (st.timeline) console.log(`      bridge timeline (whole run): ${JSON.stringify(st.timeline)}`);
+  if (st.handoff) console.log(`      reader -> handlers' thread (a line's first quote): p50 ${st.handoff.p50} p99 ${st.handoff.p99} max ${st.handoff.max} ms over ${st.handoff.lines} lines; the p99 tail's quotes stood at ${st.tailLine.meanPosition} in lines of ${st.tailLine.meanLineEvents} events on average (all lines: ${st.tailLine.meanLineEventsAll})`);
+  if (st.pythonGc) console.log(`      Python GC over ${st.pythonGc.seconds} s: ${JSON.stringify(st.pythonGc.generations)}; of the p99 tail's read->handler, ${st.pythonGc.tailGcMeanMs} ms on average in collections`);
   if (st.gc) console.log(`      bridge GC over ${st.gc.seconds} s: ${JSON.stringify(st.gc.kinds)}; the p99 tail's quotes spent ${st.gc.tailInBridgeMeanMs} ms in the bridge on average, ${st.gc.tailGcMeanMs} of it in collections`);
 }
 function rssMb(pid) {
@@ -239,6 +242,7 @@ try {
           `rep ${rep} ${String(rate).padStart(5)}/s ${kind.padEnd(13)} ${String(r.eventsPerSec).padStart(6)} ev/s (sent ${r.emuSentPerSec}, emulator ${Math.round(r.emuCpuShare * 100)}%)  cpu ${r.cpuUsPerEvent} µs/ev  p50 ${r.p50ms} p99 ${r.p99ms} ms` +
             (r.coalesced === undefined ? '' : `  coalesced ${r.coalesced} (bridge ${r.coalescedBridge}), bridge ${Math.round(r.bridgeCpuShare * 100)}% ${r.bridgeUsPerEntry} µs/entry ${r.bridgeRssMb} MB, lost ${JSON.stringify(r.lost)}`),
         );
+        if (r.threadCpu) console.log(`    Python threads, share of a core: ${Object.entries(r.threadCpu).map(([n, c]) => `${n} ${c}`).join(', ')}`);
         if (r.stages) printStages(r.stages);
       }
     }

@@ -90,6 +90,26 @@ def proc_cpu(pid):
         return None
 
 
+def thread_cpu():
+    """CPU seconds of each of this process's threads, by thread name (Linux /proc)."""
+    names = dict((t.native_id, t.name) for t in threading.enumerate())
+    out = {}
+    for tid, name in names.items():
+        cpu = proc_cpu_task(tid)
+        if cpu is not None:
+            out[name] = cpu
+    return out
+
+
+def proc_cpu_task(tid):
+    try:
+        with open("/proc/self/task/%d/stat" % tid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def proc_rss_mb(pid):
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -112,9 +132,13 @@ def measure(other_pid=None):
     GO.set()
     time.sleep(OPTS["warmup"])
     other0 = proc_cpu(other_pid) if other_pid else None
+    threads0 = thread_cpu()
     METER.start()
     time.sleep(OPTS["seconds"])
     result = METER.stop()
+    threads1 = thread_cpu()
+    # Which of this process's threads used its CPU (the reader, the handlers' thread, ...).
+    result["threadCpu"] = dict((name, round((threads1[name] - threads0[name]) / result["seconds"], 3)) for name in threads1 if name in threads0)
     if other_pid:
         other = proc_cpu(other_pid)
         result["bridgeCpuShare"] = round((other - other0) / result["seconds"], 3) if other is not None and other0 is not None else None
@@ -187,7 +211,12 @@ def run_dropin():
         def OnReceiveChejanData(self, gubun, fids):
             chejan.append([gubun, fids.get("9203", ""), fids.get("913", ""), fids.get("909", "")])
 
-    api = Bench(loop="thread")
+    # An experiment (variant "reader"): the reader thread runs the handlers itself, right after
+    # it queued a line's events, instead of waking the handlers' thread (one thread wake per line
+    # fewer). The pump loop has no dispatcher thread; a lock keeps the handlers one at a time
+    # when another thread pumps (a call waiting for its events).
+    reader_runs = os.environ.get("BENCH_READER_HANDLERS") == "1"
+    api = Bench(loop="pump" if reader_runs else "thread")
     api.api_init(sim_no=1, use_rest=True, appkey=OPTS["appkey"], secretkey=OPTS["secretkey"], endpoints={"rest": OPTS["restUrl"], "ws": OPTS["wsUrl"]}, log_level="error")
     rc = api.CommConnect(block=True)
     if rc != 0:
@@ -197,6 +226,21 @@ def run_dropin():
     if rc != 0:
         raise SystemExit("SetRealReg returned %r" % rc)
     bridge = api._ctl.wire.proc.pid
+    if reader_runs:
+        ctl = api._ctl
+        drain, put = ctl.drain, ctl.delivery.put_many
+        one = threading.RLock()
+
+        def drain_one(budget=None):
+            with one:
+                return drain(budget)
+
+        def put_and_run(batch):
+            put(batch)
+            drain_one()
+
+        ctl.drain = drain_one
+        ctl.wire._deliver = put_and_run
     if OPTS.get("stages"):
         stage.append(StageMeter(api._ctl.wire))
     say({"ready": {"pid": os.getpid(), "bridgePid": bridge, "nodeFlags": api._ctl.wire.info.get("nodeFlags")}})

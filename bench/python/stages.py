@@ -14,6 +14,7 @@ The stamps cost the handler a little, so a ``--stages`` run measures where time 
 drop-in's CPU per event.
 """
 import bisect
+import gc
 import json
 import time
 
@@ -28,6 +29,18 @@ class StageMeter(object):
         self.rows = []
         self._firsts = []
         self._lines = []
+        #: This process's cyclic collections: (start µs, ms, generation).
+        self.gcs = []
+        self._gc_start = [0.0, 0]
+
+        def on_gc(phase, info):
+            if phase == "start":
+                self._gc_start[0] = time.time() * 1e6
+            else:
+                start = self._gc_start[0]
+                self.gcs.append((start, (time.time() * 1e6 - start) / 1000.0, info["generation"]))
+
+        gc.callbacks.append(on_gc)
         take = wire._take
 
         def staged_take(line):
@@ -43,8 +56,9 @@ class StageMeter(object):
         """Called by the handler for each quote it receives while measuring."""
         now = time.time() * 1e6
         # The last line whose first event is at or before this quote's.
-        tw, tread = self._lines[bisect.bisect_right(self._firsts, quote.seq) - 1]
-        self.rows.append((int(sent), int(rx), tw, tread, now))
+        line = bisect.bisect_right(self._firsts, quote.seq) - 1
+        tw, tread = self._lines[line]
+        self.rows.append((int(sent), int(rx), tw, tread, now, quote.seq - self._firsts[line], line))
 
     def summary(self, window_start, extras=(), gc_file=None):
         """Percentiles per stage, the p99 tail's stages, when the tail happened, and the bridge's GCs."""
@@ -62,6 +76,16 @@ class StageMeter(object):
             out["stages"][name] = {"p50": pct(col, 0.5), "p90": pct(col, 0.9), "p99": pct(col, 0.99), "max": round(col[-1] / 1000.0, 2)}
         split.sort(key=lambda s: s[4])
         tail = split[int(0.99 * len(split)):]
+        # read->handler of each line's first quote: the hand-off from the reader to the handlers'
+        # thread alone; the later quotes of a line also wait for the handlers before them.
+        firsts = sorted(s[3] for s in split if s[5][5] == 0)
+        sizes = [b - a for a, b in zip(self._firsts, self._firsts[1:])]
+        out["handoff"] = {"lines": len(firsts), "p50": pct(firsts, 0.5), "p99": pct(firsts, 0.99), "max": round(firsts[-1] / 1000.0, 2)} if firsts else None
+        out["tailLine"] = {
+            "meanPosition": round(sum(s[5][5] for s in tail) / len(tail), 1),
+            "meanLineEvents": round(sum(sizes[s[5][6]] if s[5][6] < len(sizes) else 0 for s in tail) / len(tail), 1),
+            "meanLineEventsAll": round(sum(sizes) / len(sizes), 1) if sizes else None,
+        }
         out["tailMeanMs"] = {name: round(sum(s[i] for s in tail) / len(tail) / 1000.0, 2) for i, name in enumerate(STAGES + ("total",))}
         # When the tail's quotes were sent, in 100 ms buckets from the window's start.
         buckets = {}
@@ -72,7 +96,23 @@ class StageMeter(object):
         out["extras"] = [round(t - window_start, 2) for t in extras]
         if gc_file:
             out["gc"] = gc_summary(gc_file, rows[0][1], rows[-1][1], tail)
+        out["pythonGc"] = python_gc_summary(self.gcs, rows[0][3], rows[-1][4], tail)
         return out
+
+
+def python_gc_summary(gcs, start, end, tail):
+    """This process's collections between ``start`` and ``end`` (µs) per generation, and how much of
+    the tail quotes' read->handler time they took."""
+    gcs = [g for g in gcs if start <= g[0] <= end]
+    gens = {}
+    for _, ms, gen in gcs:
+        gens.setdefault(str(gen), []).append(ms)
+    inside = [sum(max(0, min(t0 + ms * 1000, s[5][4]) - max(t0, s[5][3])) for t0, ms, _ in gcs) for s in tail]
+    return {
+        "seconds": round((end - start) / 1e6, 1),
+        "generations": {k: {"n": len(v), "p50ms": round(sorted(v)[len(v) // 2], 3), "maxMs": round(max(v), 3), "sumMs": round(sum(v), 1)} for k, v in gens.items()},
+        "tailGcMeanMs": round(sum(inside) / len(tail) / 1000.0, 3),
+    }
 
 
 def gc_summary(path, start, end, tail):
