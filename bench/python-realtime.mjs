@@ -9,7 +9,7 @@
  * - `dropin`: kiwoom_compat's APIServer, its bridge under Node's default flags (as shipped);
  * - `dropin-flag`: the same bridge under `node --optimize-for-size` (as the CLI runs).
  *
- * A kind may carry a variant of the drop-in: `dropin@hold=2` (see variantOf).
+ * A kind may carry a variant of the drop-in: `dropin@hold=2`, `dropin@reader` (see variantOf).
  *
  * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
  * the entries/s the emulator sent it in the window and the emulator's share of a core (so that
@@ -26,11 +26,14 @@
  * Needs /usr/bin/python3 with Debian's python3-websockets (`apt-get install python3-websockets`).
  * Usage: npm run build && node bench/python-realtime.mjs [--rates 5000,10000,15000,20000,30000]
  *   [--reps 2] [--seconds 5] [--warmup 2] [--pause 30] [--clients plain,dropin,dropin-flag]
- * BENCH_BRIDGE_FLAGS adds Node flags to both bridges (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * BENCH_BRIDGE_FLAGS adds Node flags to both bridges (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ * BENCH_EMULATOR_FLAGS to the emulator child.
  * `--stages` splits each drop-in quote's latency into the emulator's send to the bridge's receive,
  * the bridge's work up to its write, the pipe, and Python's read to the handler, and says how
  * of the p99 tail's time in the bridge its garbage collections took, and when the tail happened
- * (bench/lib/bridge-stages.mjs, bench/python/stages.py); its stamps cost the handler a little.
+ * (bench/lib/bridge-stages.mjs, bench/python/stages.py), and on the Python side the hand-off from
+ * the reader thread to the handlers' thread, each tail quote's place in its line and the Python
+ * process's collections; its stamps cost the handler a little.
  * Writes bench/results/python-realtime.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -72,7 +75,8 @@ const codes = (await emu.call('master')).slice(0, 100);
 
 /**
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
- * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run.
+ * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run; `dropin@reader`
+ * runs the handlers on the reader thread (an experiment: bench/python/realtime_client.py).
  */
 function variantOf(kind) {
   const [base, variant] = kind.split('@');
