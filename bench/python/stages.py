@@ -31,7 +31,7 @@ class StageMeter(object):
         self._lines = []
         #: This process's cyclic collections: (start µs, ms, generation).
         self.gcs = []
-        self._gc_start = [0.0, 0]
+        self._gc_start = [0.0]
 
         def on_gc(phase, info):
             if phase == "start":
