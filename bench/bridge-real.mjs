@@ -11,7 +11,8 @@
  * - the send-to-write latency p50/p99 (the emulator stamps each entry's send time as FID 9999);
  * - on the frames recorded in the window, each step's own cost per entry, the fastest of several
  *   passes: the frame's `toString`, `JSON.parse`, the bridge's compact encoding from a FID
- *   dictionary, and the text path's frame scan plus compact encoding from the frame's text.
+ *   dictionary, and the text path's frame scan plus compact encoding from the frame's text (the
+ *   frame read as Latin-1, as the session's text tap reads it).
  *
  * The bridge reads quotes as text, as `bridge --stdio` does; `--objects` measures the path before
  * that (each quote parsed, raised as OnReceiveRealData with a FID dictionary, then encoded).
@@ -30,7 +31,7 @@ import { Outbox, RECORD_SEPARATOR } from '../dist/bridge/outbox.js';
 import { QuoteEncoder } from '../dist/bridge/quotes.js';
 import { bridgeMethods } from '../dist/cli/commands/bridge.js';
 import { readQuotesAsText } from '../dist/facade/quote-text.js';
-import { scanRealFrame } from '../dist/realtime/real-text.js';
+import { scanRealBytes } from '../dist/realtime/real-text.js';
 
 const args = parseArgs();
 const RATE = Number(args.get('--rate') ?? 5000);
@@ -136,9 +137,12 @@ const steps = {
   encode: fastest(() => {
     for (const data of batches[pass++ % batches.length]) for (const e of data) encoder.encode(e.item, nameOf[e.type], e.values, () => undefined);
   }),
-  // The text path's whole per-entry work: the frame scan and the compact record from its text.
+  // The text path's whole per-entry work: the frame read as Latin-1 and scanned, and the compact record from its text.
   scanAndEncodeText: fastest(() => {
-    for (const t of texts) for (const e of scanRealFrame(t)) encoder.encodeText(e.item, nameOf[e.type], t, e.start, e.end, () => undefined);
+    for (const b of real) {
+      const { text, entries } = scanRealBytes(b);
+      for (const e of entries) encoder.encodeText(e.item, nameOf[e.type], text, e.start, e.end, () => undefined);
+    }
   }),
 };
 

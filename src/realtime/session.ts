@@ -10,7 +10,7 @@ import { AuthError, CapacityError, KiwoomError, NetworkError, SessionError, Vali
 import { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
 import { codesOf, conditionEventOf, ConditionBook, parseConditionList } from './conditions.js';
 import { Dispatcher } from './dispatcher.js';
-import { scanRealFrame, type ScannedEntry } from './real-text.js';
+import { scanRealBytes, utf8Name, type ScannedEntry } from './real-text.js';
 import { GATEWAY_GAP_CLOSE_CODE, GATEWAY_NOTICE } from './gateway-notices.js';
 import { resolveWsUrl } from './endpoint.js';
 import { BadFrames, CONDITION_API_ID, CONTROL_TRNM, replyError, returnCodeOf } from './frames.js';
@@ -61,8 +61,9 @@ const MAX_CONDITION_PAGES = 1_000;
 
 /**
  * Takes one REAL entry of `text` as text (its values are `text.slice(entry.start, entry.end)`,
- * a JSON object of strings free of escapes); false declines it, and it is parsed and dispatched
- * to 'real' listeners as usual.
+ * a JSON object of ASCII strings free of escapes); false declines it, and it is parsed and
+ * dispatched to 'real' listeners as usual. `text` is the frame's bytes read as Latin-1
+ * (scanRealBytes): the entry's type, item and values read as sent, its `name` does not.
  */
 export type RealTextTap = (entry: ScannedEntry, text: string) => boolean;
 
@@ -379,8 +380,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   #onMessage(ws: WebSocket, data: RawData): void {
     if (ws !== this.#ws) return;
     this.#framesIn++;
+    if (this.#tap !== undefined && Buffer.isBuffer(data) && this.#tapFrame(this.#tap, data)) return;
     const text = data.toString();
-    if (this.#tap !== undefined && this.#tapFrame(this.#tap, text)) return;
     let msg: { trnm?: unknown; data?: unknown; code?: unknown; message?: unknown };
     try {
       msg = JSON.parse(text);
@@ -420,15 +421,16 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   /**
    * A plain REAL frame for a text reader: its quotes go to the tap as text, in frame order, while
    * nothing waits in the buffer (else behind what waits); conditions and what the tap declines
-   * are parsed and dispatched as usual. False when the frame is not plain REAL (not handled).
+   * are parsed and dispatched as usual. False when the frame is not plain REAL with ASCII entries (not handled).
    */
-  #tapFrame(tap: RealTextTap, text: string): boolean {
-    const entries = scanRealFrame(text);
-    if (entries === undefined) return false;
+  #tapFrame(tap: RealTextTap, data: Buffer): boolean {
+    const frame = scanRealBytes(data);
+    if (frame === undefined) return false;
+    const { text, entries } = frame;
     for (const e of entries) {
       if (e.type !== '02' && !this.#subs.accepts(e.type, e.item)) this.#notWanted(e);
       else if (e.type !== '02' && this.#dispatcher.idle && tap(e, text)) this.#tapped++;
-      else this.#dispatcher.push({ type: e.type, name: e.name, item: e.item, values: JSON.parse(text.slice(e.start, e.end)) as Record<string, string> });
+      else this.#dispatcher.push({ type: e.type, name: utf8Name(e.name), item: e.item, values: JSON.parse(text.slice(e.start, e.end)) as Record<string, string> });
     }
     return true;
   }

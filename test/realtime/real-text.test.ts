@@ -3,7 +3,7 @@
  * anything that must take the ordinary (JSON.parse) path.
  */
 import { describe, expect, it } from 'vitest';
-import { scanRealFrame } from '../../src/realtime/real-text.js';
+import { scanRealBytes, scanRealFrame, utf8Name } from '../../src/realtime/real-text.js';
 
 const values = (text: string, e: { start: number; end: number }): unknown => JSON.parse(text.slice(e.start, e.end));
 
@@ -66,5 +66,38 @@ describe('scanRealFrame', () => {
     ['not an object', '["REAL"]'],
   ])('answers undefined for %s', (_what, text) => {
     expect(scanRealFrame(text)).toBeUndefined();
+  });
+});
+
+describe('scanRealBytes (a frame read as Latin-1)', () => {
+  const bytes = (frame: unknown): Buffer => Buffer.from(JSON.stringify(frame));
+
+  it('finds the same entries as the UTF-8 text, with values, type and item as sent, and the Korean name read back as UTF-8', () => {
+    const frame = {
+      trnm: 'REAL',
+      data: [
+        { type: '0B', name: '주식체결', item: '005930', values: { '20': '093000', '10': '+71200' } },
+        { type: '0D', name: '주식호가잔량', item: '000660_NX', values: { '41': '71300', '61': '120' } },
+      ],
+    };
+    const scanned = scanRealBytes(bytes(frame));
+    expect(scanned?.entries.map(({ type, item, name }) => ({ type, item, name: utf8Name(name) }))).toEqual(frame.data.map(({ type, item, name }) => ({ type, item, name })));
+    expect(scanned?.entries.map((e) => values(scanned.text, e))).toEqual(frame.data.map((d) => d.values));
+  });
+
+  it.each([
+    ['a value that is not ASCII', { type: '0B', name: '주식체결', item: '005930', values: { '302': '삼성전자' } }],
+    ['an item that is not ASCII', { type: '0B', name: '주식체결', item: '삼성', values: { '10': '1' } }],
+    ['a type that is not ASCII', { type: '체결', name: '주식체결', item: '005930', values: { '10': '1' } }],
+  ])('declines a frame with %s (it takes the UTF-8 path)', (_what, entry) => {
+    expect(scanRealBytes(bytes({ trnm: 'REAL', data: [{ type: '0B', name: '주식체결', item: '000660', values: { '10': '1' } }, entry] }))).toBeUndefined();
+  });
+
+  it('declines what scanRealFrame declines', () => {
+    expect(scanRealBytes(bytes({ trnm: 'PING' }))).toBeUndefined();
+  });
+
+  it('leaves an ASCII name as it is', () => {
+    expect(utf8Name('REAL')).toBe('REAL');
   });
 });

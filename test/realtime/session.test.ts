@@ -261,6 +261,22 @@ describe('tapRealText (quotes read as text)', () => {
     expect(tapped).toEqual([]);
   });
 
+  it('takes a frame whose quote values are not ASCII the ordinary way, read as UTF-8', async () => {
+    const tapped: string[] = [];
+    const seen: RealEvent[] = [];
+    session().on('real', (e) => seen.push(e));
+    rt?.tapRealText((e) => (tapped.push(e.item), true));
+    await rt?.connect();
+    await rt?.register('1', ['005930'], ['0B']);
+    fake.push(frameOf(quote('005930', '1'), { type: '0B', name: '주식체결', item: '005930', values: { '10': '2', '302': '삼성전자' } }));
+    await fake.waitFor(() => seen.length === 2);
+    expect(seen.map((e) => [e.name, e.values])).toEqual([
+      ['주식체결', { '10': '1', '20': '093000' }],
+      ['주식체결', { '10': '2', '302': '삼성전자' }],
+    ]);
+    expect(tapped).toEqual([]);
+  });
+
   it('queues entries behind what waits while paused, in order, and taps again once the buffer is empty', async () => {
     const order: string[] = [];
     session().on('real', (e) => order.push(`real ${e.values['10']}`));
