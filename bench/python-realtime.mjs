@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The Python drop-in's real-time path against a plain Python client (a benchmark, not a test),
- * in one run on the same emulator stream: 100 codes x 0B/0D, offered rates from 5,000 to 30,000
+ * in one run on the same emulator stream: 100 codes x 0B/0D, offered rates from 5,000 to 60,000
  * frames/s. One client at a time subscribes; for each rate the clients take turns (order rotated
  * per repetition), each measured over the same warm-up and window:
  *
@@ -24,7 +24,7 @@
  * the flag.
  *
  * Needs /usr/bin/python3 with Debian's python3-websockets (`apt-get install python3-websockets`).
- * Usage: npm run build && node bench/python-realtime.mjs [--rates 5000,10000,15000,20000,30000]
+ * Usage: npm run build && node bench/python-realtime.mjs [--rates 5000,10000,20000,40000,60000]
  *   [--reps 2] [--seconds 5] [--warmup 2] [--pause 30] [--clients plain,dropin,dropin-flag]
  * BENCH_BRIDGE_FLAGS adds Node flags to both bridges (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  * BENCH_EMULATOR_FLAGS to the emulator child.
@@ -47,7 +47,7 @@ import { parseArgs, writeResult } from './lib/results.mjs';
 import { printTable } from './lib/table.mjs';
 
 const args = parseArgs();
-const RATES = String(args.get('--rates') ?? '5000,10000,15000,20000,30000').split(',').map(Number);
+const RATES = String(args.get('--rates') ?? '5000,10000,20000,40000,60000').split(',').map(Number);
 const REPS = Number(args.get('--reps') ?? 2);
 const SECONDS = Number(args.get('--seconds') ?? 5);
 const WARMUP = Number(args.get('--warmup') ?? 2);
