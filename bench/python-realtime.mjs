@@ -42,6 +42,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { procCpuSeconds } from './lib/cpu.mjs';
 import { startEmulatorChild } from './lib/emulator-child.mjs';
 import { parseArgs, writeResult } from './lib/results.mjs';
 import { printTable } from './lib/table.mjs';
@@ -60,7 +61,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = fileURLToPath(new URL('python/realtime_client.py', import.meta.url));
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const STAMP = '9999';
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 const probe = spawnSync(PYTHON, ['-c', 'import websockets'], { encoding: 'utf8' });
 if (probe.status !== 0) {
@@ -170,11 +170,6 @@ async function sentInWindow(warmup, seconds) {
   return { perSec: Math.round((after - before) / wall), cpuShare: Math.round(((procCpuSeconds(emu.pid) - cpu0) / wall) * 1000) / 1000 };
 }
 
-/** User + system CPU seconds of another process (Linux /proc). */
-function procCpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').at(-1).trim().split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
-}
 
 /** What of the window's TR requests and orders did not reach the handlers (each should be 0). */
 async function checkEvents(result, ordersBefore) {

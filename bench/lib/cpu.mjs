@@ -1,4 +1,14 @@
 /** CPU and wall time of a stretch of work in this process (process.cpuUsage: user + system). */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim() || 100);
+
+/** User + system CPU seconds another process has used so far (Linux /proc). */
+export function procCpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').at(-1).trim().split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
 
 /** Start a measurement; `stop(count)` gives wall ms, CPU µs, per-op CPU µs and ops/s. */
 export function startMeasure() {
