@@ -14,6 +14,7 @@
  * that quote goes as a plain event instead.
  */
 import { realTypeByOcxName } from '../compat/real-types.js';
+import { recordedPairs } from '../realtime/real-text.js';
 
 interface Schema {
   id: number;
@@ -150,22 +151,31 @@ function nextPair(text: string, at: number, end: number): boolean {
 
 /**
  * The values of a scanned `{"fid": "value", ...}` in schema positions (a FID it lacks stays a
- * hole, which join writes as ""); undefined when it holds a FID outside the schema.
+ * hole, which join writes as ""); undefined when it holds a FID outside the schema. The pairs'
+ * positions come from the scan when it recorded them for this text, else from a walk.
  */
 function readValues(schema: Schema, text: string, start: number, end: number): string[] | undefined {
   const parts = new Array<string>(schema.fids.length);
-  for (let at = start + 1; nextPair(text, at, end); at = pair[3]! + 1) {
-    const keyStart = pair[0]! + 1;
-    const keyEnd = pair[1]!;
-    const n = fidNumber(text, keyStart, keyEnd);
-    const place = n >= 0 ? schema.byNumber[n] : schema.index.get(text.slice(keyStart, keyEnd));
-    if (place === undefined || place < 0) return undefined;
-    parts[place] = text.slice(pair[2]! + 1, pair[3]!);
+  const scanned = recordedPairs(text, start);
+  if (scanned !== undefined) {
+    const p = scanned.pairs;
+    for (let i = 4 * scanned.from; i < 4 * scanned.to; i += 4) if (!place(schema, text, parts, p[i]! + 1, p[i + 1]!, p[i + 2]! + 1, p[i + 3]!)) return undefined;
+    return parts;
   }
+  for (let at = start + 1; nextPair(text, at, end); at = pair[3]! + 1) if (!place(schema, text, parts, pair[0]! + 1, pair[1]!, pair[2]! + 1, pair[3]!)) return undefined;
   return parts;
 }
 
-/** The keys of a scanned values object, in order. */
+/** Puts the value `text.slice(valueStart, valueEnd)` in its FID's schema position in `parts`; false when the FID is outside the schema. */
+function place(schema: Schema, text: string, parts: string[], keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): boolean {
+  const n = fidNumber(text, keyStart, keyEnd);
+  const at = n >= 0 ? schema.byNumber[n] : schema.index.get(text.slice(keyStart, keyEnd));
+  if (at === undefined || at < 0) return false;
+  parts[at] = text.slice(valueStart, valueEnd);
+  return true;
+}
+
+/** The keys of a scanned values object, in order (read once per new schema: a walk). */
 function keysOf(text: string, start: number, end: number): string[] {
   const keys: string[] = [];
   for (let at = start + 1; nextPair(text, at, end); at = pair[3]! + 1) keys.push(text.slice(pair[0]! + 1, pair[1]!));

@@ -5,6 +5,7 @@
 import { expect, test } from 'vitest';
 import { QuoteEncoder } from '../../src/bridge/quotes.js';
 import { realTypeByOcxName } from '../../src/compat/real-types.js';
+import { scanRealFrame } from '../../src/realtime/real-text.js';
 
 const TYPE = '주식체결';
 const spec = realTypeByOcxName(TYPE)!;
@@ -72,4 +73,36 @@ test('keys that only look like FID numbers ("010", "-1", "99999") stay their own
     expect(valueOf(fromText, fid)).toBe(value);
     expect(valueOf(fromObject, fid)).toBe(value);
   }
+});
+
+test('a quote read with the pair positions its frame scan recorded gives the record a walk of its text gives, compact or spaced', () => {
+  const compact = JSON.stringify({ '15': '+3', '10': '+70000', '20': '093000' });
+  const spaced = '{ "10" : "-5" ,"20":  "093001" , "15":"" }';
+  const text = `{"trnm":"REAL","data":[{"type":"0B","name":"${TYPE}","item":"005930","values":${compact}},{"values":${spaced},"type":"0B","item":"000660"}]}`;
+  const records = (scan: boolean): string[] => {
+    const out: string[] = [];
+    const encoder = new QuoteEncoder();
+    const entries = scanRealFrame(text)!;
+    if (!scan) scanRealFrame('{}'); // the last scan is of another text: encodeText walks the pairs
+    for (const e of entries) out.push(encoder.encodeText(e.item, TYPE, text, e.start, e.end, (s) => out.push(s)));
+    return out;
+  };
+  const walked = records(false);
+  expect(records(true)).toEqual(walked);
+  const fids = (JSON.parse(walked[0]!) as { fids: string[] }).fids;
+  const second = walked[2]!.split('\t').slice(2);
+  expect([second[fids.indexOf('10')], second[fids.indexOf('20')], second[fids.indexOf('15')]]).toEqual(['-5', '093001', '']);
+});
+
+test('the same for a frame longer than any before it (the scan makes room for its pairs)', () => {
+  const values = JSON.stringify({ ...full, ...Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [String(20_000 + i), `x${i}`])) });
+  const text = `{"trnm":"REAL","data":[{"type":"0B","name":"${TYPE}","item":"005930","values":${values}}]}`;
+  expect(text.length).toBeGreaterThan(16_384);
+  const record = (scan: boolean): string => {
+    const [e] = scanRealFrame(text)!;
+    if (!scan) scanRealFrame('{}');
+    return new QuoteEncoder().encodeText(e!.item, TYPE, text, e!.start, e!.end, () => undefined);
+  };
+  expect(record(true)).toBe(record(false));
+  expect(record(true).split('\t').at(-1)).toBe('x1999');
 });
