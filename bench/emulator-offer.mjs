@@ -2,8 +2,8 @@
 /**
  * What the emulator can offer (a benchmark, not a test): the REAL entries/s it sends at each
  * offered rate and its share of a core, on python-realtime.mjs's stream (100 codes x 0B/0D, the
- * 0D throttle lifted, each entry stamped with its send time), to a client that only counts
- * frames. Tells whether the emulator or a client is the ceiling of python-realtime.mjs.
+ * 0D throttle lifted, each entry stamped with its send time), to a client that reads and drops
+ * every frame (the emulator's own stats count what it sent). Tells whether the emulator or a client is the ceiling of python-realtime.mjs.
  *
  * Usage: npm run build && node bench/emulator-offer.mjs [--rates 40000,60000,80000] [--seconds 5]
  * BENCH_EMULATOR_FLAGS adds Node flags to the emulator (e.g. `--cpu-prof --cpu-prof-dir=DIR`).

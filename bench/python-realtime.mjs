@@ -170,7 +170,6 @@ async function sentInWindow(warmup, seconds) {
   return { perSec: Math.round((after - before) / wall), cpuShare: Math.round(((procCpuSeconds(emu.pid) - cpu0) / wall) * 1000) / 1000 };
 }
 
-
 /** What of the window's TR requests and orders did not reach the handlers (each should be 0). */
 async function checkEvents(result, ordersBefore) {
   const orders = (await emu.call('orderLedger')).slice(ordersBefore);

@@ -1,4 +1,4 @@
-/** CPU and wall time of a stretch of work in this process (process.cpuUsage: user + system). */
+/** CPU time: of a stretch of work in this process (process.cpuUsage: user + system), and of another process so far (/proc). */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 

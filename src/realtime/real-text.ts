@@ -16,6 +16,7 @@ import { isAscii } from 'node:buffer';
 /** One entry of a scanned REAL frame; `values` is `text.slice(start, end)`, a JSON object of strings. */
 export interface ScannedEntry {
   type: string;
+  /** As scanned: from {@link scanRealBytes} a Korean name is its UTF-8 bytes read as Latin-1; {@link utf8Name} gives it back. */
   name: string;
   item: string;
   start: number;
@@ -25,6 +26,9 @@ export interface ScannedEntry {
 /**
  * The entries of a REAL frame in the plain shape, or undefined (not REAL, or not plain).
  * Every string of an entry's `values` is checked to be escape-free, so its text is its value.
+ * It also records where each value pair lies, in state shared by the module and read by
+ * {@link recordedPairs}: valid for this frame's text until the next scan, so a caller reads it
+ * before scanning another frame.
  */
 export function scanRealFrame(text: string): ScannedEntry[] | undefined {
   recorded.text = '';

@@ -162,12 +162,29 @@ describe('bridge outbox', () => {
     outbox.pushQuote('E', quote('E', 3)); // into the latest waiting E, E (2), not the older E (1)
     outbox.pushQuote('G', quote('G', 1));
     outbox.pushQuote('G', quote('G', 2));
+    outbox.pushQuote('A', quote('A', 2)); // A (1) was written: this one waits on its own
     expect(outbox.coalesced).toBe(3);
-    expect(outbox.waiting).toBe(5);
+    expect(outbox.waiting).toBe(6);
     sink.drain();
     const [report, ...quotes] = sink.messages.slice(3) as [unknown, ...string[][]];
     expect(report).toEqual({ coalesced: 3 });
-    expect(quotes.map((q) => `${q[0]}${q[2]}`)).toEqual(['D1', 'E1', 'F2', 'E3', 'G2']);
+    expect(quotes.map((q) => `${q[0]}${q[2]}`)).toEqual(['D1', 'E1', 'F2', 'E3', 'G2', 'A2']);
+  });
+
+  it('falling behind a second time, merges nothing into a quote written after the first', () => {
+    const { sink, outbox, endTurn } = manual();
+    sink.full = true;
+    outbox.pushQuote('A', quote('A', 1));
+    endTurn(); // taken; the reader is behind
+    outbox.pushQuote('A', quote('A', 2)); // waits
+    sink.drain(); // A (2) is written: the reader caught up
+    sink.full = true;
+    outbox.push(chejan(1));
+    endTurn(); // behind again, nothing waiting
+    outbox.pushQuote('A', quote('A', 3));
+    expect(outbox.coalesced).toBe(0);
+    sink.drain();
+    expect(sink.messages.filter(Array.isArray).map((q) => `${(q as string[])[0]}${(q as string[])[2]}`)).toEqual(['A1', 'A2', 'A3']);
   });
 
   it('splits a large backlog into lines of bounded size, and stops at the first line the reader could not take', () => {

@@ -196,7 +196,11 @@ describe('row 19: 0D after the KRX close, and its throttle', () => {
   // Friday 2026-11-27 in Korea time.
   const at = (hhmm: string): number => Date.parse(`2026-11-27T${hhmm.slice(0, 2)}:${hhmm.slice(2)}:00+09:00`);
 
-  async function orderBook(clockAt: number, items: string[], ms: number, ws: Record<string, number> = {}): Promise<{ entries: RealEntry[]; elapsed: number }> {
+  /**
+   * 0D for `items` over `ms`; `stallMs` blocks the event loop (emulator included) that long, from
+   * 100 ms after the REG (the first push has left its 50 ms batch by then).
+   */
+  async function orderBook(clockAt: number, items: string[], ms: number, ws: Record<string, number> = {}, stallMs = 0): Promise<{ entries: RealEntry[]; elapsed: number; frames: RealEntry[][] }> {
     const started = Date.now();
     const local = await startEmulator({ seed: 11, realRate: 500, marketHours: 'krx', clock: () => clockAt + Date.now() - started, websocket: { loginDelayMs: 0, ...ws } });
     try {
@@ -204,9 +208,14 @@ describe('row 19: 0D after the KRX close, and its throttle', () => {
       const c = await Client.login(`${local.wsUrl}/api/dostk/websocket`, String(((await res.json()) as { token: string }).token));
       const from = Date.now();
       await c.request({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: items, type: ['0D'] }] });
+      if (stallMs > 0) {
+        await sleep(100);
+        for (const until = Date.now() + stallMs; Date.now() < until; );
+      }
       await sleep(ms);
       c.close();
-      return { entries: c.frames.flatMap((f) => (f.trnm === 'REAL' ? realOf(f).filter((e) => e.type === '0D') : [])), elapsed: Date.now() - from };
+      const frames = c.frames.map((f) => (f.trnm === 'REAL' ? realOf(f).filter((e) => e.type === '0D') : []));
+      return { entries: frames.flat(), elapsed: Date.now() - from, frames };
     } finally {
       await local.close();
     }
@@ -249,6 +258,13 @@ describe('row 19: 0D after the KRX close, and its throttle', () => {
       expect(n).toBeGreaterThanOrEqual(1);
       expect(n).toBeLessThanOrEqual(Math.ceil((elapsed / 1000) * 3.6) + 1);
     }
+  });
+
+  it('after the event loop stalls past the 0D interval, an item gets one 0D, not every push it missed', async () => {
+    // Live sends the book once when it is free again, not the same snapshot three times over.
+    const { entries, frames } = await orderBook(at('1000'), ['005930'], 100, {}, 900);
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    for (const f of frames) expect(f.length).toBeLessThanOrEqual(1);
   });
 
   it('a throttle set above the scheduler\'s 100 ticks a second holds its rate, not one entry a tick', async () => {

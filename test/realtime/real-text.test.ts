@@ -96,8 +96,4 @@ describe('scanRealBytes (a frame read as Latin-1)', () => {
   it('declines what scanRealFrame declines', () => {
     expect(scanRealBytes(bytes({ trnm: 'PING' }))).toBeUndefined();
   });
-
-  it('leaves an ASCII name as it is', () => {
-    expect(utf8Name('REAL')).toBe('REAL');
-  });
 });

@@ -157,12 +157,13 @@ export class PushScheduler {
    * An interval longer than the tick spaces pushes from the tick they left in (a tick late at
    * worst, never early); a shorter one (a benchmark's high `orderBookPerSecond`) lets several
    * leave in one tick, spaced by the interval from the previous tick, so the option's rate holds
-   * above 100 a second too.
+   * above 100 a second too. The branch is the nominal tick's, not the measured one: after a stall
+   * the default 3.6 a second would otherwise send the same snapshot several times in one tick.
    */
   private mayPush(throttle: { next: number }, since: number, t: number): boolean {
     if (t < throttle.next) return false;
     const interval = 1000 / this.throttledPerSecond;
-    throttle.next = interval >= t - since ? t + interval : Math.max(throttle.next, since) + interval;
+    throttle.next = interval >= TICK_MS ? t + interval : Math.max(throttle.next, since) + interval;
     return true;
   }
 
