@@ -16,7 +16,7 @@ import { isAscii } from 'node:buffer';
 /** One entry of a scanned REAL frame; `values` is `text.slice(start, end)`, a JSON object of strings. */
 export interface ScannedEntry {
   type: string;
-  /** As scanned: from {@link scanRealBytes} a Korean name is its UTF-8 bytes read as Latin-1; {@link utf8Name} gives it back. */
+  /** As scanned: from `scanRealBytes` a Korean name is its UTF-8 bytes read as Latin-1; `utf8Name` gives it back. */
   name: string;
   item: string;
   start: number;
