@@ -248,13 +248,19 @@ describe('tapRealText (quotes read as text)', () => {
     await fake.waitFor(() => conditions.length === 1);
   });
 
-  it('takes a frame that is not plain the ordinary way', async () => {
+  /** A session on 005930 0B whose tap takes every entry it is offered; what it took and what went the ordinary way. */
+  async function tappingOn0B(): Promise<{ tapped: string[]; seen: RealEvent[] }> {
     const tapped: string[] = [];
     const seen: RealEvent[] = [];
     session().on('real', (e) => seen.push(e));
     rt?.tapRealText((e) => (tapped.push(e.item), true));
     await rt?.connect();
     await rt?.register('1', ['005930'], ['0B']);
+    return { tapped, seen };
+  }
+
+  it('takes a frame that is not plain the ordinary way', async () => {
+    const { tapped, seen } = await tappingOn0B();
     fake.push(frameOf({ type: '0B', name: '주식체결', item: '005930', values: { '10': 'a"b' } }));
     await fake.waitFor(() => seen.length === 1);
     expect(seen[0]?.values).toEqual({ '10': 'a"b' });
@@ -262,12 +268,7 @@ describe('tapRealText (quotes read as text)', () => {
   });
 
   it('takes a frame whose quote values are not ASCII the ordinary way, read as UTF-8', async () => {
-    const tapped: string[] = [];
-    const seen: RealEvent[] = [];
-    session().on('real', (e) => seen.push(e));
-    rt?.tapRealText((e) => (tapped.push(e.item), true));
-    await rt?.connect();
-    await rt?.register('1', ['005930'], ['0B']);
+    const { tapped, seen } = await tappingOn0B();
     fake.push(frameOf(quote('005930', '1'), { type: '0B', name: '주식체결', item: '005930', values: { '10': '2', '302': '삼성전자' } }));
     await fake.waitFor(() => seen.length === 2);
     expect(seen.map((e) => [e.name, e.values])).toEqual([
