@@ -59,7 +59,7 @@ class Control(object):
             self.pending = collections.deque()
             self.loop = loops.create(self.loop_kind, self)
             self.delivery.on_put = self.loop.wake
-            self.wire = Wire(self.delivery.put_many, command=self._bridge_command, stderr=self._stderr, on_closed=self.delivery.close)
+            self.wire = Wire(self.delivery.put_many, command=self._bridge_command, stderr=self._stderr, on_closed=self.delivery.close, readers=self.loop.readers, after_line=self.loop.after_line)
 
     def close(self):
         """Asks the bridge to clean up (bounded), ends it, stops the loop. Twice is harmless."""

@@ -1,10 +1,14 @@
 """The bridge process (``kiwoom-compat bridge --stdio``) and its line protocol (src/bridge/protocol.ts).
 
-One reader thread takes lines off the child's stdout. Each line holds one bridge turn's
+A reader thread takes lines off the child's stdout. Each line holds one bridge turn's
 messages as records joined by U+001E: a quote (starting with a digit) or one JSON object.
 Replies wake the caller that waits for them (matched by ``id``); events are decoded and handed,
 a line's worth at a time, to ``deliver`` (the delivery queue), in order, before any reply that
 follows them, so that a caller knows which events came before its answer (``upto``).
+
+With ``readers=2`` two threads take turns at reading (one line at a time, under a lock), and
+each calls ``after_line`` once it has taken a line and let go of the reading: the ``thread``
+loop runs the handlers there (loops.py says why).
 
 Quotes arrive compact (schema, code, TAB-joined values) and stay that way until a handler or a
 getter reads them: most handlers read a few FIDs of 40 to 160, and decoding values they never
@@ -168,14 +172,20 @@ class _Slot(object):
 class Wire(object):
     """A running bridge process.
 
-    ``deliver(events)`` is called on the reader thread with each line's events, in order.
+    ``deliver(events)`` is called on the reading thread with each line's events, in order.
     ``stderr``: None (default) reads the bridge's log lines and writes them to ``sys.stderr`` in
     a readable form; anything else is given to the child as its stderr, untouched.
+    ``readers``: how many threads take turns at reading; ``after_line()`` is called on the thread
+    that read a line, after the line was taken and the reading handed on (so it may block: the
+    other thread reads meanwhile).
     """
 
-    def __init__(self, deliver, command=None, stderr=None, ready_timeout=30.0, on_closed=None):
+    def __init__(self, deliver, command=None, stderr=None, ready_timeout=30.0, on_closed=None, readers=1, after_line=None):
         self._deliver = deliver
         self._on_closed = on_closed
+        self._after_line = after_line
+        self._read_lock = threading.Lock()
+        self._eof = False
         self._ids = itertools.count(1)
         self._pending = {}
         self._lock = threading.Lock()
@@ -199,8 +209,9 @@ class Wire(object):
         except OSError as err:
             raise BridgeClosed("could not start the bridge (%s): %s" % (describe(command), err))
         widen_pipe(self.proc.stdout)
-        self._reader = threading.Thread(target=self._read, name="kiwoom-compat-reader", daemon=True)
-        self._reader.start()
+        self._readers = [threading.Thread(target=self._read, name="kiwoom-compat-reader", daemon=True)]
+        self._readers += [threading.Thread(target=self._serve, name="kiwoom-compat-reader-%d" % (i + 2), daemon=True) for i in range(readers - 1)]
+        self._readers[0].start()
         if stderr is None:
             threading.Thread(target=self._relay_logs, name="kiwoom-compat-logs", daemon=True).start()
         if not self._ready.wait(ready_timeout) or self.info is None:
@@ -250,20 +261,47 @@ class Wire(object):
 
     # -- reader ----------------------------------------------------------------------------
     def _read(self):
+        """The first reader: the ready line, then the other readers, then lines as they come."""
         stdout = self.proc.stdout
+        first = stdout.readline()
         try:
-            first = stdout.readline()
-            try:
-                self.info = json.loads(first)["ready"]
-            except (ValueError, KeyError, TypeError):
-                sys.stderr.write("kiwoom-compat: the bridge did not say ready: %r\n" % first[:200])
+            self.info = json.loads(first)["ready"]
+        except (ValueError, KeyError, TypeError):
+            sys.stderr.write("kiwoom-compat: the bridge did not say ready: %r\n" % first[:200])
+            self._end()
+            return
+        for reader in self._readers[1:]:
+            reader.start()
+        self._ready.set()
+        self._serve()
+
+    def _serve(self):
+        """Reads and takes lines, taking turns with the other readers, until the output ends."""
+        lock = self._read_lock
+        stdout = self.proc.stdout
+        while True:
+            with lock:
+                if self._eof:
+                    return
+                taken = False
+                try:
+                    line = stdout.readline()
+                    if line:
+                        self._take(line)
+                        taken = True
+                finally:
+                    if not taken:  # the end of the output, or a line that could not be taken
+                        self._end()
+            if not taken:
                 return
-            self._ready.set()
-            for line in stdout:
-                self._take(line)
-        finally:
-            stdout.close()
-            self._shutdown("the bridge process ended")
+            if self._after_line is not None:
+                self._after_line()
+
+    def _end(self):
+        """The output ended (or could not be read): no more replies or events."""
+        self._eof = True
+        self.proc.stdout.close()
+        self._shutdown("the bridge process ended")
 
     def _take(self, line):
         batch = []
@@ -337,8 +375,9 @@ class Wire(object):
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        if threading.current_thread() is not self._reader:
-            self._reader.join(timeout)
+        for reader in self._readers:
+            if reader is not threading.current_thread() and reader.ident is not None:
+                reader.join(timeout)
         return self.proc.returncode
 
 

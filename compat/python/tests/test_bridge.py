@@ -196,6 +196,40 @@ class BridgeSession(unittest.TestCase):
         self.assertNotEqual(pages[0], pages[1])  # page 2 is another stretch of days
 
 
+class HandlersCallingTheBridge(unittest.TestCase):
+    def test_handlers_that_call_the_bridge_under_a_stream_get_their_answers(self):
+        # The thread running handlers does not read the bridge meanwhile: the other thread reads
+        # the answers to calls made from inside OnReceiveRealData and OnReceiveTrData.
+        api = APIServer(loop="thread")
+        answers = []
+        codes = []
+        done = threading.Event()
+
+        def on_real(code, rtype, fids):
+            codes.append(code)
+            if not answers:
+                api.SetInputValue("종목코드", "005930")
+                answers.append(("CommRqData", api.CommRqData("inner", "opt10001", 0, "0102")))
+
+        def on_tr(screen, rqname, trcode, record, prev_next):
+            if rqname == "inner":
+                answers.append(("GetCommData", api._ctl.call("GetCommData", (trcode, rqname, 0, "종목명")).strip()))
+                answers.append(("SetRealReg", api.SetRealReg("1001", "000660", "10", "1")))
+                done.set()
+
+        api.on("OnReceiveRealData", on_real)
+        api.on("OnReceiveTrData", on_tr)
+        api.api_init(sim_no=1, log_level="warn", use_rest=False)
+        try:
+            self.assertEqual(api.CommConnect(block=True), 0)
+            self.assertEqual(api.SetRealReg("1001", "005930;035720", "10", "0"), 0)
+            self.assertTrue(done.wait(WAIT), "answers so far: %r" % answers)
+            self.assertEqual(answers, [("CommRqData", 0), ("GetCommData", "삼성전자"), ("SetRealReg", 0)])
+            self.assertTrue(api._ctl.wait_for(lambda: "000660" in codes, WAIT), "no quote for the code registered from a handler")
+        finally:
+            api.cleanup()
+
+
 class Lifecycle(unittest.TestCase):
     def test_handlers_by_registration_and_cleanup(self):
         api = APIServer(loop="thread")
