@@ -106,3 +106,11 @@ test('the same for a frame longer than any before it (the scan makes room for it
   expect(record(true)).toBe(record(false));
   expect(record(true).split('\t').at(-1)).toBe('x1999');
 });
+
+test('values outside ASCII read the same from text as from their dictionary, whether Latin-1 or wider', () => {
+  for (const value of ['café', '삼성전자', 'a\u00ffb\u0100']) {
+    const { fromObject, fromText } = both({ ...full, '10': value });
+    expect(fromText).toEqual(fromObject);
+    expect(fromText[1]!.split('\t')).toContain(value);
+  }
+});
