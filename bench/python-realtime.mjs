@@ -76,17 +76,14 @@ const codes = (await emu.call('master')).slice(0, 100);
 /**
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
  * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run; `dropin@reader`
- * runs the handlers on the reader thread (an experiment: bench/python/realtime_client.py);
- * `dropin@handoff` runs them on a dispatcher thread woken per line (the `thread` loop before
- * leader/follower).
+ * runs the handlers on the reader thread (an experiment: bench/python/realtime_client.py).
  */
 function variantOf(kind) {
   const [base, variant] = kind.split('@');
   if (variant === undefined) return { base, env: {} };
   if (variant === 'reader') return { base, env: { BENCH_READER_HANDLERS: '1' } };
-  if (variant === 'handoff') return { base, env: { BENCH_HANDOFF: '1' } };
   const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
-  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, reader, handoff)`);
+  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, reader)`);
   return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
 }
 

@@ -190,29 +190,6 @@ def run_plain():
 
 
 # -- dropin: kiwoom_compat ------------------------------------------------------------------
-def use_handoff_loop():
-    """The ``thread`` loop as it was before leader/follower (variant "handoff", for an A/B in one
-    run): one reader thread queues each line and wakes a dispatcher thread, which runs the handlers."""
-    from kiwoom_compat import loops
-
-    class HandoffLoop(loops.ThreadLoop):
-        readers = 1
-        after_line = None
-
-        def __init__(self, control):
-            super(HandoffLoop, self).__init__(control)
-            self._thread = threading.Thread(target=self._run, name="kiwoom-compat-events", daemon=True)
-            self._thread.start()
-
-        def _run(self):
-            delivery = self._control.delivery
-            while not delivery.closed:
-                if delivery.wait_items(1.0):
-                    self._control.drain()
-
-    loops.ThreadLoop = HandoffLoop
-
-
 def run_dropin():
     sys.path.insert(0, OPTS["pythonPath"])
     from kiwoom_compat import APIServer
@@ -239,8 +216,6 @@ def run_dropin():
     # fewer). The pump loop has no dispatcher thread; a lock keeps the handlers one at a time
     # when another thread pumps (a call waiting for its events).
     reader_runs = os.environ.get("BENCH_READER_HANDLERS") == "1"
-    if os.environ.get("BENCH_HANDOFF") == "1":
-        use_handoff_loop()
     api = Bench(loop="pump" if reader_runs else "thread")
     api.api_init(sim_no=1, use_rest=True, appkey=OPTS["appkey"], secretkey=OPTS["secretkey"], endpoints={"rest": OPTS["restUrl"], "ws": OPTS["wsUrl"]}, log_level="error")
     rc = api.CommConnect(block=True)

@@ -94,11 +94,6 @@ class Delivery(object):
                 waiting[key] = ev
             items.append(ev)
 
-    def wait_items(self, timeout=None):
-        """Blocks until events wait (True) or the queue is closed or ``timeout`` passed (False)."""
-        with self._cond:
-            return bool(self._cond.wait_for(lambda: self._items or self.closed, timeout)) and bool(self._items)
-
     def take(self, limit=512):
         """Up to ``limit`` waiting events, oldest first ([] when none); the events taken before are handled."""
         with self._cond:
