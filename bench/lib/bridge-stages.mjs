@@ -109,7 +109,8 @@ if (gcFile) {
  * incremental collection, a scavenge, a PING's arrival, the bridge handling earlier frames for
  * most of the wait (busy), a write of lines; else `idle` (the bridge was free: the wait was in
  * the emulator, the kernel or the scheduler). Also counts the tail's clusters (frames sent
- * within 20 ms of the previous tail frame) and the GCs per second by kind.
+ * within 20 ms of the previous tail frame), the GCs per second by kind, the writes' durations and
+ * the tail's mean time overlapped by writes.
  */
 export function explainTail(frames, gcs, pings, writes) {
   if (frames.length === 0) return { frames: 0 };
@@ -141,6 +142,9 @@ export function explainTail(frames, gcs, pings, writes) {
   const perSecond = {};
   for (const g of gcs) if (g.start >= frames[0][1]) perSecond[g.kind] = (perSecond[g.kind] ?? 0) + 1 / seconds;
   const ms = (us) => Math.round(us / 10) / 100;
+  // How long the writes of lines took (a write to a full pipe blocks until the reader reads).
+  const writeUs = writes.map(([a, b]) => b - a).sort((a, b) => a - b);
+  const writeMs = writeUs.length === 0 ? {} : { n: writeUs.length, p50: ms(writeUs[Math.floor(0.5 * (writeUs.length - 1))]), p99: ms(writeUs[Math.floor(0.99 * (writeUs.length - 1))]), max: ms(writeUs.at(-1)) };
   return {
     frames: frames.length,
     seconds: Math.round(seconds * 10) / 10,
@@ -148,6 +152,8 @@ export function explainTail(frames, gcs, pings, writes) {
     tailFrames: tail.length,
     clusters,
     causes,
+    writeMs,
+    tailWriteMeanMs: ms(tail.reduce((sum, [s, r]) => sum + overlaps(writes, s, r), 0) / tail.length),
     tailGcMeanMs: Object.fromEntries(Object.entries(gcShare).map(([k, v]) => [k, ms(v / tail.length)])),
     gcPerSecond: Object.fromEntries(Object.entries(perSecond).map(([k, v]) => [k, Math.round(v * 10) / 10])),
   };
