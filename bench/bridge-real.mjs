@@ -181,7 +181,7 @@ const steps = {
   scanAndEncodeText: fastest(() => {
     for (const b of real) {
       const { text, entries } = scanRealBytes(b);
-      for (const e of entries) encoder.encodeText(e.item, nameOf[e.type], text, e.start, e.end, () => undefined);
+      for (const e of entries) encoder.encodeText(e.item, nameOf[e.type], text, e.start, e.end, () => undefined, e);
     }
   }),
 };

@@ -19,5 +19,6 @@ export {
   type TokenSource,
   type RealTextTap,
   type ScannedEntry,
+  type PairRange,
 } from './realtime/index.js';
 export { APIServer, EVENT_NAMES, type LastError, type ApiInitOptions, type OrderType, type SimNo, type LogLevel, type RestTuning, type APIServerEvents, type ChejanData, type FidValues, type RealData } from './facade/index.js';

@@ -14,7 +14,7 @@
  * that quote goes as a plain event instead.
  */
 import { realTypeByOcxName } from '../compat/real-types.js';
-import { recordedPairs } from '../realtime/real-text.js';
+import type { PairRange } from '../realtime/real-text.js';
 
 interface Schema {
   id: number;
@@ -57,13 +57,14 @@ export class QuoteEncoder {
    * The compact message for one quote whose values are `text.slice(start, end)`: a JSON object
    * of strings with no escape or control character (a REAL frame scanned by
    * scanRealFrame). The values are copied from the text in schema order: no object is built.
+   * `pairs`, where the scan found the values' pairs (its entry), saves walking them again.
    */
-  encodeText(code: string, name: string, text: string, start: number, end: number, define: (text: string) => void): string {
+  encodeText(code: string, name: string, text: string, start: number, end: number, define: (text: string) => void, pairs?: PairRange): string {
     let schema = this.#byName.get(name) ?? this.#define(name, ...baseFids(name), define);
-    if (!locateValues(schema, text, start, end)) {
+    if (!locateValues(schema, text, start, end, pairs)) {
       const extra = [...new Set(keysOf(text, start, end))].filter((k) => !schema.index.has(k));
       schema = this.#define(name, [...schema.fids, ...extra], schema.ocx, define);
-      locateValues(schema, text, start, end);
+      locateValues(schema, text, start, end, pairs);
     }
     return writeRecord(`${schema.id}\t${code}\t`, text, schema.fids.length);
   }
@@ -163,13 +164,12 @@ let record = Buffer.allocUnsafe(8_192);
 /**
  * Locates the values of a scanned `{"fid": "value", ...}` in schema positions (see
  * {@link located}); false when it holds a FID outside the schema. The pairs' positions come
- * from the scan when it recorded them for this text, else from a walk.
+ * from the scan when given, else from a walk.
  */
-function locateValues(schema: Schema, text: string, start: number, end: number): boolean {
+function locateValues(schema: Schema, text: string, start: number, end: number, scanned: PairRange | undefined): boolean {
   const n = schema.fids.length;
   if (located.length < 2 * n) located = new Int32Array(4 * n);
   located.fill(-1, 0, 2 * n);
-  const scanned = recordedPairs(text, start);
   if (scanned !== undefined) {
     const p = scanned.pairs;
     for (let i = 4 * scanned.from; i < 4 * scanned.to; i += 4) if (!place(schema, text, p[i]! + 1, p[i + 1]!, p[i + 2]! + 1, p[i + 3]!)) return false;

@@ -63,8 +63,8 @@ export function createBridge({ target, methods, events, out, quotesAsText }: Bri
   let gate: Promise<unknown> = Promise.resolve();
   const quotes = new QuoteEncoder();
   const define = (text: string): void => out.push(text);
-  quotesAsText?.((code, name, text, start, end) => {
-    out.pushQuote(`${code}\u0000${name}`, quotes.encodeText(code, name, text, start, end, define));
+  quotesAsText?.((code, name, text, start, end, pairs) => {
+    out.pushQuote(`${code}\u0000${name}`, quotes.encodeText(code, name, text, start, end, define, pairs));
     return true;
   });
   for (const event of events) {

@@ -6,14 +6,16 @@
  * sees OnReceiveRealData as ever.
  */
 import type { RealtimeSession } from '../realtime/index.js';
+import type { PairRange } from '../realtime/real-text.js';
 import type { RealData } from './real-data.js';
 
 /**
  * Takes one quote: its code, the OCX real-type name, and its values as `text.slice(start, end)`
- * (a JSON object of strings free of escapes and control characters). False declines it: it is
- * then raised as OnReceiveRealData as usual.
+ * (a JSON object of strings free of escapes and control characters), and where the frame's scan
+ * found their pairs (valid during the call). False declines it: it is then raised as
+ * OnReceiveRealData as usual.
  */
-export type QuoteTextReader = (code: string, realType: string, text: string, start: number, end: number) => boolean;
+export type QuoteTextReader = (code: string, realType: string, text: string, start: number, end: number, pairs: PairRange) => boolean;
 
 const readers = new WeakMap<object, QuoteTextReader>();
 
@@ -33,6 +35,6 @@ export function tapQuotes(api: object, rt: Pick<RealtimeSession, 'tapRealText'>,
   rt.tapRealText((e, text) => {
     if (e.type === '00' || e.type === '04') return false;
     const name = real.remember(e.type, e.item, text.slice(e.start, e.end));
-    return name !== undefined && reader(e.item, name, text, e.start, e.end);
+    return name !== undefined && reader(e.item, name, text, e.start, e.end, e);
   });
 }

@@ -13,8 +13,21 @@
 
 import { isAscii } from 'node:buffer';
 
-/** One entry of a scanned REAL frame; `values` is `text.slice(start, end)`, a JSON object of strings. */
-export interface ScannedEntry {
+/**
+ * Where a scan found the pairs of one entry's values: pair i (from ≤ i < to) at `pairs[4 * i]`
+ * (its key's opening quote), `+ 1` (the key's closing quote), `+ 2` and `+ 3` (the value's).
+ * Why: a reader that copies the values (the bridge's record) would otherwise walk the pairs
+ * again, and that walk was 14% of the bridge's time. `pairs` is the scanner's own array, reused:
+ * valid until the next scan.
+ */
+export interface PairRange {
+  pairs: Int32Array;
+  from: number;
+  to: number;
+}
+
+/** One entry of a scanned REAL frame; `values` is `text.slice(start, end)`, a JSON object of strings whose pairs lie as its {@link PairRange} says. */
+export interface ScannedEntry extends PairRange {
   type: string;
   /** As scanned: from `scanRealBytes` a Korean name is its UTF-8 bytes read as Latin-1; `utf8Name` gives it back. */
   name: string;
@@ -26,16 +39,12 @@ export interface ScannedEntry {
 /**
  * The entries of a REAL frame in the plain shape, or undefined (not REAL, or not plain).
  * Every string of an entry's `values` is checked to be escape-free, so its text is its value.
- * It also records where each value pair lies, in state shared by the module and read by
- * {@link recordedPairs}: valid for this frame's text until the next scan, so a caller reads it
- * before scanning another frame.
+ * Each entry says where its value pairs lie ({@link PairRange}), valid until the next scan.
  */
 export function scanRealFrame(text: string): ScannedEntry[] | undefined {
-  recorded.text = '';
   if (NOT_PLAIN.test(text)) return undefined;
   // A pair takes at least 6 characters ("":"",): a frame holds fewer than length / 6 pairs, 4 numbers each.
   if (recorded.pairs.length < text.length) recorded.pairs = new Int32Array(text.length);
-  recorded.entries = 0;
   recorded.pairCount = 0;
   const s = new Scanner(text);
   if (!s.take('{')) return undefined;
@@ -51,52 +60,11 @@ export function scanRealFrame(text: string): ScannedEntry[] | undefined {
     if ((key === 'trnm' ? trnm : entries) === undefined) return undefined;
   } while (s.take(','));
   if (!s.take('}') || !s.atEnd() || trnm !== 'REAL' || entries === undefined) return undefined;
-  recorded.text = text;
   return entries;
 }
 
-/**
- * Where the last scan found each pair of the entries' values: the positions of a pair's key's
- * opening and closing quotes, then its value's, 4 numbers a pair. Why: a reader that copies the
- * values (the bridge's record) would otherwise walk the pairs again, and that walk was 14% of the
- * bridge's time. Valid for `text` until the next scan.
- */
-const recorded = {
-  text: '',
-  pairs: new Int32Array(4_096),
-  pairCount: 0,
-  /** Per entry: its values' start, first pair and end pair. */
-  entry: new Int32Array(3 * 64),
-  entries: 0,
-};
-
-/**
- * The pairs of the values object at `text`'s `start` as the last scan of `text` found them:
- * `[pairs, from, to]` reads pair i (from ≤ i < to) at `pairs[4 * i]` (key's opening quote),
- * `+ 1` (its closing quote), `+ 2` and `+ 3` (the value's); undefined when that scan was of
- * another text (the caller then walks the pairs itself).
- */
-export function recordedPairs(text: string, start: number): RecordedPairs | undefined {
-  if (text !== recorded.text) return undefined;
-  const e = recorded.entry;
-  for (let i = 0; i < recorded.entries * 3; i += 3) {
-    if (e[i] === start) {
-      found.pairs = recorded.pairs;
-      found.from = e[i + 1]!;
-      found.to = e[i + 2]!;
-      return found;
-    }
-  }
-  return undefined;
-}
-
-/** What {@link recordedPairs} answers (one object, reused: read it before the next scan). */
-export interface RecordedPairs {
-  pairs: Int32Array;
-  from: number;
-  to: number;
-}
-const found: RecordedPairs = { pairs: recorded.pairs, from: 0, to: 0 };
+/** The pairs the scan in progress found, 4 numbers a pair (see {@link PairRange}); grown per frame as needed. */
+const recorded = { pairs: new Int32Array(4_096), pairCount: 0 };
 
 /** A REAL frame's bytes read as text: the text and its entries (see {@link scanRealBytes}). */
 export interface ScannedFrame {
@@ -205,10 +173,10 @@ class Scanner {
       if (key === 'values' && e.start === undefined) {
         this.#skip();
         e.start = this.#at;
-        const from = recorded.pairCount;
+        e.from = recorded.pairCount;
         if (!this.#values()) return undefined;
         e.end = this.#at;
-        this.#recordEntry(e.start, from);
+        e.to = recorded.pairCount;
       } else if ((key === 'type' || key === 'name' || key === 'item') && e[key] === undefined) {
         const v = this.string();
         if (v === undefined) return undefined;
@@ -218,7 +186,7 @@ class Scanner {
       }
     } while (this.take(','));
     if (!this.take('}') || e.type === undefined || e.item === undefined || e.start === undefined) return undefined;
-    return { type: e.type, name: e.name ?? '', item: e.item, start: e.start, end: e.end as number };
+    return { type: e.type, name: e.name ?? '', item: e.item, start: e.start, end: e.end as number, pairs: recorded.pairs, from: e.from as number, to: e.to as number };
   }
 
   /** `{"fid": "value", ...}`; true when well formed. */
@@ -262,17 +230,5 @@ class Scanner {
     p[i + 1] = keyEnd;
     p[i + 2] = valueStart;
     p[i + 3] = valueEnd;
-  }
-
-  #recordEntry(start: number, from: number): void {
-    if (recorded.entry.length < 3 * (recorded.entries + 1)) {
-      const wider = new Int32Array(recorded.entry.length * 2);
-      wider.set(recorded.entry);
-      recorded.entry = wider;
-    }
-    const i = 3 * recorded.entries++;
-    recorded.entry[i] = start;
-    recorded.entry[i + 1] = from;
-    recorded.entry[i + 2] = recorded.pairCount;
   }
 }

@@ -77,14 +77,14 @@ test('keys that only look like FID numbers ("010", "-1", "99999") stay their own
 
 test('a quote read with the pair positions its frame scan recorded gives the record a walk of its text gives, compact or spaced', () => {
   const compact = JSON.stringify({ '15': '+3', '10': '+70000', '20': '093000' });
-  const spaced = '{ "10" : "-5" ,"20":  "093001" , "15":"" }';
+  // Without FID 15: a range that reached back into the first entry's pairs would give it "+3".
+  const spaced = '{ "10" : "-5" ,"20":  "093001" }';
   const text = `{"trnm":"REAL","data":[{"type":"0B","name":"${TYPE}","item":"005930","values":${compact}},{"values":${spaced},"type":"0B","item":"000660"}]}`;
   const records = (scan: boolean): string[] => {
     const out: string[] = [];
     const encoder = new QuoteEncoder();
-    const entries = scanRealFrame(text)!;
-    if (!scan) scanRealFrame('{}'); // the last scan is of another text: encodeText walks the pairs
-    for (const e of entries) out.push(encoder.encodeText(e.item, TYPE, text, e.start, e.end, (s) => out.push(s)));
+    // Without the scan's pair range, encodeText walks the pairs.
+    for (const e of scanRealFrame(text)!) out.push(encoder.encodeText(e.item, TYPE, text, e.start, e.end, (s) => out.push(s), scan ? e : undefined));
     return out;
   };
   const walked = records(false);
@@ -100,8 +100,7 @@ test('the same for a frame longer than any before it (the scan makes room for it
   expect(text.length).toBeGreaterThan(16_384);
   const record = (scan: boolean): string => {
     const [e] = scanRealFrame(text)!;
-    if (!scan) scanRealFrame('{}');
-    return new QuoteEncoder().encodeText(e!.item, TYPE, text, e!.start, e!.end, () => undefined);
+    return new QuoteEncoder().encodeText(e!.item, TYPE, text, e!.start, e!.end, () => undefined, scan ? e : undefined);
   };
   expect(record(true)).toBe(record(false));
   expect(record(true).split('\t').at(-1)).toBe('x1999');
