@@ -76,20 +76,22 @@ const codes = (await emu.call('master')).slice(0, 100);
 /**
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
  * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run; `dropin@reader`
- * runs the handlers on the reader thread (an experiment: bench/python/realtime_client.py).
+ * runs the handlers on the reader thread (an experiment: bench/python/realtime_client.py);
+ * `dropin@v8=single-threaded-gc+no-memory-reducer` starts its bridge with those Node flags.
  */
 function variantOf(kind) {
   const [base, variant] = kind.split('@');
   if (variant === undefined) return { base, env: {} };
   if (variant === 'reader') return { base, env: { BENCH_READER_HANDLERS: '1' } };
+  if (variant.startsWith('v8=')) return { base, env: {}, flags: variant.slice(3).split('+').map((f) => `--${f}`).join(' ') };
   const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
-  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, reader)`);
+  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, reader, v8=flag+flag)`);
   return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
 }
 
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */
 const bridgeFor = (kind) =>
-  `${process.execPath} ${variantOf(kind).base === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${MAIN} bridge --stdio`;
+  `${process.execPath} ${variantOf(kind).base === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${variantOf(kind).flags ?? ''} ${MAIN} bridge --stdio`;
 
 /** Runs one client: spawn, wait until subscribed, set the rate, measure, stop. */
 async function runClient(kind, rate, hooks = {}) {
