@@ -211,10 +211,10 @@ def run_dropin():
         def OnReceiveChejanData(self, gubun, fids):
             chejan.append([gubun, fids.get("9203", ""), fids.get("913", ""), fids.get("909", "")])
 
-    # An experiment (variant "reader"): the reader thread runs the handlers itself, right after
-    # it queued a line's events, instead of waking the handlers' thread (one thread wake per line
-    # fewer). The pump loop has no dispatcher thread; a lock keeps the handlers one at a time
-    # when another thread pumps (a call waiting for its events).
+    # The experiment that led to the thread loop's leader/follower readers (variant "reader"):
+    # one reader thread runs the handlers itself, right after it queued a line's events, through
+    # the pump loop; a lock keeps the handlers one at a time when another thread pumps (a call
+    # waiting for its events). Kept to compare against the shipped loop.
     reader_runs = os.environ.get("BENCH_READER_HANDLERS") == "1"
     api = Bench(loop="pump" if reader_runs else "thread")
     api.api_init(sim_no=1, use_rest=True, appkey=OPTS["appkey"], secretkey=OPTS["secretkey"], endpoints={"rest": OPTS["restUrl"], "ws": OPTS["wsUrl"]}, log_level="error")

@@ -136,11 +136,19 @@ class Control(object):
                         return False
                     pending.extend(taken)
                 ev = pending.popleft()
-                self._dispatch(ev)
-                delivery.handled(ev.seq)
+                try:
+                    self._dispatch(ev)
+                finally:
+                    delivery.handled(ev.seq)
                 n += 1
                 if deadline is not None and not n & 63 and time.monotonic() > deadline:
                     return True
+        except BaseException:
+            # A handler's SystemExit passed the dispatch: its event counts as handled, and a call
+            # waiting for it must hear so now (settle wakes waiters), not at its timeout.
+            if not pending:
+                delivery.settle()
+            raise
         finally:
             local.depth -= 1
 

@@ -85,7 +85,8 @@ class ThreadLoop(object):
         role = self._role
         # Events put after the runner's last take but before it let go of the role found the role
         # held: the runner looks again after letting go, so no event is left waiting.
-        while len(delivery) or control.pending:
+        # A closed and restarted control has a new loop; this one's threads leave its events alone.
+        while control.loop is self and (len(delivery) or control.pending):
             if not role.acquire(False):
                 return
             try:

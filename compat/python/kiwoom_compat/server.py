@@ -16,7 +16,7 @@ Handlers are methods named after the OCX events (override them; the third argume
 OnReceiveRealData is the FID dictionary that is also the OCX's sRealData string), functions registered with
 ``api.on("OnReceiveRealData", fn)``, or slots connected as on a QAxWidget
 (``api.OnReceiveTrData.connect(slot)``). They run one at a time, in order, where the host
-expects them (loops.py): in a plain script on an event thread, and every call returns after
+expects them (loops.py): in a plain script on the bridge's two reader threads, and every call returns after
 the handlers of the events it caused have run; in a Qt program or a pythoncom pump loop,
 through that loop, and calls return at once (``CommConnect(block=True)`` still waits, running
 the loop).

@@ -19,6 +19,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 from .errors import BridgeClosed, KiwoomCompatError
 from .locate import NodeSideMissing, bridge_command, describe
@@ -263,7 +264,10 @@ class Wire(object):
     def _read(self):
         """The first reader: the ready line, then the other readers, then lines as they come."""
         stdout = self.proc.stdout
-        first = stdout.readline()
+        try:
+            first = stdout.readline()
+        except (OSError, ValueError):
+            first = b""  # an unreadable output: no ready line, and Wire() hears of it at once
         try:
             self.info = json.loads(first)["ready"]
         except (ValueError, KeyError, TypeError):
@@ -280,22 +284,25 @@ class Wire(object):
         lock = self._read_lock
         stdout = self.proc.stdout
         while True:
-            with lock:
-                if self._eof:
-                    return
-                taken = False
-                try:
-                    line = stdout.readline()
-                    if line:
-                        self._take(line)
-                        taken = True
-                finally:
-                    if not taken:  # the end of the output, or a line that could not be taken
-                        self._end()
+            taken = False
+            try:
+                with lock:
+                    if self._eof:
+                        return
+                    try:
+                        line = stdout.readline()
+                        if line:
+                            self._take(line)
+                            taken = True
+                    finally:
+                        if not taken:  # the end of the output, or a line that could not be taken
+                            self._end()
+            finally:
+                # Also after a line that broke part-way or the end: the events it put still run.
+                if self._after_line is not None:
+                    self._after_line()
             if not taken:
                 return
-            if self._after_line is not None:
-                self._after_line()
 
     def _end(self):
         """The output ended (or could not be read): no more replies or events."""
@@ -375,9 +382,11 @@ class Wire(object):
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        # One deadline for all readers: the one running handlers may be busy with a backlog.
+        deadline = time.monotonic() + timeout
         for reader in self._readers:
             if reader is not threading.current_thread() and reader.ident is not None:
-                reader.join(timeout)
+                reader.join(max(0.0, deadline - time.monotonic()))
         return self.proc.returncode
 
 

@@ -138,6 +138,42 @@ class ThreadLoop(unittest.TestCase):
         self.assertEqual(self.seen.chejans, [1, 2, 3])
         self.assertIn("SystemExit: a handler's sys.exit()", printed.getvalue())  # shown, as a failing handler is
 
+    def test_a_call_waiting_for_an_event_whose_handler_raised_past_the_dispatch_hears_of_it(self):
+        # The raising event is the last one, so no later event's handling settles it, and the
+        # handler raises only once the call waits for it, so the call must be woken.
+        delivery = self.ctl.delivery
+
+        def exits(ev):
+            deadline = time.monotonic() + WAIT
+            while not delivery._waiters and time.monotonic() < deadline:
+                time.sleep(0.001)
+            raise SystemExit("a handler's sys.exit()")
+
+        self.seen.hook = exits
+        t0 = time.monotonic()
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.ctl.call("Emit", [{"event": "OnReceiveChejanData", "args": ["0", {"9203": "1"}]}], wait=True, timeout=5.0)
+        self.assertLess(time.monotonic() - t0, 4.0)  # woken, not at its timeout
+        self.assertEqual(self.seen.chejans, [1])
+        self.assertEqual(delivery.done_seq, delivery.last_seq)
+
+    def test_after_a_restart_the_old_loops_threads_leave_the_new_events_alone(self):
+        old_loop = self.ctl.loop
+        self.ctl.close()
+        self.ctl.start()
+        # An event waits for the new loop; the old loop's reader, still finishing a turn, looks.
+        self.ctl.delivery.put_many([Quote("000001", self.schema(), "7", 1)])
+        old_loop.after_line()
+        self.assertEqual(self.seen.quotes, [])
+        self.ctl.loop.after_line()
+        self.assertEqual(self.seen.quotes, [7])
+
+    @staticmethod
+    def schema():
+        from kiwoom_compat.wire import Schema
+
+        return Schema(90, "주식체결", ["10"])
+
     def test_events_put_while_the_running_thread_lets_go_of_the_handlers_are_not_left_waiting(self):
         # The narrow moment: the thread running handlers found the queue empty and is about to
         # let go; the other thread puts a line's events, finds the handlers taken and reads on.
