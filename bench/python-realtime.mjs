@@ -9,7 +9,7 @@
  * - `dropin`: kiwoom_compat's APIServer, its bridge under Node's default flags (as shipped);
  * - `dropin-flag`: the same bridge under `node --optimize-for-size` (as the CLI runs).
  *
- * A kind may carry a variant of the drop-in: `dropin@hold=2`, `dropin@reader` (see variantOf).
+ * A kind may carry a variant of the drop-in: `dropin@hold=2`, `dropin@v8=...` (see variantOf).
  *
  * Per client: events/s its handler received, Python CPU µs per event (the bridge's CPU apart),
  * the entries/s the emulator sent it in the window and the emulator's share of a core (so that
@@ -75,17 +75,15 @@ const codes = (await emu.call('master')).slice(0, 100);
 
 /**
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
- * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run; `dropin@reader`
- * runs the handlers on the reader thread (an experiment: bench/python/realtime_client.py);
+ * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run;
  * `dropin@v8=single-threaded-gc+no-memory-reducer` starts its bridge with those Node flags.
  */
 function variantOf(kind) {
   const [base, variant] = kind.split('@');
   if (variant === undefined) return { base, env: {} };
-  if (variant === 'reader') return { base, env: { BENCH_READER_HANDLERS: '1' } };
   if (variant.startsWith('v8=')) return { base, env: {}, flags: variant.slice(3).split('+').map((f) => `--${f}`).join(' ') };
   const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
-  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, reader, v8=flag+flag)`);
+  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag)`);
   return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
 }
 

@@ -80,34 +80,29 @@ def on_entry(price, stamp):
     return price
 
 
-def proc_cpu(pid):
-    """User + system CPU seconds of another process (Linux /proc)."""
+def stat_cpu(path):
+    """User + system CPU seconds from a /proc stat file (a process's or a thread's), or None."""
     try:
-        with open("/proc/%d/stat" % pid) as f:
+        with open(path) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+
+
+def proc_cpu(pid):
+    """CPU seconds of another process (Linux /proc)."""
+    return stat_cpu("/proc/%d/stat" % pid)
 
 
 def thread_cpu():
     """CPU seconds of each of this process's threads, by thread name (Linux /proc)."""
-    names = dict((t.native_id, t.name) for t in threading.enumerate())
     out = {}
-    for tid, name in names.items():
-        cpu = proc_cpu_task(tid)
+    for t in threading.enumerate():
+        cpu = stat_cpu("/proc/self/task/%d/stat" % t.native_id)
         if cpu is not None:
-            out[name] = cpu
+            out[t.name] = cpu
     return out
-
-
-def proc_cpu_task(tid):
-    try:
-        with open("/proc/self/task/%d/stat" % tid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def proc_rss_mb(pid):
@@ -211,12 +206,7 @@ def run_dropin():
         def OnReceiveChejanData(self, gubun, fids):
             chejan.append([gubun, fids.get("9203", ""), fids.get("913", ""), fids.get("909", "")])
 
-    # The experiment that led to the thread loop's leader/follower readers (variant "reader"):
-    # one reader thread runs the handlers itself, right after it queued a line's events, through
-    # the pump loop; a lock keeps the handlers one at a time when another thread pumps (a call
-    # waiting for its events). Kept to compare against the shipped loop.
-    reader_runs = os.environ.get("BENCH_READER_HANDLERS") == "1"
-    api = Bench(loop="pump" if reader_runs else "thread")
+    api = Bench(loop="thread")
     api.api_init(sim_no=1, use_rest=True, appkey=OPTS["appkey"], secretkey=OPTS["secretkey"], endpoints={"rest": OPTS["restUrl"], "ws": OPTS["wsUrl"]}, log_level="error")
     rc = api.CommConnect(block=True)
     if rc != 0:
@@ -226,21 +216,6 @@ def run_dropin():
     if rc != 0:
         raise SystemExit("SetRealReg returned %r" % rc)
     bridge = api._ctl.wire.proc.pid
-    if reader_runs:
-        ctl = api._ctl
-        drain, put = ctl.drain, ctl.delivery.put_many
-        one = threading.RLock()
-
-        def drain_one(budget=None):
-            with one:
-                return drain(budget)
-
-        def put_and_run(batch):
-            put(batch)
-            drain_one()
-
-        ctl.drain = drain_one
-        ctl.wire._deliver = put_and_run
     if OPTS.get("stages"):
         stage.append(StageMeter(api._ctl.wire))
     say({"ready": {"pid": os.getpid(), "bridgePid": bridge, "nodeFlags": api._ctl.wire.info.get("nodeFlags")}})
