@@ -19,7 +19,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 
 from .errors import BridgeClosed, KiwoomCompatError
 from .locate import NodeSideMissing, bridge_command, describe
@@ -192,6 +191,7 @@ class Wire(object):
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._ready = threading.Event()
+        self._output_ended = threading.Event()
         self._closed = False
         self._schemas = {}
         #: Events read so far (their numbering: each event's ``seq``).
@@ -309,6 +309,7 @@ class Wire(object):
         self._eof = True
         self.proc.stdout.close()
         self._shutdown("the bridge process ended")
+        self._output_ended.set()
 
     def _take(self, line):
         batch = []
@@ -382,11 +383,10 @@ class Wire(object):
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        # One deadline for all readers: the one running handlers may be busy with a backlog.
-        deadline = time.monotonic() + timeout
-        for reader in self._readers:
-            if reader is not threading.current_thread() and reader.ident is not None:
-                reader.join(max(0.0, deadline - time.monotonic()))
+        # Until the reading has ended, not until handlers have: a reader running them (a backlog,
+        # a slow handler) finishes on its own, as the dispatcher thread before it did.
+        if self._readers[0].ident is not None:
+            self._output_ended.wait(timeout)
         return self.proc.returncode
 
 

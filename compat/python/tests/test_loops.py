@@ -209,6 +209,25 @@ class ThreadLoop(unittest.TestCase):
         with self.assertRaises(BridgeClosed):
             self.ctl.call("Echo", ("after the end",))
 
+    def test_close_returns_while_a_handler_still_runs(self):
+        blocked = threading.Event()
+        release = threading.Event()
+
+        def slow(ev):
+            blocked.set()
+            release.wait(WAIT)
+
+        self.seen.hook = slow
+        self.ctl.call("Emit", [{"event": "OnReceiveChejanData", "args": ["0", {"9203": "1"}]}])
+        try:
+            self.assertTrue(blocked.wait(WAIT))
+            t0 = time.monotonic()
+            self.ctl.close()
+            self.assertLess(time.monotonic() - t0, 4.0)  # not held for the exit timeout (5 s)
+            self.assertEqual(self.seen.active, 1)
+        finally:
+            release.set()
+
     def test_close_during_a_stream_leaves_no_thread_running(self):
         self.ctl.call("Stream", (2000, 5))
         readers = self.ctl.wire._readers
