@@ -4,7 +4,7 @@
  */
 import { expect, test } from 'vitest';
 import { QuoteEncoder } from '../../src/bridge/quotes.js';
-import { realTypeByOcxName } from '../../src/compat/real-types.js';
+import { REAL_TYPES, realTypeByOcxName } from '../../src/compat/real-types.js';
 import { scanRealFrame } from '../../src/realtime/real-text.js';
 
 const TYPE = '주식체결';
@@ -112,4 +112,105 @@ test('values outside ASCII read the same from text as from their dictionary, whe
     expect(fromText).toEqual(fromObject);
     expect(fromText[1]!.split('\t')).toContain(value);
   }
+});
+
+/** The schema message and the record one encoder writes for a quote given as a dictionary. */
+function fromDictionary(encoder: QuoteEncoder, code: string, type: string, values: Record<string, unknown>): { schemas: Schema[]; record: string | undefined } {
+  const schemas: Schema[] = [];
+  const record = encoder.encode(code, type, values, (s) => schemas.push(JSON.parse(s) as Schema));
+  return { schemas, record };
+}
+
+interface Schema {
+  schema: number;
+  real: string;
+  fids: string[];
+  ocx: number;
+}
+
+test('a code or value the compact form cannot carry (TAB, line break, record separator, not a string) makes the quote a plain event', () => {
+  for (const code of ['00\t5930', '005930\n', '00\r5930', '005930\u001e']) {
+    expect(fromDictionary(new QuoteEncoder(), code, TYPE, { '10': '+70000' }).record).toBeUndefined();
+  }
+  for (const value of ['+7\t0000', '+70000\n', '\r', 'a\u001eb', 70_000, null]) {
+    expect(fromDictionary(new QuoteEncoder(), '005930', TYPE, { '10': value }).record).toBeUndefined();
+  }
+  // The same encoder goes on with the next quote that can ride compact.
+  const encoder = new QuoteEncoder();
+  expect(fromDictionary(encoder, '00\t5930', TYPE, { '10': '1' }).record).toBeUndefined();
+  expect(fromDictionary(encoder, '005930', TYPE, { '10': '1' }).record).toMatch(/^\d+\t005930\t/);
+});
+
+test('every real type: the schema starts with the OCX FIDs in sRealData order, then those REST adds once each, and `ocx` counts the OCX ones', () => {
+  const encoder = new QuoteEncoder();
+  for (const spec of Object.values(REAL_TYPES)) {
+    const { schemas } = fromDictionary(encoder, '005930', spec.ocxName, {});
+    const ocx = spec.ocxFids.map(String);
+    const restOnly = spec.fids.map(String).filter((f) => !ocx.includes(f));
+    expect(schemas).toEqual([{ schema: expect.any(Number), real: spec.ocxName, fids: [...ocx, ...restOnly], ocx: ocx.length }]);
+  }
+  // 주식호가잔량: REST adds FIDs the OCX never had, so sRealData is a prefix of the record.
+  expect(REAL_TYPES['0D']!.fids.length).toBeGreaterThan(REAL_TYPES['0D']!.ocxFids.length);
+});
+
+test('schema numbers are positive and distinct, and each record starts with its schema\'s number (the Python reader tells records from JSON by a leading digit)', () => {
+  const encoder = new QuoteEncoder();
+  const numbers: number[] = [];
+  for (const spec of Object.values(REAL_TYPES)) {
+    const { schemas, record } = fromDictionary(encoder, '005930', spec.ocxName, { '10': '1' });
+    const id = schemas.at(-1)!.schema;
+    expect(record!.split('\t')[0]).toBe(String(id));
+    numbers.push(id);
+  }
+  expect(numbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+  expect(new Set(numbers).size).toBe(numbers.length);
+});
+
+test('a quote of a real type the tables lack gets a schema of its own FIDs, in the order it sent them', () => {
+  const encoder = new QuoteEncoder();
+  const { schemas, record } = fromDictionary(encoder, '005930', '새실시간', { '900': 'a', '10': 'b' });
+  expect(schemas.at(-1)).toEqual({ schema: expect.any(Number), real: '새실시간', fids: ['10', '900'], ocx: 0 });
+  expect(record).toBe(`${schemas.at(-1)!.schema}\t005930\tb\ta`);
+});
+
+test('a dictionary with FIDs both in and outside the schema widens it by the new ones only, once each', () => {
+  const encoder = new QuoteEncoder();
+  const first = fromDictionary(encoder, '005930', TYPE, { '10': '1' }).schemas[0]!;
+  const { schemas, record } = fromDictionary(encoder, '005930', TYPE, { '10': '2', '20': '093000', '9001': 'x', '9002': 'y' });
+  expect(schemas).toHaveLength(1);
+  expect(schemas[0]!.fids).toEqual([...first.fids, '9001', '9002']);
+  const values = record!.split('\t').slice(2);
+  expect(values).toHaveLength(schemas[0]!.fids.length);
+  expect([values[schemas[0]!.fids.indexOf('10')], values.at(-2), values.at(-1)]).toEqual(['2', 'x', 'y']);
+});
+
+test('every real type\'s FIDs, each with its own value, land in their own places from text as from the dictionary', () => {
+  for (const spec of Object.values(REAL_TYPES)) {
+    const values = Object.fromEntries([...spec.ocxFids, ...spec.fids].map((f) => [String(f), `${spec.code}:${f}`]));
+    const { fromObject, fromText } = both(values);
+    expect(fromText).toEqual(fromObject);
+  }
+});
+
+test('keys near the numeric lookup\'s edges ("", "0", leading zeros, signs, letters, 65535/65536) each keep their own value', () => {
+  const keys = ['', '0', '1', '7', '9', '10', '11', '72', '010', '0010', '1-', '-1', 'x', '99999', '65535', '65536'];
+  const values = Object.fromEntries(keys.map((k, i) => [k, `value${i}`]));
+  const encoder = new QuoteEncoder();
+  const out: string[] = [];
+  const text = JSON.stringify(values);
+  out.push(encoder.encodeText('005930', TYPE, text, 0, text.length, (s) => out.push(s)));
+  const fids = (JSON.parse(out.at(-2)!) as Schema).fids;
+  const record = out.at(-1)!.split('\t').slice(2);
+  for (const k of keys) expect([k, record[fids.indexOf(k)]]).toEqual([k, values[k]]);
+});
+
+test('a code outside Latin-1 and wide values with FIDs absent before them read back whole, each in its place', () => {
+  // 20 (the first FID) absent, 10 wide, 11 narrow: the wide path must skip the absent one alone.
+  const { fromObject, fromText } = both({ '10': '삼성', '11': '+5', '12': '0.1' });
+  expect(fromText).toEqual(fromObject);
+  const encoder = new QuoteEncoder();
+  const text = '{"10":"+70000"}';
+  const record = encoder.encodeText('삼성전자', TYPE, text, 0, text.length, () => undefined);
+  expect(record.split('\t')[1]).toBe('삼성전자');
+  expect(record.split('\t')).toContain('+70000');
 });

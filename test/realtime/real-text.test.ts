@@ -64,6 +64,19 @@ describe('scanRealFrame', () => {
     ['a trailing comma in values', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"1",}}]}'],
     ['text after the frame', '{"trnm":"REAL","data":[]}x'],
     ['not an object', '["REAL"]'],
+    ['a repeated trnm', '{"trnm":"REAL","trnm":"REAL","data":[]}'],
+    ['entries under another key', '{"trnm":"REAL","items":[]}'],
+    ['a key without a value, then data', '{"trnm":"REAL","data":,"data":[]}'],
+    ['a key without its opening quote', '{"trnm":"REAL","data":[{"type":"0B",Xitem":"005930","values":{}}]}'],
+    ['a repeated values in an entry', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{},"values":{}}]}'],
+    ['another key without a value in an entry', '{"trnm":"REAL","data":[{"type":"0B","seq":,"item":"005930","values":{}}]}'],
+    ['values without a value', '{"trnm":"REAL","data":[{"type":"0B","values":,"item":"005930"}]}'],
+    ['a FID without a value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":}}]}'],
+    ['a FID without a value, its entry unclosed', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":}]}'],
+    ['a FID without a colon', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10"}}]}'],
+    ['a spaced FID without a value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10" :}}]}'],
+    ['a FID that is not a string', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{ :"1"}}]}'],
+    ['a truncated value', '{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"1'],
   ])('answers undefined for %s', (_what, text) => {
     expect(scanRealFrame(text)).toBeUndefined();
   });
