@@ -1,7 +1,11 @@
 """The wire to the bridge process, against a stand-in bridge (tests/fake_bridge.py): the
 protocol's batches and compact quotes, call timeouts, argument checks, and a cleanup that a
 stuck bridge cannot block."""
+import contextlib
+import errno
+import io
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -10,6 +14,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from kiwoom_compat import APIServer, KiwoomCompatError  # noqa: E402
+from kiwoom_compat.errors import BridgeClosed  # noqa: E402
 from kiwoom_compat.wire import Quote, Wire, format_log_line  # noqa: E402
 
 FAKE = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_bridge.py")]
@@ -162,6 +167,53 @@ class CallsAreBounded(unittest.TestCase):
             api.GetMasterCodeName()
         with self.assertRaises(TypeError):
             api.SetInputValue("종목코드", "005930", "extra")
+
+
+class UnreadableOutput(unittest.TestCase):
+    """The bridge's output fails at the first read (EIO, a closed stream): Wire() says so at once."""
+
+    def test_wire_raises_at_once_not_after_the_ready_timeout(self):
+        from unittest import mock
+
+        import kiwoom_compat.wire as wire_module
+
+        real_popen = subprocess.Popen
+        for error in (OSError(errno.EIO, "Input/output error"), ValueError("readline of closed file")):
+            with self.subTest(error=repr(error)):
+                started = []
+
+                def popen(*args, **kwargs):
+                    proc = real_popen(*args, **kwargs)
+                    proc.stdout = _Unreadable(proc.stdout, error)
+                    started.append(proc)
+                    return proc
+
+                said = io.StringIO()
+                t0 = time.monotonic()
+                with mock.patch.object(wire_module.subprocess, "Popen", popen), contextlib.redirect_stderr(said), self.assertRaises(BridgeClosed) as raised:
+                    # Twenty seconds to say ready; the broken read must not use them.
+                    Wire(Collect(), command=FAKE + ["echo"], stderr=subprocess.DEVNULL, ready_timeout=20.0)
+                self.assertIn("did not start", str(raised.exception))
+                self.assertIn("the bridge did not say ready", said.getvalue())
+                self.assertLess(time.monotonic() - t0, 10.0)
+                self.assertIsNotNone(started[0].poll(), "the bridge was left running")
+
+
+class _Unreadable(object):
+    """A bridge's stdout whose reads fail."""
+
+    def __init__(self, stream, error):
+        self._stream = stream
+        self._error = error
+
+    def readline(self, *args):
+        raise self._error
+
+    def fileno(self):
+        return self._stream.fileno()
+
+    def close(self):
+        self._stream.close()
 
 
 class LogLines(unittest.TestCase):
