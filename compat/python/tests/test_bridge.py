@@ -33,11 +33,12 @@ class Recorder(APIServer):
             self.events.append((name, args))
             self.cond.notify_all()
 
-    def wait_for(self, predicate, what):
+    def wait_for(self, predicate, what, since=0):
+        """The arguments of the events from the ``since``-th on that match, once there is one."""
         with self.cond:
-            if not self.cond.wait_for(lambda: any(predicate(n, a) for n, a in self.events), WAIT):
+            if not self.cond.wait_for(lambda: any(predicate(n, a) for n, a in self.events[since:]), WAIT):
                 raise AssertionError("no %s within %ss; got %s" % (what, WAIT, [n for n, _ in self.events][-20:]))
-            return [a for n, a in self.events if predicate(n, a)]
+            return [a for n, a in self.events[since:] if predicate(n, a)]
 
     def OnEventConnect(self, err_code):
         time.sleep(0.3)  # a slow handler: CommConnect(block=True) must still return after it
@@ -48,7 +49,7 @@ class Recorder(APIServer):
 
     def OnReceiveRealData(self, code, rtype, dictFID):
         # GetCommRealData inside the handler reads the event being handled, as with the OCX.
-        self.real_reads.append((dictFID.get("10"), self.GetCommRealData(code, 10)))
+        self.real_reads.append((code, rtype, dictFID.get("10"), self.GetCommRealData(code, 10)))
         self._record("OnReceiveRealData", code, rtype, dictFID)
 
     def OnReceiveChejanData(self, gubun, dictFID):
@@ -119,20 +120,30 @@ class BridgeSession(unittest.TestCase):
         self.assertEqual(lists, [self.api._ctl.call("GetCodeListByMarket", (m,)) for m in ("", "0", "10")])
 
     def test_real_data_arrives_with_fid_dictionaries_and_GetCommRealData_reads_it_locally(self):
+        # Another stream in the same session, before and after this test's own: the test reads
+        # only its own code's events and reads, whatever else streams.
+        self.assertEqual(self.api.SetRealReg("1001", "000660", "10", "0"), 0)
+        self.addCleanup(self.api.SetRealRemove, "1001", "ALL")
+        self.api.wait_for(lambda n, a: n == "OnReceiveRealData" and a[0] == "000660", "a quote for 000660")
+        since = len(self.api.events)
+        reads_since = len(self.api.real_reads)
         self.assertEqual(self.api.SetRealReg("1000", "005930", "10;15;20", "0"), 0)
-        got = self.api.wait_for(lambda n, a: n == "OnReceiveRealData" and a[0] == "005930" and a[1] == "주식체결", "주식체결 for 005930")
+        got = self.api.wait_for(lambda n, a: n == "OnReceiveRealData" and a[0] == "005930" and a[1] == "주식체결", "주식체결 for 005930", since)
         fids = got[0][2]
         self.assertRegex(fids["10"], r"^[+-]?\d+$")
         self.assertRegex(fids["20"], r"^\d{6}$")
         # The same argument is the OCX's sRealData: 주식체결's OCX FID order starts 20 (체결시간), 10 (현재가).
         self.assertEqual(fids.split("\t")[:2], [fids["20"], fids["10"]])
         self.assertEqual(str(fids).split("\t")[1], fids["10"])
-        self.assertTrue(self.api.real_reads)
-        for in_dict, via_getter in self.api.real_reads:
-            self.assertEqual(via_getter, in_dict)
         self.assertEqual(self.api.SetRealRemove("1000", "ALL"), 0)
+        removed = len(self.api.events)
+        self.api.wait_for(lambda n, a: n == "OnReceiveRealData" and a[0] == "000660", "a quote for 000660 after 005930's removal", removed)
+        own = [r for r in self.api.real_reads[reads_since:] if r[0] == "005930"]
+        self.assertTrue(own)
+        for code, rtype, in_dict, via_getter in own:
+            self.assertEqual(via_getter, in_dict, "GetCommRealData inside a %s handler for %s" % (rtype, code))
         with no_round_trips(self.api):
-            self.assertEqual(self.api.GetCommRealData("005930", 10), self.api.real_reads[-1][1])
+            self.assertEqual(self.api.GetCommRealData("005930", 10), own[-1][3])
             self.assertEqual(self.api.GetCommRealData("999999", 10), "")
 
     def test_order_then_chejan_with_GetChejanData_inside_the_handler(self):
