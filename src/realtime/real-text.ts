@@ -85,6 +85,8 @@ export interface ScannedFrame {
  * read back as UTF-8 where it is used ({@link utf8Name}).
  */
 export function scanRealBytes(data: Buffer): ScannedFrame | undefined {
+  // A frame without "REAL" (PING, a control reply, SYSTEM) is declined undecoded: its reader decodes it as UTF-8 once.
+  if (data.indexOf(REAL) < 0) return undefined;
   const text = data.toString('latin1');
   const entries = scanRealFrame(text);
   if (entries === undefined) return undefined;
@@ -98,6 +100,9 @@ export function utf8Name(name: string): string {
 }
 
 const ASCII = /^[\u0000-\u007f]*$/;
+
+/** The bytes every REAL frame holds: its trnm's value. */
+const REAL = Buffer.from('"REAL"');
 
 /** A backslash (an escape), or a character JSON allows only escaped or as whitespace (Kiwoom sends none). */
 const NOT_PLAIN = /[\\\u0000-\u001f]/;

@@ -2,7 +2,7 @@
  * scanRealFrame: a plain REAL frame's entries without parsing their values, and undefined for
  * anything that must take the ordinary (JSON.parse) path.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { scanRealBytes, scanRealFrame, utf8Name } from '../../src/realtime/real-text.js';
 
 const values = (text: string, e: { start: number; end: number }): unknown => JSON.parse(text.slice(e.start, e.end));
@@ -108,5 +108,16 @@ describe('scanRealBytes (a frame read as Latin-1)', () => {
 
   it('declines what scanRealFrame declines', () => {
     expect(scanRealBytes(bytes({ trnm: 'PING' }))).toBeUndefined();
+  });
+
+  it('declines a frame that is not REAL without decoding it (its reader decodes it once, as UTF-8), and still scans a spaced REAL frame', () => {
+    for (const frame of [{ trnm: 'PING', data: [{ values: { '10': '1' } }] }, { trnm: 'REG', return_code: 0 }, { trnm: 'SYSTEM', code: 'R10002', message: '재접속' }]) {
+      const data = bytes(frame);
+      const decode = vi.spyOn(data, 'toString');
+      expect(scanRealBytes(data)).toBeUndefined();
+      expect(decode).not.toHaveBeenCalled();
+    }
+    const spaced = Buffer.from('{ "trnm" : "REAL" , "data" : [ { "type" : "0B" , "item" : "005930" , "values" : { "10" : "1" } } ] }');
+    expect(scanRealBytes(spaced)?.entries.map((e) => e.item)).toEqual(['005930']);
   });
 });
