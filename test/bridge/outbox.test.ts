@@ -7,11 +7,15 @@ class Sink {
   lines: unknown[][] = [];
   full = false;
   #drain: (() => void) | undefined;
+  /** The reader falls behind again after each line it takes. */
+  fullAfterOne = false;
   write(chunk: string): boolean {
     expect(chunk.endsWith('\n')).toBe(true);
     expect(chunk.slice(0, -1)).not.toContain('\n');
     this.lines.push(readLine(chunk.slice(0, -1)));
-    return !this.full;
+    const took = !this.full;
+    if (this.fullAfterOne) this.full = true;
+    return took;
   }
   once(_event: 'drain', listener: () => void): void {
     this.#drain = listener;
@@ -197,5 +201,62 @@ describe('bridge outbox', () => {
     expect(sink.lines.length).toBeGreaterThan(3);
     expect(sink.lines.every((l) => JSON.stringify(l).length < 1_200)).toBe(true);
     expect(sink.messages).toEqual(Array.from({ length: 100 }, (_, i) => JSON.parse(chejan(i))));
+  });
+  it('a backlog of many thousand messages, drained a line at a time with the reader falling behind after each, arrives once each, in order, and merged quotes keep their places', () => {
+    const { sink, outbox, endTurn } = manual({ maxLineChars: 2_000 });
+    sink.full = true;
+    outbox.push(chejan(-1));
+    endTurn(); // taken; the reader is behind
+    for (let i = 0; i < 12_000; i++) {
+      outbox.push(chejan(i));
+      if (i % 1_000 === 0) outbox.pushQuote('A', quote('A', i)); // the first waits; the others merge into it
+    }
+    expect(outbox.coalesced).toBe(11);
+    let lines = sink.lines.length;
+    let drains = 0;
+    while (outbox.waiting > 1) {
+      sink.fullAfterOne = true; // each drain writes a line or two, then the reader is behind again
+      sink.drain();
+      drains++;
+      expect(sink.lines.length).toBeGreaterThan(lines);
+      lines = sink.lines.length;
+      // The first A was written with the first line: this one waits at the end, taking each later one.
+      outbox.pushQuote('A', quote('A', lines));
+    }
+    expect(drains).toBeGreaterThan(150); // the queue's written head was dropped on the way (every 4,096)
+    sink.fullAfterOne = false;
+    sink.drain();
+    endTurn();
+    expect(outbox.waiting).toBe(0);
+    const messages = sink.messages;
+    const chejans = messages.filter((m) => !Array.isArray(m) && (m as { event?: string }).event !== undefined);
+    expect(chejans.map((e) => Number((e as { args: [string, Record<string, string>] }).args[1]['9203']))).toEqual(Array.from({ length: 12_001 }, (_, i) => i - 1));
+    // The first A stood after chejan 0 with the values of the last one merged into it; the last one written carries the latest.
+    const quotes = messages.filter(Array.isArray) as string[][];
+    expect(quotes[0]).toEqual(['A', 1, '11000']);
+    expect(messages[messages.indexOf(quotes[0]) - 1]).toEqual(JSON.parse(chejan(0)));
+    expect(quotes.at(-1)).toEqual(['A', 1, String(lines)]);
+    const later = quotes.slice(1).map((q) => Number(q[2]));
+    expect(later).toEqual([...new Set(later)].sort((x, y) => x - y));
+    // Every A pushed is written or counted as merged, none both.
+    expect(outbox.coalesced).toBe(12 + drains - quotes.length);
+  });
+
+  it('with the default options, writes a turn at its end (setImmediate) and a long turn once the oldest message has waited 2 ms', async () => {
+    const sink = new Sink();
+    const outbox = new Outbox(sink);
+    outbox.pushQuote('A', quote('A', 1));
+    outbox.push(chejan(1));
+    expect(sink.lines).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.lines).toEqual([[['A', 1, '1'], JSON.parse(chejan(1))]]);
+    // A busy turn of 3 ms: a push once the oldest waiting message has waited 2 ms writes what waits, itself included.
+    const start = performance.now();
+    outbox.pushQuote('B', quote('B', 1));
+    while (performance.now() - start < 3) outbox.pushQuote('B', quote('B', 2));
+    outbox.pushQuote('B', quote('B', 3));
+    expect(sink.lines.length).toBeGreaterThan(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.messages.at(-1)).toEqual(['B', 1, '3']);
   });
 });
