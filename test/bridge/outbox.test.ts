@@ -108,11 +108,12 @@ describe('bridge outbox', () => {
   });
 
   it('holds everything while the reader is behind, merges waiting quotes in place, and never merges or drops anything else', () => {
-    const { sink, outbox, endTurn } = manual();
+    const { sink, outbox, endTurn, scheduled } = manual();
     sink.full = true;
     outbox.pushQuote('A', quote('A', 1));
     endTurn(); // this line is taken, but the reader is now behind
     expect(outbox.blocked).toBe(true);
+    expect(scheduled()).toBe(1);
     outbox.pushQuote('A', quote('A', 2));
     outbox.push(chejan(1));
     outbox.pushQuote('B', quote('B', 1));
@@ -124,6 +125,8 @@ describe('bridge outbox', () => {
     expect(sink.lines).toHaveLength(1);
     expect(outbox.waiting).toBe(5);
     expect(outbox.coalesced).toBe(2);
+    // While the reader is behind, a push schedules no flush: the drain writes what waits.
+    expect(scheduled()).toBe(1);
     sink.drain();
     expect(sink.messages.slice(1)).toEqual([{ coalesced: 2 }, ['A', 1, '3'], JSON.parse(chejan(1)), ['B', 1, '2'], JSON.parse(chejan(2)), { id: 9, result: 0 }]);
     expect(outbox.blocked).toBe(false);
