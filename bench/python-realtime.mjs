@@ -76,14 +76,16 @@ const codes = (await emu.call('master')).slice(0, 100);
 /**
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
  * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run;
- * `dropin@v8=single-threaded-gc+no-memory-reducer` starts its bridge with those Node flags.
+ * `dropin@v8=single-threaded-gc+no-memory-reducer` starts its bridge with those Node flags;
+ * `dropin@worker` runs its bridge's stream on a worker thread (KIWOOM_BRIDGE_WORKER=1).
  */
 function variantOf(kind) {
   const [base, variant] = kind.split('@');
   if (variant === undefined) return { base, env: {} };
   if (variant.startsWith('v8=')) return { base, env: {}, flags: variant.slice(3).split('+').map((f) => `--${f}`).join(' ') };
+  if (variant === 'worker') return { base, env: { KIWOOM_BRIDGE_WORKER: '1' } };
   const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
-  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag)`);
+  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag, worker)`);
   return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
 }
 

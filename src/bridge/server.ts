@@ -37,6 +37,8 @@ export interface BridgeOutput {
   push(text: string): void;
   /** A quote for `key` (code and real type), which may be merged into a waiting one for the same key. */
   pushQuote(key: string, text: string): void;
+  /** When present, OnReceiveRealData's arguments are encoded there (the stream worker's encoder) instead of here. */
+  realData?(code: unknown, name: unknown, values: unknown): void;
 }
 
 /** A running bridge. */
@@ -68,6 +70,10 @@ export function createBridge({ target, methods, events, out, quotesAsText }: Bri
     return true;
   });
   for (const event of events) {
+    if (event === REAL_DATA && out.realData !== undefined) {
+      target.on(event, (code: unknown, name: unknown, values: unknown) => out.realData!(code, name, values));
+      continue;
+    }
     if (event === REAL_DATA) {
       target.on(event, (code: unknown, name: unknown, values: unknown) => {
         const compact = typeof code === 'string' && typeof name === 'string' && isRecord(values) ? quotes.encode(code, name, values, define) : undefined;

@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline';
 import { Outbox, type OutboxOptions } from './outbox.js';
 import { createBridge, type BridgeOptions, type BridgeTarget } from './server.js';
 import { PROTOCOL_VERSION, type ReadyMessage } from './protocol.js';
+import { StreamWorker } from './stream-relay.js';
+import type { StreamAttach } from '../facade/quote-text.js';
 
 /** Options of {@link runStdioBridge}. */
 export interface StdioBridgeOptions {
@@ -22,6 +24,12 @@ export interface StdioBridgeOptions {
   outbox?: OutboxOptions;
   /** See {@link BridgeOptions.quotesAsText}. */
   quotesAsText?: BridgeOptions['quotesAsText'];
+  /**
+   * Runs the stream on a worker thread that owns fd 1 (./stream-relay.ts): `relayQuotes`
+   * attaches the target's sessions to it (the APIServer's: `(a) => relayQuotes(server, a)`).
+   * `output`, `onOutbox` and `quotesAsText` are then unused.
+   */
+  streamWorker?: { relayQuotes: (attach: StreamAttach) => void };
   /** Send console.log/info/debug to stderr (default true; tests that own the console pass false). */
   redirectConsole?: boolean;
 }
@@ -39,10 +47,20 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
   }
 
   const ready: ReadyMessage = { ready: { protocol: PROTOCOL_VERSION, version: options.version, methods: [...options.methods], events: [...options.events], nodeFlags: [...process.execArgv] } };
-  output.write(`${JSON.stringify(ready)}\n`);
-  const outbox = new Outbox(output, options.outbox);
-  options.onOutbox?.(outbox);
-  const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, out: outbox, ...(options.quotesAsText === undefined ? {} : { quotesAsText: options.quotesAsText }) });
+  let out: Outbox | StreamWorker;
+  let quotesAsText = options.quotesAsText;
+  if (options.streamWorker !== undefined) {
+    const { maxHoldMs, maxLineChars } = options.outbox ?? {};
+    const worker = new StreamWorker({ ready: JSON.stringify(ready), outbox: { ...(maxHoldMs === undefined ? {} : { maxHoldMs }), ...(maxLineChars === undefined ? {} : { maxLineChars }) } });
+    options.streamWorker.relayQuotes(worker.attach);
+    out = worker;
+    quotesAsText = undefined;
+  } else {
+    output.write(`${JSON.stringify(ready)}\n`);
+    out = new Outbox(output, options.outbox);
+    options.onOutbox?.(out);
+  }
+  const bridge = createBridge({ target: options.target, methods: options.methods, events: options.events, out, ...(quotesAsText === undefined ? {} : { quotesAsText }) });
 
   const pending = new Set<Promise<void>>();
   const lines = createInterface({ input: options.input ?? process.stdin, crlfDelay: Infinity });
@@ -58,5 +76,6 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<void>
       process.stderr.write(`bridge: cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  outbox.flush();
+  if (out instanceof StreamWorker) await out.end();
+  else out.flush();
 }

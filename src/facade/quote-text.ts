@@ -19,6 +19,16 @@ export type QuoteTextReader = (code: string, realType: string, text: string, sta
 
 const readers = new WeakMap<object, QuoteTextReader>();
 
+/** Attaches a session to a reader of its stream on another thread (the bridge's stream worker: src/bridge/stream-relay.ts). */
+export type StreamAttach = (session: Pick<RealtimeSession, 'relayStream' | 'countRelayed' | 'realIdle'>, real: Pick<RealData, 'remember'>) => void;
+
+const relays = new WeakMap<object, StreamAttach>();
+
+/** Has `api`'s sessions, from its next CommConnect's on, read by `attach`'s relay instead of a text reader. */
+export function relayQuotes(api: object, attach: StreamAttach): void {
+  relays.set(api, attach);
+}
+
 /** Sends `api`'s quotes to `reader` as text, from its next CommConnect's session on. */
 export function readQuotesAsText(api: object, reader: QuoteTextReader): void {
   readers.set(api, reader);
@@ -29,7 +39,9 @@ export function readQuotesAsText(api: object, reader: QuoteTextReader): void {
  * `real` as text (GetCommRealData and 잔고 events decode it if they ask) and handed over;
  * order (00) and balance (04) frames, and what the reader declines, take the ordinary path.
  */
-export function tapQuotes(api: object, rt: Pick<RealtimeSession, 'tapRealText'>, real: Pick<RealData, 'remember'>): void {
+export function tapQuotes(api: object, rt: Pick<RealtimeSession, 'tapRealText' | 'relayStream' | 'countRelayed' | 'realIdle'>, real: Pick<RealData, 'remember'>): void {
+  const relay = relays.get(api);
+  if (relay !== undefined) return relay(rt, real);
   const reader = readers.get(api);
   if (reader === undefined) return;
   rt.tapRealText((e, text) => {

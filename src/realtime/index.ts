@@ -1,5 +1,5 @@
 /** The Kiwoom WebSocket as a long-lived session: `RealtimeSession` and its public types. */
-export { RealtimeSession, type RealTextTap, type SessionState } from './session.js';
+export { RealtimeSession, type RealTextTap, type SessionState, type StreamRelay } from './session.js';
 export type { PairRange, ScannedEntry } from './real-text.js';
 export type { ControlReply } from './replies.js';
 export { resolveWsUrl, WS_PATH } from './endpoint.js';

@@ -68,6 +68,18 @@ const MAX_CONDITION_PAGES = 1_000;
 export type RealTextTap = (entry: ScannedEntry, text: string) => boolean;
 
 /**
+ * A reader of the session's socket on another thread (the Python bridge's stream worker,
+ * src/bridge/stream-relay.ts): it opens the sockets, takes the quote frames itself and hands
+ * the session every other frame as a 'message'. See {@link RealtimeSession.relayStream}.
+ */
+export interface StreamRelay {
+  /** Opens a socket as openSocket does (./socket.ts), on the relay's side. */
+  open(url: string, handshakeTimeoutMs: number, maxPayload: number): Promise<WebSocket>;
+  /** The (type, items) the session wants now, whenever that changes: REAL entries for anything else are the session's to drop. */
+  wanted(pairs: [string, string[]][]): void;
+}
+
+/**
  * The Kiwoom WebSocket (`/api/dostk/websocket`) as a long-lived session.
  *
  * - Logs in with the REST client's token; a rejected token is re-issued once per attempt.
@@ -130,7 +142,8 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   #healthy: NodeJS.Timeout | undefined;
   #unregistered = 0;
   #tap: RealTextTap | undefined;
-  /** REAL entries the tap took. */
+  #relay: StreamRelay | undefined;
+  /** REAL entries the tap (or the relay) took. */
   #tapped = 0;
   #rateRefusals = 0;
 
@@ -272,6 +285,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
       this.#subs.want(grp, its, tys, replace);
       replace = false;
     }
+    this.#relay?.wanted(this.#subs.wanted());
     await this.#syncSoon(grp);
   }
 
@@ -305,6 +319,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
     if (itemList === undefined || itemList.length === 0) this.#subs.unwant(grp, undefined, typeList);
     else if (typeList === undefined) this.#subs.unwant(grp, itemList);
     else for (const [its, tys] of expand(itemList, typeList, 'REMOVE')) this.#subs.unwant(grp, its, tys);
+    this.#relay?.wanted(this.#subs.wanted());
     await this.#syncSoon(grp);
   }
 
@@ -442,6 +457,27 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
    */
   tapRealText(tap: RealTextTap | undefined): void {
     this.#tap = tap;
+  }
+
+  /**
+   * Lets `relay` own the session's sockets from the next one opened: it reads them on its own
+   * thread, takes quote frames itself (counted with {@link countRelayed}) and hands the session
+   * every other frame. Told of the wanted pairs now and whenever they change.
+   */
+  relayStream(relay: StreamRelay): void {
+    this.#relay = relay;
+    relay.wanted(this.#subs.wanted());
+  }
+
+  /** Counts frames and REAL entries the relay took (so that the heartbeat and stats() see them). */
+  countRelayed(frames: number, entries: number): void {
+    this.#framesIn += frames;
+    this.#tapped += entries;
+  }
+
+  /** Whether a REAL entry would be delivered at once (nothing buffered, not paused). */
+  get realIdle(): boolean {
+    return this.#dispatcher.idle;
   }
 
   /** A REAL entry for nothing wanted (never registered, or removed): dropped and counted, so that no store grows with it. */
@@ -706,7 +742,7 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   }
 
   async #open(): Promise<WebSocket> {
-    const ws = await openSocket(this.url, this.#opts.connectTimeoutMs, this.#opts.maxPayloadBytes);
+    const ws = await (this.#relay?.open ?? openSocket)(this.url, this.#opts.connectTimeoutMs, this.#opts.maxPayloadBytes);
     if (this.#state === 'closed') {
       ws.terminate();
       throw closedError();
@@ -816,7 +852,10 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
           await new Promise((resolve) => setTimeout(resolve, REG_WINDOW_MS));
           continue;
         }
-        if (trnm === 'REG') this.#subs.unwant(grp, block.item, block.type);
+        if (trnm === 'REG') {
+          this.#subs.unwant(grp, block.item, block.type);
+          this.#relay?.wanted(this.#subs.wanted());
+        }
         throw replyError(reply);
       }
     };

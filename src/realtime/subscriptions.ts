@@ -54,6 +54,11 @@ export class SubscriptionBook {
     return items !== undefined && (items.has(item) || items.has(''));
   }
 
+  /** The wanted pairs as type → items (item "" for every item of the type). */
+  wanted(): [string, string[]][] {
+    return [...this.#wanted].map(([type, items]) => [type, [...items.keys()]]);
+  }
+
   /**
    * Distinct items (item "" holds no slot, types do not matter) the group and the connection
    * would want after adding `items` to `grp` (after dropping its others, with `replace`).

@@ -4,8 +4,9 @@ import { APIServer } from '../../facade/index.js';
 import { EVENT_NAMES } from '../../facade/events.js';
 import { OCX_API_METHODS } from '../../compat/ocx-api.js';
 import { runStdioBridge } from '../../bridge/stdio.js';
-import { readQuotesAsText } from '../../facade/quote-text.js';
+import { readQuotesAsText, relayQuotes } from '../../facade/quote-text.js';
 import type { BridgeTarget } from '../../bridge/server.js';
+import type { StreamAttach } from '../../facade/quote-text.js';
 import type { Command } from './command.js';
 import { parseFlags, UsageError } from '../options.js';
 
@@ -72,7 +73,16 @@ async function run(args: string[]): Promise<number> {
   const allowed = values['allow-prod-orders'] || process.env.KIWOOM_ALLOW_PROD_ORDERS === '1';
   const server = guardProductionOrders(new APIServer(), allowed);
   const maxHoldMs = holdFromEnv(process.env.KIWOOM_BRIDGE_MAX_HOLD_MS);
-  await runStdioBridge({ target: server as unknown as BridgeTarget & { cleanup(): unknown }, methods: bridgeMethods(server), events: EVENT_NAMES, version, outbox: maxHoldMs === undefined ? {} : { maxHoldMs }, quotesAsText: (reader) => readQuotesAsText(server, reader) });
+  const streamWorker = process.env.KIWOOM_BRIDGE_WORKER === '1' ? { relayQuotes: (attach: StreamAttach) => relayQuotes(server, attach) } : undefined;
+  await runStdioBridge({
+    target: server as unknown as BridgeTarget & { cleanup(): unknown },
+    methods: bridgeMethods(server),
+    events: EVENT_NAMES,
+    version,
+    outbox: maxHoldMs === undefined ? {} : { maxHoldMs },
+    quotesAsText: (reader) => readQuotesAsText(server, reader),
+    ...(streamWorker === undefined ? {} : { streamWorker }),
+  });
   return 0;
 }
 

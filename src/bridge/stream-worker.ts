@@ -1,0 +1,73 @@
+/**
+ * The bridge's stream worker (a `worker_threads` Worker; its main-thread side and the why are
+ * in ./stream-relay.ts, what it does with frames and output in ./stream-writer.ts). It owns the
+ * session's WebSockets and the bridge's output on fd 1.
+ */
+import { Socket } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import type WebSocket from 'ws';
+import { HttpError } from '../errors.js';
+import { openSocket } from '../realtime/socket.js';
+import type { FromWorker, StreamWorkerData, ToWorker } from './stream-relay.js';
+import { StreamWriter } from './stream-writer.js';
+
+const port = parentPort!;
+const data = workerData as StreamWorkerData;
+const post = (msg: FromWorker): void => port.postMessage(msg);
+
+const sink = new Socket({ fd: 1, readable: false, writable: true });
+// A reader gone (EPIPE): the output ends; the main thread sees stdin end too.
+sink.on('error', () => process.exit(0));
+sink.write(`${data.ready}\n`);
+const writer = new StreamWriter(sink, data.outbox, post);
+const sockets = new Map<number, WebSocket>();
+
+async function open(id: number, url: string, timeoutMs: number, maxPayload: number): Promise<void> {
+  let ws: WebSocket;
+  try {
+    ws = await openSocket(url, timeoutMs, maxPayload);
+  } catch (err) {
+    const e = err as Error;
+    post({ t: 'failed', id, http: e instanceof HttpError, status: e instanceof HttpError ? e.status : 0, message: e.message });
+    return;
+  }
+  sockets.set(id, ws);
+  ws.on('message', (frame) => writer.frame(id, frame));
+  ws.on('close', (code, reason) => {
+    sockets.delete(id);
+    post({ t: 'closed', id, code, reason: reason.toString() });
+  });
+  ws.on('error', (error) => post({ t: 'error', id, code: (error as { code?: string }).code, message: error.message }));
+  post({ t: 'opened', id });
+}
+
+/** Writes everything that waits (as fast as the reader takes it), then ends the worker. */
+function finish(): void {
+  writer.outbox.flush();
+  if (writer.outbox.waiting > 0 || writer.outbox.blocked) {
+    sink.once('drain', () => setImmediate(finish));
+    return;
+  }
+  sink.end(() => process.exit(0));
+}
+
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'out':
+      return writer.output(m.items);
+    case 'wanted':
+      return writer.wanted(m.pairs);
+    case 'open':
+      return void open(m.id, m.url, m.timeoutMs, m.maxPayload);
+    case 'send':
+      return sockets.get(m.id)?.send(m.text);
+    case 'close':
+      return sockets.get(m.id)?.close(m.code, m.reason);
+    case 'terminate':
+      return sockets.get(m.id)?.terminate();
+    case 'end':
+      for (const ws of sockets.values()) ws.terminate();
+      writer.release();
+      return finish();
+  }
+});
