@@ -37,6 +37,7 @@ const GROUPS = {
       'test/realtime/conditions.test.ts',
       'test/realtime/bad-frames.test.ts',
       'test/realtime/buffer.test.ts',
+      'test/realtime/session-relay.test.ts',
     ],
     // The slowest, reconnect.test.ts's twenty forced drops, takes 0.15-0.35 s.
     testTimeoutMs: 3_000,

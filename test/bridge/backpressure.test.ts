@@ -13,9 +13,12 @@ import { readLine } from './protocol-lines.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('bridge --stdio backpressure', () => {
+describe.each([
+  ['', {}],
+  [' with the stream worker', { KIWOOM_BRIDGE_WORKER: '1' }],
+])('bridge --stdio backpressure%s', (_name, env) => {
   it('a reader that stops reading for 2 s (more, up to 5 times, until the bridge has filled the pipe) under 20,000 quotes/s: quotes coalesced, the order and its events all arrive', async () => {
-    const child = spawn(process.execPath, ['--optimize-for-size', 'dist/cli/main.js', 'bridge', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--optimize-for-size', 'dist/cli/main.js', 'bridge', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
     const messages: unknown[] = [];
     const waiting = new Map<number, (m: Record<string, unknown>) => void>();
     const lines = createInterface({ input: child.stdout });
