@@ -101,6 +101,7 @@ export class StreamWorker implements BridgeOutput, StreamRelay {
   #session: RelayedSession | undefined;
   #real: Pick<RealData, 'remember'> | undefined;
   readonly #exited: Promise<number>;
+  #ending = false;
 
   constructor(data: StreamWorkerData) {
     this.#worker = new Worker(new URL('./stream-worker.js', import.meta.url), { workerData: data, stdout: true });
@@ -109,6 +110,12 @@ export class StreamWorker implements BridgeOutput, StreamRelay {
     this.#worker.on('message', (m: FromWorker) => this.#onMessage(m));
     this.#worker.on('error', (err) => process.stderr.write(`bridge: stream worker failed: ${err.message}\n`));
     this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
+    // Without its worker the bridge has no output: end, so that the reader sees the end of the stream.
+    void this.#exited.then((code) => {
+      if (this.#ending) return;
+      process.stderr.write(`bridge: the stream worker ended (exit code ${code}); the bridge ends\n`);
+      process.exit(1);
+    });
   }
 
   /** Attaches a session (and the facade's store of latest quotes) to the worker: its sockets open there. */
@@ -144,6 +151,7 @@ export class StreamWorker implements BridgeOutput, StreamRelay {
 
   /** Writes what waits, ends the worker once its output is written; resolves when it has exited. */
   async end(): Promise<void> {
+    this.#ending = true;
     this.#flush();
     this.#post({ t: 'end' });
     await this.#exited;

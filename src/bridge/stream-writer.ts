@@ -2,8 +2,8 @@
  * What the bridge's stream worker (./stream-worker.ts) does with frames and with the main
  * thread's output, apart from the thread and the sockets (so that it is tested in-process):
  *
- * - a plain REAL frame whose entries are all quotes the session wants (not order 00 or
- *   balance 04 entries, and of a real type OnReceiveRealData carries) is written as compact
+ * - a plain REAL frame whose entries are all quotes the session wants (not order 00, balance
+ *   04 or condition 02 entries, and of a real type OnReceiveRealData carries) is written as compact
  *   records, and its values are reported to the main thread's store of latest quotes;
  * - every other frame is handed to the main thread's session; the quotes that follow it wait
  *   until the main thread acknowledges it (its output is then ahead of them), a PING apart,
@@ -23,6 +23,8 @@ import type { FromWorker, OutItem } from './stream-relay.js';
 /** Real type code → the OCX's name, for the types OnReceiveRealData carries. */
 const OCX_NAME = new Map(Object.values(REAL_TYPES).map((t) => [t.code, t.ocxName]));
 const PING = /^\{\s*"trnm"\s*:\s*"PING"/;
+/** Entries that are not quotes: orders (00), balance (04) and real-time conditions (02) are the facade's to raise. */
+const NOT_QUOTES = new Set(['00', '04', '02']);
 
 /** The worker's frames and output: see the module's comment. */
 export class StreamWriter {
@@ -87,7 +89,7 @@ export class StreamWriter {
 
   /** Writes a frame of wanted quotes; false when the frame has anything else. */
   #takeQuotes({ text, entries }: ScannedFrame): boolean {
-    for (const e of entries) if (e.type === '00' || e.type === '04' || !OCX_NAME.has(e.type) || !this.#accepts(e.type, e.item)) return false;
+    for (const e of entries) if (NOT_QUOTES.has(e.type) || !OCX_NAME.has(e.type) || !this.#accepts(e.type, e.item)) return false;
     const holding = this.#handedOver > this.#acknowledged;
     for (const e of entries) {
       const name = OCX_NAME.get(e.type)!;

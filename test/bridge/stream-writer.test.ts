@@ -45,6 +45,7 @@ function writer() {
   w.wanted([
     ['0B', ['005930', '000660']],
     ['00', ['']],
+    ['02', ['']],
   ]);
   return { sink, posted, w, endTurn };
 }
@@ -80,9 +81,10 @@ describe('the stream worker writer', () => {
     w.frame(1, frame([quote('005930', '+100')]));
     w.frame(1, frame([order('0000001')]));
     w.frame(1, frame([quote('005930', '+101')]));
-    w.frame(1, frame([order('0000002')]));
+    w.frame(1, frame([{ type: '02', name: '조건검색', item: '005930', values: { '841': '4', '843': 'I' } }]));
     w.frame(1, frame([quote('000660', '+200')]));
     endTurn();
+    // The second is a real-time condition's entry: the facade's too, even where "02" is wanted.
     expect(posted.filter((m) => m.t === 'frame').map((m) => (m as { seq: number }).seq)).toEqual([1, 2]);
     expect(seen(sink)).toEqual(['005930 +100']);
     // The main thread's output for frame 1, then its acknowledgement: the quote after frame 1 goes, not the one after frame 2.
@@ -93,13 +95,13 @@ describe('the stream worker writer', () => {
     endTurn();
     expect(seen(sink)).toEqual(['005930 +100', 'OnReceiveChejanData', '005930 +101']);
     w.output([
-      ['p', chejanEvent('0000002')],
+      ['p', JSON.stringify({ event: 'OnReceiveRealCondition', args: ['005930', 'I', '조건', '4'] })],
       ['p', '{"id":7,"result":0}'],
       ['a', 2],
     ]);
     w.frame(1, frame([quote('005930', '+102')]));
     endTurn();
-    expect(seen(sink)).toEqual(['005930 +100', 'OnReceiveChejanData', '005930 +101', 'OnReceiveChejanData', 'reply 7', '000660 +200', '005930 +102']);
+    expect(seen(sink)).toEqual(['005930 +100', 'OnReceiveChejanData', '005930 +101', 'OnReceiveRealCondition', 'reply 7', '000660 +200', '005930 +102']);
   });
 
   it('a PING is handed over without holding the quotes after it (it has no output); an unwanted item is handed over (the session drops it)', () => {
