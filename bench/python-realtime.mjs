@@ -77,16 +77,20 @@ const codes = (await emu.call('master')).slice(0, 100);
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
  * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run;
  * `dropin@v8=single-threaded-gc+no-memory-reducer` starts its bridge with those Node flags;
- * `dropin@worker` runs its bridge's stream on a worker thread (KIWOOM_BRIDGE_WORKER=1).
+ * `dropin@worker` runs its bridge's stream on a worker thread (KIWOOM_BRIDGE_WORKER=1); variants
+ * combine: `dropin@worker@hold=0.5`.
  */
 function variantOf(kind) {
-  const [base, variant] = kind.split('@');
-  if (variant === undefined) return { base, env: {} };
-  if (variant.startsWith('v8=')) return { base, env: {}, flags: variant.slice(3).split('+').map((f) => `--${f}`).join(' ') };
-  if (variant === 'worker') return { base, env: { KIWOOM_BRIDGE_WORKER: '1' } };
-  const m = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
-  if (!m) throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag, worker)`);
-  return { base, env: { KIWOOM_BRIDGE_MAX_HOLD_MS: m[1] } };
+  const [base, ...variants] = kind.split('@');
+  const out = { base, env: {} };
+  for (const variant of variants) {
+    const hold = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
+    if (variant.startsWith('v8=')) out.flags = variant.slice(3).split('+').map((f) => `--${f}`).join(' ');
+    else if (variant === 'worker') out.env.KIWOOM_BRIDGE_WORKER = '1';
+    else if (hold) out.env.KIWOOM_BRIDGE_MAX_HOLD_MS = hold[1];
+    else throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag, worker; several as dropin@worker@hold=1)`);
+  }
+  return out;
 }
 
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */

@@ -28,7 +28,8 @@ closes the bridge calls cleanup() and exits. See MIGRATION.md ("The bridge").
                         environment to the bridge). Without it such orders are refused, nothing sent.
 
 Environment: KIWOOM_BRIDGE_MAX_HOLD_MS, the longest a message waits within a busy turn before
-its line is written (default 2; see src/bridge/outbox.ts).`;
+its line is written (default 2; see src/bridge/outbox.ts). KIWOOM_BRIDGE_WORKER=1 reads the
+WebSocket and writes the output on a worker thread (src/bridge/stream-relay.ts); the lines are the same.`;
 
 const ORDER_METHODS = new Set(['SendOrder', 'SendOrderCredit']);
 
