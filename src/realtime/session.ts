@@ -742,7 +742,9 @@ export class RealtimeSession extends EventEmitter<RealtimeEvents> {
   }
 
   async #open(): Promise<WebSocket> {
-    const ws = await (this.#relay?.open ?? openSocket)(this.url, this.#opts.connectTimeoutMs, this.#opts.maxPayloadBytes);
+    const { url } = this;
+    const { connectTimeoutMs, maxPayloadBytes } = this.#opts;
+    const ws = await (this.#relay ? this.#relay.open(url, connectTimeoutMs, maxPayloadBytes) : openSocket(url, connectTimeoutMs, maxPayloadBytes));
     if (this.#state === 'closed') {
       ws.terminate();
       throw closedError();
