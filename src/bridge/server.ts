@@ -58,6 +58,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** OnReceiveRealData's arguments written to `out`: a compact quote (after its schema, if new) where they can be one, else the event. */
+export function writeRealData(out: BridgeOutput, quotes: QuoteEncoder, code: unknown, name: unknown, values: unknown): void {
+  const compact = typeof code === 'string' && typeof name === 'string' && isRecord(values) ? quotes.encode(code, name, values, (text) => out.push(text)) : undefined;
+  if (compact !== undefined) out.pushQuote(`${code as string}\u0000${name as string}`, compact);
+  else out.push(JSON.stringify({ event: REAL_DATA, args: [code, name, values] }));
+}
+
 /** Wires a target to the protocol. */
 export function createBridge({ target, methods, events, out, quotesAsText }: BridgeOptions): Bridge {
   const allowed = new Set(methods);
@@ -70,16 +77,9 @@ export function createBridge({ target, methods, events, out, quotesAsText }: Bri
     return true;
   });
   for (const event of events) {
-    if (event === REAL_DATA && out.realData !== undefined) {
-      target.on(event, (code: unknown, name: unknown, values: unknown) => out.realData!(code, name, values));
-      continue;
-    }
     if (event === REAL_DATA) {
-      target.on(event, (code: unknown, name: unknown, values: unknown) => {
-        const compact = typeof code === 'string' && typeof name === 'string' && isRecord(values) ? quotes.encode(code, name, values, define) : undefined;
-        if (compact !== undefined) out.pushQuote(`${code as string}\u0000${name as string}`, compact);
-        else out.push(JSON.stringify({ event, args: [code, name, values] }));
-      });
+      const realData = out.realData?.bind(out);
+      target.on(event, (code: unknown, name: unknown, values: unknown) => (realData ? realData(code, name, values) : writeRealData(out, quotes, code, name, values)));
       continue;
     }
     target.on(event, (...args: unknown[]) => out.push(JSON.stringify({ event, args, ...stateFor(target as unknown as Record<string, unknown>, event, args) })));

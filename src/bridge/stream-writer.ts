@@ -18,6 +18,7 @@ import { REAL_TYPES } from '../compat/real-types.js';
 import { scanRealBytes, type ScannedFrame } from '../realtime/real-text.js';
 import { Outbox, type OutboxOptions, type OutboxSink } from './outbox.js';
 import { QuoteEncoder } from './quotes.js';
+import { writeRealData } from './server.js';
 import type { FromWorker, OutItem } from './stream-relay.js';
 
 /** Real type code → the OCX's name, for the types OnReceiveRealData carries. */
@@ -71,7 +72,8 @@ export class StreamWriter {
     for (const item of items) {
       if (item[0] === 'p') this.outbox.push(item[1]);
       else if (item[0] === 'q') this.outbox.pushQuote(item[1], item[2]);
-      else if (item[0] === 'r') this.#realData(item[1], item[2], item[3]);
+      // OnReceiveRealData raised on the main thread: encoded here, where the schemas are numbered.
+      else if (item[0] === 'r') writeRealData(this.outbox, this.#quotes, item[1], item[2], item[3]);
       else this.#acknowledge(item[1]);
     }
   }
@@ -124,15 +126,5 @@ export class StreamWriter {
     let i = 0;
     for (; i < held.length && (held[i] as number) <= seq; i += 3) this.outbox.pushQuote(held[i + 1] as string, held[i + 2] as string);
     this.#held = i === held.length ? [] : held.slice(i);
-  }
-
-  /** OnReceiveRealData raised on the main thread: encoded here, where the schemas are numbered. */
-  #realData(code: unknown, name: unknown, values: unknown): void {
-    const compact =
-      typeof code === 'string' && typeof name === 'string' && typeof values === 'object' && values !== null && !Array.isArray(values)
-        ? this.#quotes.encode(code, name, values as Record<string, unknown>, this.#define)
-        : undefined;
-    if (compact !== undefined) this.outbox.pushQuote(`${code as string}\u0000${name as string}`, compact);
-    else this.outbox.push(JSON.stringify({ event: 'OnReceiveRealData', args: [code, name, values] }));
   }
 }

@@ -1,40 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/bridge/outbox.js';
-import { readLine } from './protocol-lines.js';
-
-/** A sink that takes chunks until told it is full, like a pipe whose reader stopped. */
-class Sink {
-  lines: unknown[][] = [];
-  full = false;
-  #drain: (() => void) | undefined;
-  /** The reader falls behind again after each line it takes. */
-  fullAfterOne = false;
-  write(chunk: string): boolean {
-    expect(chunk.endsWith('\n')).toBe(true);
-    expect(chunk.slice(0, -1)).not.toContain('\n');
-    this.lines.push(readLine(chunk.slice(0, -1)));
-    const took = !this.full;
-    if (this.fullAfterOne) this.full = true;
-    return took;
-  }
-  once(_event: 'drain', listener: () => void): void {
-    this.#drain = listener;
-  }
-  /** The reader caught up. */
-  drain(): void {
-    this.full = false;
-    const d = this.#drain;
-    this.#drain = undefined;
-    d?.();
-  }
-  get messages(): unknown[] {
-    return this.lines.flat();
-  }
-}
+import { StoppingSink } from './stopping-sink.js';
 
 /** An outbox whose end-of-turn flush runs when the test says, on a clock the test moves (`clock.ms`). */
 function manual(options: { maxLineChars?: number; maxHoldMs?: number } = {}) {
-  const sink = new Sink();
+  const sink = new StoppingSink();
   const clock = { ms: 0 };
   let pending: (() => void) | undefined;
   let scheduled = 0;
@@ -246,7 +216,7 @@ describe('bridge outbox', () => {
   });
 
   it('with the default options, writes a turn at its end (setImmediate) and a long turn once the oldest message has waited 2 ms', async () => {
-    const sink = new Sink();
+    const sink = new StoppingSink();
     const outbox = new Outbox(sink);
     outbox.pushQuote('A', quote('A', 1));
     outbox.push(chejan(1));

@@ -7,33 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { StreamWriter } from '../../src/bridge/stream-writer.js';
 import type { FromWorker } from '../../src/bridge/stream-relay.js';
-import { readLine } from './protocol-lines.js';
-
-/** A sink whose reader can stop (write answers false) and catch up. */
-class Sink {
-  lines: unknown[][] = [];
-  full = false;
-  #drain: (() => void) | undefined;
-  write(chunk: string): boolean {
-    this.lines.push(readLine(chunk.slice(0, -1)));
-    return !this.full;
-  }
-  once(_event: 'drain', listener: () => void): void {
-    this.#drain = listener;
-  }
-  drain(): void {
-    this.full = false;
-    const d = this.#drain;
-    this.#drain = undefined;
-    d?.();
-  }
-  get messages(): unknown[] {
-    return this.lines.flat();
-  }
-}
+import { StoppingSink } from './stopping-sink.js';
 
 function writer() {
-  const sink = new Sink();
+  const sink = new StoppingSink();
   const posted: FromWorker[] = [];
   let pending: (() => void) | undefined;
   const w = new StreamWriter(sink, { defer: (f) => (pending = f), maxHoldMs: 1_000, now: () => 0 }, (m) => posted.push(m));
@@ -56,7 +33,7 @@ const order = (no: string): object => ({ type: '00', name: '주문체결', item:
 const chejanEvent = (no: string): string => JSON.stringify({ event: 'OnReceiveChejanData', args: ['0', { '9203': no }] });
 
 /** The messages a reader sees, quotes as "code price", events by name, schemas left out. */
-function seen(sink: Sink): string[] {
+function seen(sink: StoppingSink): string[] {
   return sink.messages.flatMap((m) => {
     if (Array.isArray(m)) return [`${m[0] as string} ${(m[2] as string).split('\t').filter(Boolean).join(' ')}`];
     const o = m as { event?: string; id?: number; schema?: number; coalesced?: number };
