@@ -70,8 +70,11 @@ describe('bridge --stdio with the stream worker', () => {
     } finally {
       child.stdin.end();
     }
-    // The worker wrote what waited and ended: the process exits by itself, 0.
-    expect(await exited).toBe(0);
+    // The worker wrote what waited and ended: the process exits by itself, 0 (a bridge still up 10 s later is killed, and fails).
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(stuck);
+    expect(code, 'the bridge did not exit within 10 s of its stdin ending').toBe(0);
     expect(lines[0]).toMatch(/^\{"ready":/);
     expect(stderr).not.toMatch(/stream worker failed/);
   }, 30_000);
