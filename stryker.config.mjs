@@ -48,7 +48,7 @@ const GROUPS = {
   },
   'real-data': { mutate: ['src/facade/real-data.ts'], testFiles: ['test/facade/real-data.test.ts', 'test/facade/real-data-rules.test.ts'] },
   // The bridge's quote path: the scan of a REAL frame's text and the compact record copied from it.
-  'quote-text': { mutate: ['src/bridge/quotes.ts', 'src/realtime/real-text.ts'], testFiles: ['test/realtime/real-text.test.ts', 'test/bridge/quotes-text.test.ts'], nodeTypes: true },
+  'quote-text': { mutate: ['src/bridge/quotes.ts', 'src/realtime/real-text.ts'], testFiles: ['test/realtime/real-text.test.ts', 'test/bridge/quotes-text.test.ts', 'test/bridge/quotes-rest-only-type.test.ts'], nodeTypes: true },
   // The bridge's output queue. backpressure.test.ts and hold-setting.test.ts drive it through a spawned bridge (dist/, not the mutant): not here.
   outbox: { mutate: ['src/bridge/outbox.ts'], testFiles: ['test/bridge/outbox.test.ts'], nodeTypes: true },
 };
