@@ -10,10 +10,10 @@
  * gets every frame that is not plain quotes as a socket 'message', and the facade's output
  * (replies, events) is posted to the worker in order.
  *
- * Order as without the worker: a quote never overtakes the output of an earlier frame. The
- * worker holds the quotes that follow a frame it handed over (a PING apart) until this side
- * acknowledges that frame, which it does once the frame's synchronous output (and its
- * microtasks') has been posted and nothing waits in the session's dispatcher.
+ * Order as without the worker: a quote never overtakes the output of an earlier frame. After a
+ * frame it handed over (a PING apart), the worker hands over every frame until this side
+ * acknowledges them, which it does once their synchronous output (and its microtasks') has been
+ * posted and nothing waits in the session's dispatcher.
  *
  * The main thread writes nothing to stdout itself: the worker owns fd 1.
  */
@@ -46,7 +46,7 @@ export type ToWorker =
   | { t: 'terminate'; id: number }
   | { t: 'end' };
 
-/** Worker → main. `seq` > 0: the worker holds later quotes until this frame is acknowledged. */
+/** Worker → main. `seq` > 0: the worker hands over every later frame until this one is acknowledged. */
 export type FromWorker =
   | { t: 'frame'; id: number; seq: number; text: string }
   | { t: 'seen'; frames: number; entries: number; remember: string[] }

@@ -5,9 +5,14 @@
  * - a plain REAL frame whose entries are all quotes the session wants (not order 00, balance
  *   04 or condition 02 entries, and of a real type OnReceiveRealData carries) is written as compact
  *   records, and its values are reported to the main thread's store of latest quotes;
- * - every other frame is handed to the main thread's session; the quotes that follow it wait
- *   until the main thread acknowledges it (its output is then ahead of them), a PING apart,
- *   which has no output;
+ * - every other frame is handed to the main thread's session, and so is every frame after it
+ *   until the main thread acknowledges it (its output is then queued here), a PING apart, which
+ *   has no output. Why not hold the quotes that follow here instead: the main thread may
+ *   acknowledge several frames at once, after all of their output, and a quote held behind the
+ *   first would then be written after the later frames' events (a fill ahead of the quote that
+ *   preceded it on the wire, and a stale last price);
+ * - what was written is reported to the main thread's store of latest quotes before any frame is
+ *   handed over, so that a balance (04) event it raises reads the quotes that preceded it;
  * - the main thread's output (replies, events) is queued in arrival order.
  *
  * The output is an {@link Outbox}, as on the main thread without the worker: one line per turn,
@@ -34,11 +39,9 @@ export class StreamWriter {
   readonly #define = (text: string): void => this.outbox.push(text);
   /** Type → the items wanted (item "" for all), as the session last said. */
   #wanted = new Map<string, Set<string>>();
-  /** The last frame handed over whose output later quotes wait for, and the last one acknowledged. */
+  /** The last frame handed over whose output later frames wait for, and the last one acknowledged. */
   #handedOver = 0;
   #acknowledged = 0;
-  /** Quotes waiting for the acknowledgement of a frame handed over before them: (after, key, text) in a row. */
-  #held: (number | string)[] = [];
   /** What was written since the last report to the main thread: frames, entries, and (type, item, values) in a row. */
   #seenFrames = 0;
   #seenEntries = 0;
@@ -60,8 +63,9 @@ export class StreamWriter {
 
   /** A frame from socket `id`: written here, or handed to the main thread. */
   frame(id: number, data: RawData): void {
-    const frame = Buffer.isBuffer(data) ? scanRealBytes(data) : undefined;
+    const frame = this.#handedOver === this.#acknowledged && Buffer.isBuffer(data) ? scanRealBytes(data) : undefined;
     if (frame !== undefined && this.#takeQuotes(frame)) return;
+    if (this.#seenFrames > 0) this.#report();
     const text = data.toString();
     const seq = PING.test(text) ? 0 : ++this.#handedOver;
     this.post({ t: 'frame', id, seq, text });
@@ -74,13 +78,13 @@ export class StreamWriter {
       else if (item[0] === 'q') this.outbox.pushQuote(item[1], item[2]);
       // OnReceiveRealData raised on the main thread: encoded here, where the schemas are numbered.
       else if (item[0] === 'r') writeRealData(this.outbox, this.#quotes, item[1], item[2], item[3]);
-      else this.#acknowledge(item[1]);
+      else this.#acknowledged = item[1];
     }
   }
 
-  /** Everything held goes to the outbox (the main thread has ended) and the report is sent now. */
+  /** The main thread has ended: frames are written here again, and the report is sent now. */
   release(): void {
-    this.#acknowledge(this.#handedOver);
+    this.#acknowledged = this.#handedOver;
     if (this.#seenFrames > 0) this.#report();
   }
 
@@ -92,13 +96,10 @@ export class StreamWriter {
   /** Writes a frame of wanted quotes; false when the frame has anything else. */
   #takeQuotes({ text, entries }: ScannedFrame): boolean {
     for (const e of entries) if (NOT_QUOTES.has(e.type) || !OCX_NAME.has(e.type) || !this.#accepts(e.type, e.item)) return false;
-    const holding = this.#handedOver > this.#acknowledged;
     for (const e of entries) {
       const name = OCX_NAME.get(e.type)!;
       const record = this.#quotes.encodeText(e.item, name, text, e.start, e.end, this.#define, e);
-      const key = `${e.item}\u0000${name}`;
-      if (holding) this.#held.push(this.#handedOver, key, record);
-      else this.outbox.pushQuote(key, record);
+      this.outbox.pushQuote(`${e.item}\u0000${name}`, record);
       this.#remember.push(e.type, e.item, text.slice(e.start, e.end));
     }
     this.#seenFrames++;
@@ -118,13 +119,4 @@ export class StreamWriter {
     this.#seenEntries = 0;
     this.#remember = [];
   };
-
-  /** The main thread has posted the output of every frame up to `seq`: the quotes held behind them go. */
-  #acknowledge(seq: number): void {
-    this.#acknowledged = seq;
-    const held = this.#held;
-    let i = 0;
-    for (; i < held.length && (held[i] as number) <= seq; i += 3) this.outbox.pushQuote(held[i + 1] as string, held[i + 2] as string);
-    this.#held = i === held.length ? [] : held.slice(i);
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * The stream worker's frames and output (src/bridge/stream-writer.ts), in-process: quote frames
- * written as compact records, everything else handed to the main thread, and a quote never
- * written ahead of the output of a frame handed over before it; the main thread's output kept in
+ * written as compact records, everything else handed to the main thread, and every frame after
+ * it until its output is back, so that nothing is written ahead of an earlier frame's output; the main thread's output kept in
  * order; a stopped reader holding memory to one waiting quote per code and type.
  */
 import { describe, expect, it } from 'vitest';
@@ -53,35 +53,62 @@ describe('the stream worker writer', () => {
     expect(posted).toEqual([{ t: 'seen', frames: 1, entries: 2, remember: ['0B', '005930', '{"10":"+100"}', '0B', '000660', '{"10":"+200"}'] }]);
   });
 
-  it("hands over a frame with an order entry, and holds the quotes after it until the main thread's output for it is back", () => {
+  it("hands over a frame with an order entry, and every frame after it until the main thread's output for it is back", () => {
     const { sink, posted, w, endTurn } = writer();
     w.frame(1, frame([quote('005930', '+100')]));
     w.frame(1, frame([order('0000001')]));
     w.frame(1, frame([quote('005930', '+101')]));
-    w.frame(1, frame([{ type: '02', name: '조건검색', item: '005930', values: { '841': '4', '843': 'I' } }]));
-    w.frame(1, frame([quote('000660', '+200')]));
     endTurn();
-    // The second is a real-time condition's entry: the facade's too, even where "02" is wanted.
     expect(posted.filter((m) => m.t === 'frame').map((m) => (m as { seq: number }).seq)).toEqual([1, 2]);
     expect(seen(sink)).toEqual(['005930 +100']);
-    // The main thread's output for frame 1, then its acknowledgement: the quote after frame 1 goes, not the one after frame 2.
+    // The main thread raised both frames' events, then acknowledged them.
     w.output([
       ['p', chejanEvent('0000001')],
-      ['a', 1],
-    ]);
-    endTurn();
-    expect(seen(sink)).toEqual(['005930 +100', 'OnReceiveChejanData', '005930 +101']);
-    w.output([
-      ['p', JSON.stringify({ event: 'OnReceiveRealCondition', args: ['005930', 'I', '조건', '4'] })],
-      ['p', '{"id":7,"result":0}'],
+      ['r', '005930', '주식체결', { '10': '+101' }],
       ['a', 2],
     ]);
     w.frame(1, frame([quote('005930', '+102')]));
     endTurn();
-    expect(seen(sink)).toEqual(['005930 +100', 'OnReceiveChejanData', '005930 +101', 'OnReceiveRealCondition', 'reply 7', '000660 +200', '005930 +102']);
+    expect(posted.filter((m) => m.t === 'frame')).toHaveLength(2);
+    expect(seen(sink)).toEqual(['005930 +100', 'OnReceiveChejanData', '005930 +101', '005930 +102']);
   });
 
-  it('a PING is handed over without holding the quotes after it (it has no output); an unwanted item is handed over (the session drops it)', () => {
+  it('keeps wire order when the main thread acknowledges two handed-over frames at once, after both outputs (a fill never ahead of the quote before it)', () => {
+    const { sink, posted, w, endTurn } = writer();
+    w.frame(1, frame([order('0000001')]));
+    w.frame(1, frame([quote('005930', '+100')]));
+    w.frame(1, frame([order('0000002'), quote('005930', '+101')]));
+    w.frame(1, frame([{ type: '02', name: '조건검색', item: '005930', values: { '841': '4', '843': 'I' } }]));
+    endTurn();
+    // The condition entry is the facade's too, even where "02" is wanted.
+    expect(posted.filter((m) => m.t === 'frame').map((m) => (m as { seq: number }).seq)).toEqual([1, 2, 3, 4]);
+    // What the main thread posts when it handled all four in one turn: their output in wire order, then the acknowledgements.
+    w.output([
+      ['p', chejanEvent('0000001')],
+      ['r', '005930', '주식체결', { '10': '+100' }],
+      ['p', chejanEvent('0000002')],
+      ['r', '005930', '주식체결', { '10': '+101' }],
+      ['p', JSON.stringify({ event: 'OnReceiveRealCondition', args: ['005930', 'I', '조건', '4'] })],
+      ['p', '{"id":7,"result":0}'],
+      ['a', 1],
+      ['a', 2],
+      ['a', 3],
+      ['a', 4],
+    ]);
+    w.frame(1, frame([quote('005930', '+102')]));
+    endTurn();
+    expect(seen(sink)).toEqual(['OnReceiveChejanData', '005930 +100', 'OnReceiveChejanData', '005930 +101', 'OnReceiveRealCondition', 'reply 7', '005930 +102']);
+  });
+
+  it('reports the quotes it wrote before it hands a frame over (a balance event raised there reads the latest values)', () => {
+    const { posted, w } = writer();
+    w.frame(1, frame([quote('005930', '+100')]));
+    w.frame(1, frame([{ type: '04', name: '잔고', item: '005930', values: { '9001': 'A005930' } }]));
+    expect(posted.map((m) => m.t)).toEqual(['seen', 'frame']);
+    expect(posted[0]).toMatchObject({ remember: ['0B', '005930', '{"10":"+100"}'] });
+  });
+
+  it('a PING is handed over alone, the quotes after it written here (it has no output); an unwanted item is handed over (the session drops it)', () => {
     const { sink, posted, w, endTurn } = writer();
     w.frame(1, Buffer.from('{"trnm":"PING"}'));
     w.frame(1, frame([quote('005930', '+100')]));
@@ -121,11 +148,11 @@ describe('the stream worker writer', () => {
     // The reader is behind now; 20,000 quotes for two codes, with a handed-over order frame in the middle.
     for (let i = 0; i < 10_000; i++) w.frame(1, frame([quote('005930', `+${i}`), quote('000660', `-${i}`)]));
     w.frame(1, frame([order('0000009')]));
-    for (let i = 0; i < 10_000; i++) w.frame(1, frame([quote('005930', `+${i}`), quote('000660', `-${i}`)]));
     w.output([
       ['p', chejanEvent('0000009')],
       ['a', 1],
     ]);
+    for (let i = 0; i < 10_000; i++) w.frame(1, frame([quote('005930', `+${i}`), quote('000660', `-${i}`)]));
     endTurn();
     expect(w.outbox.waiting).toBeLessThanOrEqual(3);
     expect(w.outbox.coalesced).toBe(39_998);
