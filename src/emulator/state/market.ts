@@ -6,23 +6,14 @@
 import type { OrderSide, Quote, StockInfo } from '../types.js';
 import type { Rng } from './prng.js';
 import { priceLimits, stepTicks, floorToTick } from './pricing.js';
+import { Tape, type Trade } from './tape.js';
 
 const LEVELS = 10;
 
 /** Trades kept per stock for the tick TRs (ka10003 체결정보, ka10079 틱차트). */
 const TAPE = 2000;
 
-/** One printed trade. */
-export interface Trade {
-  /** HHMMSS */
-  time: string;
-  price: number;
-  /** Positive buy-initiated, negative sell-initiated. */
-  qty: number;
-  /** Accumulated volume and value after this trade. */
-  volume: number;
-  value: number;
-}
+export type { Trade } from './tape.js';
 
 /** Weights of a trade's move in ticks: mostly flat, sometimes one tick, rarely two. */
 const MOVES: readonly number[] = [-2, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2];
@@ -35,7 +26,7 @@ function lotFor(price: number): number {
 export class Market {
   private readonly quotes = new Map<string, Quote>();
   private readonly markets = new Map<string, string>();
-  private readonly tapes = new Map<string, Trade[]>();
+  private readonly tapes = new Map<string, Tape>();
 
   constructor(
     master: readonly StockInfo[],
@@ -55,7 +46,7 @@ export class Market {
 
   /** Today's trades on `code`, oldest first (the most recent few thousand). */
   tape(code: string): readonly Trade[] {
-    return this.tapes.get(code) ?? [];
+    return this.tapes.get(code)?.trades() ?? [];
   }
 
   /** Shares per book unit of a stock. */
@@ -98,10 +89,9 @@ export class Market {
     q.value += Math.abs(signedQty) * price;
     q.lastQty = signedQty;
     q.time = this.clock();
-    const tape = this.tapes.get(q.code) ?? [];
-    tape.push({ time: q.time, price, qty: signedQty, volume: q.volume, value: q.value });
-    if (tape.length > TAPE) tape.splice(0, tape.length - TAPE);
-    this.tapes.set(q.code, tape);
+    let tape = this.tapes.get(q.code);
+    if (!tape) this.tapes.set(q.code, (tape = new Tape(TAPE)));
+    tape.push(q);
   }
 
   private rebuildBook(q: Quote, buyInitiated: boolean): void {
