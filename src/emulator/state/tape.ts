@@ -52,8 +52,8 @@ export class Tape {
     const size = this.prices.length;
     let row: number;
     if (this.held < size) {
-      row = (this.head + this.held) % size;
-      this.held++;
+      // Not full yet, so never wrapped: the oldest is row 0.
+      row = this.held++;
     } else {
       row = this.head;
       this.head = (this.head + 1) % size;
