@@ -11,9 +11,9 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { procCpuSeconds } from './lib/cpu.mjs';
 import { startEmulatorChild } from './lib/emulator-child.mjs';
+import { subscribeDropping } from './lib/stream-client.mjs';
 
 const { values: args } = parseArgs({
   options: { windows: { type: 'string', default: '20' }, rate: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '3' }, single: { type: 'boolean', default: false } },
@@ -24,32 +24,11 @@ const SECONDS = Number(args.seconds);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const emu = await startEmulatorChild({ realRate: 0, pingIntervalMs: 2_000, websocket: { orderBookPerSecond: 1_000_000 } });
+// python-realtime.mjs's emulator: its stamps included, the 0D throttle lifted.
+const emu = await startEmulatorChild({ realRate: 0, stampFid: '9999', pingIntervalMs: 2_000, websocket: { orderBookPerSecond: 1_000_000 } });
 const codes = (await emu.call('master')).slice(0, 100);
 
-/** A client subscribed to 100 codes x 0B/0D, counting nothing: the emulator is measured here. */
-async function connect() {
-  const res = await fetch(`${emu.restUrl}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json;charset=UTF-8' },
-    body: JSON.stringify({ grant_type: 'client_credentials', appkey: emu.appkey, secretkey: emu.secretkey }),
-  });
-  const { token } = await res.json();
-  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
-  await new Promise((resolve, reject) => {
-    ws.on('open', () => ws.send(JSON.stringify({ trnm: 'LOGIN', token })));
-    ws.on('error', reject);
-    ws.on('message', (data) => {
-      const text = data.toString();
-      if (text.startsWith('{"trnm":"REAL"')) return;
-      const msg = JSON.parse(text);
-      if (msg.trnm === 'PING') ws.send(text);
-      else if (msg.trnm === 'LOGIN') ws.send(JSON.stringify({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: codes, type: ['0B', '0D'] }] }));
-      else if (msg.trnm === 'REG') (msg.return_code === 0 ? resolve() : reject(new Error(JSON.stringify(msg))));
-    });
-  });
-  return ws;
-}
+const connect = () => subscribeDropping(emu, codes);
 
 const shares = [];
 let ws = args.single ? await connect() : undefined;

@@ -9,10 +9,10 @@
  * BENCH_EMULATOR_FLAGS adds Node flags to the emulator (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  * Writes bench/results/emulator-offer.json.
  */
-import WebSocket from 'ws';
 import { procCpuSeconds } from './lib/cpu.mjs';
 import { startEmulatorChild } from './lib/emulator-child.mjs';
 import { parseArgs, writeResult } from './lib/results.mjs';
+import { subscribeDropping } from './lib/stream-client.mjs';
 import { printTable } from './lib/table.mjs';
 
 const args = parseArgs();
@@ -25,25 +25,7 @@ const emuCpu = () => procCpuSeconds(emu.pid);
 const rows = [];
 try {
   const codes = (await emu.call('master')).slice(0, 100);
-  const res = await fetch(`${emu.restUrl}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json;charset=UTF-8' },
-    body: JSON.stringify({ grant_type: 'client_credentials', appkey: emu.appkey, secretkey: emu.secretkey }),
-  });
-  const { token } = await res.json();
-  const ws = new WebSocket(`${emu.wsUrl}/api/dostk/websocket`);
-  await new Promise((resolve, reject) => {
-    ws.on('error', reject);
-    ws.on('open', () => ws.send(JSON.stringify({ trnm: 'LOGIN', token })));
-    ws.on('message', (data) => {
-      const text = data.toString();
-      if (text.startsWith('{"trnm":"REAL"')) return;
-      const msg = JSON.parse(text);
-      if (msg.trnm === 'PING') ws.send(text);
-      else if (msg.trnm === 'LOGIN') ws.send(JSON.stringify({ trnm: 'REG', grp_no: '1', refresh: '1', data: [{ item: codes, type: ['0B', '0D'] }] }));
-      else if (msg.trnm === 'REG') resolve();
-    });
-  });
+  const ws = await subscribeDropping(emu, codes);
   for (const rate of RATES) {
     await emu.call('setRate', rate);
     await sleep(1_000);
