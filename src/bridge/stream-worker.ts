@@ -3,6 +3,7 @@
  * in ./stream-relay.ts, what it does with frames and output in ./stream-writer.ts). It owns the
  * session's WebSockets and the bridge's output on fd 1.
  */
+import { createWriteStream, fstatSync, type WriteStream } from 'node:fs';
 import { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type WebSocket from 'ws';
@@ -15,7 +16,13 @@ const port = parentPort!;
 const data = workerData as StreamWorkerData;
 const post = (msg: FromWorker): void => port.postMessage(msg);
 
-const sink = new Socket({ fd: 1, readable: false, writable: true });
+/** fd 1 as a stream: a socket where it is a pipe or a socket (the Python side's), else a file stream (`net.Socket` refuses a file, /dev/null or a terminal). */
+function stdoutSink(): Socket | WriteStream {
+  const fd = fstatSync(1);
+  return fd.isFIFO() || fd.isSocket() ? new Socket({ fd: 1, readable: false, writable: true }) : createWriteStream('', { fd: 1 });
+}
+
+const sink = stdoutSink();
 // A reader gone (EPIPE): the output ends; the main thread sees stdin end too.
 sink.on('error', () => process.exit(0));
 sink.write(`${data.ready}\n`);

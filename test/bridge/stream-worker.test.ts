@@ -7,6 +7,9 @@
  * worker ended.
  */
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { readLine, type QuoteRecord } from './protocol-lines.js';
@@ -78,4 +81,28 @@ describe('bridge --stdio with the stream worker', () => {
     expect(lines[0]).toMatch(/^\{"ready":/);
     expect(stderr).not.toMatch(/stream worker failed/);
   }, 30_000);
+
+  it('writes its output to a file when stdout is redirected to one (not a pipe), and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-worker-'));
+    const out = join(dir, 'out.txt');
+    const fd = openSync(out, 'w');
+    try {
+      const child = spawn(process.execPath, ['dist/cli/main.js', 'bridge', '--stdio'], { stdio: ['pipe', fd, 'pipe'], env: { ...process.env, KIWOOM_BRIDGE_WORKER: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const calls = [
+        ['api_init', { sim_no: 1, use_rest: false, log_level: 'silent' }],
+        ['GetLoginInfo', 'USER_ID'],
+      ];
+      child.stdin.end(calls.map(([method, ...args], i) => `${JSON.stringify({ id: i + 1, method, args })}\n`).join(''));
+      expect(await exited, stderr).toBe(0);
+      const messages = readFileSync(out, 'utf8').split('\n').filter(Boolean).flatMap(readLine);
+      expect(messages[0]).toHaveProperty('ready');
+      expect(messages.filter((m) => (m as { id?: number }).id !== undefined).map((m) => (m as { id: number }).id)).toEqual([1, 2]);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
