@@ -89,13 +89,13 @@ describe('bridge --stdio with the stream worker', () => {
     try {
       const child = spawn(process.execPath, ['dist/cli/main.js', 'bridge', '--stdio'], { stdio: ['pipe', fd, 'pipe'], env: { ...process.env, KIWOOM_BRIDGE_WORKER: '1' } });
       let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const calls = [
         ['api_init', { sim_no: 1, use_rest: false, log_level: 'silent' }],
         ['GetLoginInfo', 'USER_ID'],
       ];
-      child.stdin.end(calls.map(([method, ...args], i) => `${JSON.stringify({ id: i + 1, method, args })}\n`).join(''));
+      child.stdin!.end(calls.map(([method, ...args], i) => `${JSON.stringify({ id: i + 1, method, args })}\n`).join(''));
       expect(await exited, stderr).toBe(0);
       const messages = readFileSync(out, 'utf8').split('\n').filter(Boolean).flatMap(readLine);
       expect(messages[0]).toHaveProperty('ready');
