@@ -29,6 +29,11 @@ interface Schema {
   ocx: number;
 }
 
+/** The key a quote merges under while the reader is behind (its code and OCX real type): the `key` of the outbox's `pushQuote` (./outbox.ts). */
+export function quoteKey(code: string, realType: string): string {
+  return `${code}\u0000${realType}`;
+}
+
 /** Encodes quotes; one per bridge, since schema numbers are per output stream. */
 export class QuoteEncoder {
   readonly #byName = new Map<string, Schema>();

@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors.js';
 import type { CallMessage, ErrorBody, ReplyMessage } from './protocol.js';
 import type { QuoteTextReader } from '../facade/quote-text.js';
-import { QuoteEncoder } from './quotes.js';
+import { QuoteEncoder, quoteKey } from './quotes.js';
 import { stateFor } from './state.js';
 
 /** What the bridge drives: an object with OCX-named methods and an `on(event, listener)`. */
@@ -58,10 +58,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** OnReceiveRealData's arguments written to `out`: a compact quote (after its schema, if new) where they can be one, else the event. */
-export function writeRealData(out: BridgeOutput, quotes: QuoteEncoder, code: unknown, name: unknown, values: unknown): void {
-  const compact = typeof code === 'string' && typeof name === 'string' && isRecord(values) ? quotes.encode(code, name, values, (text) => out.push(text)) : undefined;
-  if (compact !== undefined) out.pushQuote(`${code as string}\u0000${name as string}`, compact);
+/**
+ * OnReceiveRealData's arguments written to `out`: a compact quote (after its schema, if new,
+ * through `define`, which pushes to `out`) where they can be one, else the event.
+ */
+export function writeRealData(out: BridgeOutput, quotes: QuoteEncoder, define: (text: string) => void, code: unknown, name: unknown, values: unknown): void {
+  const compact = typeof code === 'string' && typeof name === 'string' && isRecord(values) ? quotes.encode(code, name, values, define) : undefined;
+  if (compact !== undefined) out.pushQuote(quoteKey(code as string, name as string), compact);
   else out.push(JSON.stringify({ event: REAL_DATA, args: [code, name, values] }));
 }
 
@@ -73,13 +76,13 @@ export function createBridge({ target, methods, events, out, quotesAsText }: Bri
   const quotes = new QuoteEncoder();
   const define = (text: string): void => out.push(text);
   quotesAsText?.((code, name, text, start, end, pairs) => {
-    out.pushQuote(`${code}\u0000${name}`, quotes.encodeText(code, name, text, start, end, define, pairs));
+    out.pushQuote(quoteKey(code, name), quotes.encodeText(code, name, text, start, end, define, pairs));
     return true;
   });
   for (const event of events) {
     if (event === REAL_DATA) {
       const realData = out.realData?.bind(out);
-      target.on(event, (code: unknown, name: unknown, values: unknown) => (realData ? realData(code, name, values) : writeRealData(out, quotes, code, name, values)));
+      target.on(event, (code: unknown, name: unknown, values: unknown) => (realData ? realData(code, name, values) : writeRealData(out, quotes, define, code, name, values)));
       continue;
     }
     target.on(event, (...args: unknown[]) => out.push(JSON.stringify({ event, args, ...stateFor(target as unknown as Record<string, unknown>, event, args) })));

@@ -19,7 +19,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import { HttpError, NetworkError } from '../errors.js';
 import type { BridgeOutput } from './server.js';
 import type { OutboxOptions } from './outbox.js';
@@ -58,14 +58,11 @@ export type FromWorker =
 /** The session as the relay drives it. */
 export type RelayedSession = Pick<RealtimeSession, 'relayStream' | 'countRelayed' | 'realIdle'>;
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
+const { CONNECTING, OPEN, CLOSING, CLOSED } = WebSocket;
 
 /** A WebSocket whose socket lives in the worker: what the session uses of `ws`'s WebSocket. */
 class RelayedSocket extends EventEmitter {
-  readyState = CONNECTING;
+  readyState: WebSocket['readyState'] = CONNECTING;
   constructor(
     private readonly id: number,
     private readonly post: (msg: ToWorker) => void,

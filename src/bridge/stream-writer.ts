@@ -22,7 +22,7 @@ import type { RawData } from 'ws';
 import { REAL_TYPES } from '../compat/real-types.js';
 import { scanRealBytes, type ScannedFrame } from '../realtime/real-text.js';
 import { Outbox, type OutboxOptions, type OutboxSink } from './outbox.js';
-import { QuoteEncoder } from './quotes.js';
+import { QuoteEncoder, quoteKey } from './quotes.js';
 import { writeRealData } from './server.js';
 import type { FromWorker, OutItem } from './stream-relay.js';
 
@@ -77,7 +77,7 @@ export class StreamWriter {
       if (item[0] === 'p') this.outbox.push(item[1]);
       else if (item[0] === 'q') this.outbox.pushQuote(item[1], item[2]);
       // OnReceiveRealData raised on the main thread: encoded here, where the schemas are numbered.
-      else if (item[0] === 'r') writeRealData(this.outbox, this.#quotes, item[1], item[2], item[3]);
+      else if (item[0] === 'r') writeRealData(this.outbox, this.#quotes, this.#define, item[1], item[2], item[3]);
       else this.#acknowledged = item[1];
     }
   }
@@ -99,7 +99,7 @@ export class StreamWriter {
     for (const e of entries) {
       const name = OCX_NAME.get(e.type)!;
       const record = this.#quotes.encodeText(e.item, name, text, e.start, e.end, this.#define, e);
-      this.outbox.pushQuote(`${e.item}\u0000${name}`, record);
+      this.outbox.pushQuote(quoteKey(e.item, name), record);
       this.#remember.push(e.type, e.item, text.slice(e.start, e.end));
     }
     this.#seenFrames++;
