@@ -53,7 +53,8 @@ export type FromWorker =
   | { t: 'opened'; id: number }
   | { t: 'failed'; id: number; http: boolean; status: number; message: string }
   | { t: 'closed'; id: number; code: number; reason: string }
-  | { t: 'error'; id: number; code: string | undefined; message: string };
+  | { t: 'error'; id: number; code: string | undefined; message: string }
+  | { t: 'readerGone' };
 
 /** The session as the relay drives it. */
 export type RelayedSession = Pick<RealtimeSession, 'relayStream' | 'countRelayed' | 'realIdle'>;
@@ -107,9 +108,11 @@ export class StreamWorker implements BridgeOutput, StreamRelay {
     this.#worker.on('message', (m: FromWorker) => this.#onMessage(m));
     this.#worker.on('error', (err) => process.stderr.write(`bridge: stream worker failed: ${err.message}\n`));
     this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
-    // Without its worker the bridge has no output: end, so that the reader sees the end of the stream.
+    // Without its worker the bridge has no output: end, so that the reader sees the end of the
+    // stream. A worker that failed while writing the last output (end()) is reported too: the
+    // reader did not get it all.
     void this.#exited.then((code) => {
-      if (this.#ending) return;
+      if (this.#ending && code === 0) return;
       process.stderr.write(`bridge: the stream worker ended (exit code ${code}); the bridge ends\n`);
       process.exit(1);
     });
@@ -225,6 +228,9 @@ export class StreamWorker implements BridgeOutput, StreamRelay {
       case 'error':
         this.#sockets.get(m.id)?.emit('error', Object.assign(new Error(m.message), { code: m.code }));
         return;
+      case 'readerGone':
+        // The reader of stdout went away (EPIPE): the end it asked for, 0 as without the worker (src/cli/main.ts).
+        process.exit(0);
     }
   }
 

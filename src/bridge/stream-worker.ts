@@ -19,12 +19,20 @@ const post = (msg: FromWorker): void => port.postMessage(msg);
 /** fd 1 as a stream: a socket where it is a pipe or a socket (the Python side's), else a file stream (`net.Socket` refuses a file, /dev/null or a terminal). */
 function stdoutSink(): Socket | WriteStream {
   const fd = fstatSync(1);
-  return fd.isFIFO() || fd.isSocket() ? new Socket({ fd: 1, readable: false, writable: true }) : createWriteStream('', { fd: 1 });
+  return fd.isFIFO() || fd.isSocket() ? new Socket({ fd: 1, readable: false, writable: true }) : createWriteStream('', { fd: 1, autoClose: false });
 }
 
 const sink = stdoutSink();
-// A reader gone (EPIPE): the output ends; the main thread sees stdin end too.
-sink.on('error', () => process.exit(0));
+// A reader gone (EPIPE) has had enough: the bridge ends quietly with 0, as it does without the
+// worker (src/cli/main.ts); the main thread exits on this message. Any other write error kills
+// the worker, and the main thread reports it and exits 1.
+let readerGone = false;
+sink.on('error', (err: NodeJS.ErrnoException) => {
+  if (readerGone) return;
+  if (err.code !== 'EPIPE') throw err;
+  readerGone = true;
+  post({ t: 'readerGone' });
+});
 sink.write(`${data.ready}\n`);
 const writer = new StreamWriter(sink, data.outbox, post);
 const sockets = new Map<number, WebSocket>();
@@ -55,7 +63,21 @@ function finish(): void {
     sink.once('drain', () => setImmediate(finish));
     return;
   }
-  sink.end(() => process.exit(0));
+  // A failed write is the 'error' handler's to report (EPIPE: the main thread ends with 0).
+  sink.end((err?: Error | null) => {
+    if (err == null) process.exit(0);
+  });
+}
+
+/**
+ * The session has let socket `id` go (close or terminate): what it still delivers (frames in
+ * flight during a closing handshake, a destroyed socket's last buffered bytes) is neither
+ * written nor handed over, as the session ignores a socket it let go.
+ */
+function letGo(id: number): WebSocket | undefined {
+  const ws = sockets.get(id);
+  ws?.removeAllListeners('message');
+  return ws;
 }
 
 port.on('message', (m: ToWorker) => {
@@ -69,9 +91,9 @@ port.on('message', (m: ToWorker) => {
     case 'send':
       return sockets.get(m.id)?.send(m.text);
     case 'close':
-      return sockets.get(m.id)?.close(m.code, m.reason);
+      return letGo(m.id)?.close(m.code, m.reason);
     case 'terminate':
-      return sockets.get(m.id)?.terminate();
+      return letGo(m.id)?.terminate();
     case 'end':
       for (const ws of sockets.values()) ws.terminate();
       writer.release();
