@@ -41,7 +41,8 @@ describe('bridge --stdio with the stream worker', () => {
     };
     const quotes = (): QuoteRecord[] => messages.filter(Array.isArray) as QuoteRecord[];
     try {
-      await call('api_init', { sim_no: 1, use_rest: false, log_level: 'silent', emulator: { realRate: 2_000, pingIntervalMs: 200 } });
+      // The emulator PINGs every 100 ms and ends a session that leaves 2 unanswered (R10002); the session warns of any reconnect.
+      await call('api_init', { sim_no: 1, use_rest: false, log_level: 'warn', emulator: { realRate: 2_000, pingIntervalMs: 100, websocket: { maxMissedPings: 2 } } });
       expect(await call('CommConnect', true)).toBe(0);
       const accno = String(await call('GetLoginInfo', 'ACCNO')).split(';')[0];
       const codes = String(await call('GetCodeListByMarket', '0')).split(';').filter(Boolean).slice(0, 20);
@@ -63,8 +64,10 @@ describe('bridge --stdio with the stream worker', () => {
       for (let i = 0; i < 100 && !chejan().includes('체결'); i++) await sleep(50);
       expect(chejan()).toEqual(expect.arrayContaining(['접수', '체결']));
 
-      // PINGs (every 200 ms) were answered through the worker's socket: the session is still up after a second of them.
+      // PINGs were answered through the worker's socket: after a second of them (10) the server has not
+      // dropped the session, and it never reconnected.
       await sleep(1_000);
+      expect(stderr).not.toMatch(/R10002|reconnect/i);
       expect(await call('GetConnectState')).toBe(1);
       expect(await call('SetRealRemove', 'ALL', 'ALL')).toBe(0);
       const atRemove = quotes().length;
@@ -79,7 +82,7 @@ describe('bridge --stdio with the stream worker', () => {
     clearTimeout(stuck);
     expect(code, 'the bridge did not exit within 10 s of its stdin ending').toBe(0);
     expect(lines[0]).toMatch(/^\{"ready":/);
-    expect(stderr).not.toMatch(/stream worker failed/);
+    expect(stderr).not.toMatch(/stream worker failed|R10002|reconnect/i);
   }, 30_000);
 
   it('writes its output to a file when stdout is redirected to one (not a pipe), and exits 0', async () => {
