@@ -155,6 +155,35 @@ describe('order engine', () => {
     expect(rejectCode(() => e.orders.cancel(e.account, { apiId: 'kt10003', origOrdNo: resting.ordNo, code: '005930', qty: 0 }))).toBe('none');
   });
 
+  test('resting orders fill on later ticks, oldest first at one price, a part at a time; a cancelled order and the part a 정정 moved away do not fill', () => {
+    const e = engine();
+    const q = e.quote('005930');
+    const bid = q.bidPrices[0] as number;
+    const below = q.bidPrices[1] as number;
+    const big = 3 * (q.askQtys[0] as number);
+    const a = e.limit('buy', '005930', big, bid);
+    const b = e.limit('buy', '005930', 1, bid);
+    const c = e.limit('buy', '005930', 2, bid);
+    const other = e.limit('buy', '000660', 1, e.quote('000660').bidPrices[0] as number);
+    expect([a, b, c].map((o) => o.openQty)).toEqual([big, 1, 2]);
+    e.orders.cancel(e.account, { apiId: 'kt10003', origOrdNo: b.ordNo, code: '005930', qty: 0 });
+    const d = e.orders.modify(e.account, { apiId: 'kt10002', origOrdNo: c.ordNo, code: '005930', qty: 1, price: below });
+    const working = [a, c, d].map((o) => e.orders.ledger.find((l) => l.ordNo === o.ordNo)!);
+    for (let i = 0; i < 5_000 && working.some((o) => o.openQty > 0); i++) e.state.tick('005930');
+    expect(working.map((o) => o.openQty)).toEqual([0, 0, 0]);
+    const filled = (ordNo: string): number => e.orders.fillsOf(ordNo).reduce((n, f) => n + f.qty, 0);
+    expect([a, b, c, d].map((o) => filled(o.ordNo))).toEqual([big, 0, 1, 1]);
+    // The book's level at the bid held less than the big order: it filled over several ticks.
+    expect(e.orders.fillsOf(a.ordNo).length).toBeGreaterThan(1);
+    // Time priority at one price: c, placed after a at the same price, fills once a has filled.
+    const order = e.orders.fills.map((f) => f.ordNo);
+    expect(order.lastIndexOf(a.ordNo)).toBeLessThan(order.indexOf(c.ordNo));
+    expect(e.orders.ledger.find((o) => o.ordNo === b.ordNo)).toMatchObject({ openQty: 0, filledQty: 0, status: '취소' });
+    // Only the other code's order is still working, and only it reserves cash.
+    expect(e.orders.openOrders(e.account).map((o) => o.ordNo)).toEqual([other.ordNo]);
+    expect(e.orders.reservedCash(e.account)).toBe(other.price + e.acct.commission(other.price));
+  });
+
   test("with marketHours 'krx' an order at 09:00:00 is taken and one at 15:30:00 is RC4058", () => {
     let now = Date.UTC(2026, 10, 24, 0, 0, 0); // 09:00:00 KST
     const e = engine({ marketHours: 'krx', nowMs: () => now });

@@ -67,6 +67,16 @@ export class OrderEngine {
   readonly ledger: OrderRecord[] = [];
   readonly fills: FillRecord[] = [];
   private readonly fillsByOrder = new Map<string, FillRecord[]>();
+  /**
+   * The working orders (open quantity > 0), oldest first, and the same by code: a tick matches
+   * its code's working orders only, not the whole ledger (every order ever placed), and the
+   * reservations read them. An order enters when booked and leaves when its open quantity
+   * reaches 0 (filled, cancelled, moved by a 정정); open quantities only go down.
+   */
+  private readonly working = new Set<OrderRecord>();
+  private readonly workingByCode = new Map<string, Set<OrderRecord>>();
+  /** Every order by number, for the original a 정정/취소 names. */
+  private readonly byOrdNo = new Map<string, OrderRecord>();
   private lastOrdNo = 0;
   private lastFillNo: number;
 
@@ -81,14 +91,15 @@ export class OrderEngine {
 
   /** Orders still working (open quantity > 0), oldest first. */
   openOrders(account?: string): OrderRecord[] {
-    return this.ledger.filter((o) => o.openQty > 0 && (account === undefined || o.account === account));
+    const open = [...this.working];
+    return account === undefined ? open : open.filter((o) => o.account === account);
   }
 
   /** Shares of `code` reserved by open sell orders. */
   reservedQty(account: string, code: string): number {
-    return this.openOrders(account)
-      .filter((o) => o.side === 'sell' && o.code === code)
-      .reduce((n, o) => n + o.openQty, 0);
+    let n = 0;
+    for (const o of this.workingByCode.get(code) ?? []) if (o.side === 'sell' && o.account === account) n += o.openQty;
+    return n;
   }
 
   /** Cash reserved by open buy orders (price × open quantity plus commission). */
@@ -132,7 +143,7 @@ export class OrderEngine {
     const tif = rules.timeInForce[req.trdeTp];
     if (tif !== 'FOK' || this.fillable(order) >= order.qty) this.match(order);
     if (tif !== undefined && order.openQty > 0) {
-      order.openQty = 0;
+      this.reduceOpen(order, order.openQty);
       if (order.filledQty === 0) order.status = '취소';
       this.emitOrder('cancelled', order);
     }
@@ -152,7 +163,7 @@ export class OrderEngine {
       if (target.side === 'buy' && extra > 0 && extra > this.orderableCash(account)) throw new BusinessReject('cash');
     });
     const target = orig as OrderRecord;
-    target.openQty -= draft.qty;
+    this.reduceOpen(target, draft.qty);
     if (target.openQty === 0 && target.filledQty === 0) target.status = '확인';
     const order = this.record(draft);
     this.emitOrder('modified', order);
@@ -165,7 +176,7 @@ export class OrderEngine {
     const { orig, draft } = this.amendDraft(account, req, undefined);
     this.check(draft, () => this.checkAmend(orig, draft.qty));
     const target = orig as OrderRecord;
-    target.openQty -= draft.qty;
+    this.reduceOpen(target, draft.qty);
     if (target.openQty === 0) target.status = '취소';
     const order = this.record(draft);
     this.emitOrder('cancelled', order);
@@ -174,7 +185,8 @@ export class OrderEngine {
 
   /** The original order a 정정/취소 names, and the draft of the new record (quantity 0 = all that is open). */
   private amendDraft(account: string, req: AmendOrder, price: number | undefined): { orig: OrderRecord | undefined; draft: OrderRecord } {
-    const orig = this.ledger.find((o) => o.ordNo === req.origOrdNo && o.account === account && o.code === req.code);
+    const named = this.byOrdNo.get(req.origOrdNo);
+    const orig = named !== undefined && named.account === account && named.code === req.code ? named : undefined;
     const stock = this.mustStock(req.code);
     const qty = req.qty === 0 ? (orig?.openQty ?? 0) : req.qty;
     const draft: OrderRecord = {
@@ -195,7 +207,8 @@ export class OrderEngine {
 
   /** Matches every working order on `code` against the current book (after a market tick). */
   matchResting(code: string): void {
-    for (const o of this.ledger) if (o.code === code && o.openQty > 0) this.match(o);
+    // In booking order; an order a fill ends leaves the set as it is visited (a Set's iteration allows it).
+    for (const o of this.workingByCode.get(code) ?? []) this.match(o);
   }
 
   /** Shares the visible book could fill for `order` right now. */
@@ -237,7 +250,7 @@ export class OrderEngine {
   private fill(order: OrderRecord, price: number, qty: number): void {
     const acct = this.deps.account(order.account);
     order.filledQty += qty;
-    order.openQty -= qty;
+    this.reduceOpen(order, qty);
     order.status = '체결';
     const fill: FillRecord = {
       ordNo: order.ordNo, fillNo: String(++this.lastFillNo), account: order.account,
@@ -285,7 +298,24 @@ export class OrderEngine {
   private record(draft: OrderRecord): OrderRecord {
     const order = { ...draft, ordNo: String(++this.lastOrdNo).padStart(7, '0') };
     this.ledger.push(order);
+    this.byOrdNo.set(order.ordNo, order);
+    if (order.openQty > 0) {
+      this.working.add(order);
+      let byCode = this.workingByCode.get(order.code);
+      if (byCode === undefined) this.workingByCode.set(order.code, (byCode = new Set()));
+      byCode.add(order);
+    }
     return order;
+  }
+
+  /** Takes `qty` off an order's open quantity; at 0 it is no longer working. */
+  private reduceOpen(order: OrderRecord, qty: number): void {
+    order.openQty -= qty;
+    if (order.openQty > 0) return;
+    this.working.delete(order);
+    const byCode = this.workingByCode.get(order.code);
+    byCode?.delete(order);
+    if (byCode?.size === 0) this.workingByCode.delete(order.code);
   }
 
   private emitOrder(kind: 'accepted' | 'fill' | 'modified' | 'cancelled', order: OrderRecord, fill?: FillRecord): void {
