@@ -109,18 +109,19 @@ describe('the stream worker when things go wrong', () => {
   }, 20_000);
 
   it("writes no quote the server sends on a socket the session let go (cleanup's closing handshake, its close frame held)", async () => {
-    emu = await startEmulator({ mode: 'mock', realRate: 2_000 });
+    // No PING in the test's time: the only frame the client sends after the hold is its close.
+    emu = await startEmulator({ mode: 'mock', realRate: 2_000, pingIntervalMs: 60_000 });
     const relay = await holdingRelay(Number(new URL(emu.wsUrl).port));
     try {
       const b = await streamingBridge(emu, {}, relay.url);
-      // Quiet first, so that any quote read from here on was sent after the session let go.
+      // Quiet first (no quote read for 200 ms), so that any quote read from here on was sent after the session let go.
       emu.setRate(0);
-      await sleep(300);
+      for (let n = -1; n !== b.quotes().length; await sleep(200)) n = b.quotes().length;
       const atCleanup = b.quotes().length;
       relay.holdClientBytes();
       const cleanup = b.call('cleanup');
       // The session's close frame reached the relay and stops there: the server goes on sending.
-      expect(await until(() => relay.held() > 0)).toBe(true);
+      expect(await until(() => relay.closeHeld())).toBe(true);
       const framesBefore = emu.stats().realFrames;
       emu.setRate(2_000);
       await cleanup;
@@ -153,9 +154,9 @@ describe('the stream worker when things go wrong', () => {
 });
 
 /** A TCP relay in front of the emulator's WebSocket that can stop passing what the client sends (the server's bytes still pass). */
-async function holdingRelay(port: number): Promise<{ url: string; holdClientBytes(): void; held(): number; close(): Promise<void> }> {
+async function holdingRelay(port: number): Promise<{ url: string; holdClientBytes(): void; closeHeld(): boolean; close(): Promise<void> }> {
   let holding = false;
-  let held = 0;
+  let closeHeld = false;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect(port, '127.0.0.1');
@@ -166,7 +167,8 @@ async function holdingRelay(port: number): Promise<{ url: string; holdClientByte
     }
     upstream.on('data', (chunk: Buffer) => void client.write(chunk));
     client.on('data', (chunk: Buffer) => {
-      if (holding) held += chunk.length;
+      // 0x88: a final close frame (the client's frames are masked, the opcode is plain).
+      if (holding) closeHeld ||= chunk[0] === 0x88;
       else upstream.write(chunk);
     });
     upstream.on('close', () => client.destroy());
@@ -176,7 +178,7 @@ async function holdingRelay(port: number): Promise<{ url: string; holdClientByte
   return {
     url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
     holdClientBytes: () => void (holding = true),
-    held: () => held,
+    closeHeld: () => closeHeld,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

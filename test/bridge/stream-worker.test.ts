@@ -41,8 +41,8 @@ describe('bridge --stdio with the stream worker', () => {
     };
     const quotes = (): QuoteRecord[] => messages.filter(Array.isArray) as QuoteRecord[];
     try {
-      // The emulator PINGs every 100 ms and ends a session that leaves 2 unanswered (R10002); the session warns of any reconnect.
-      await call('api_init', { sim_no: 1, use_rest: false, log_level: 'warn', emulator: { realRate: 2_000, pingIntervalMs: 100, websocket: { maxMissedPings: 2 } } });
+      // The emulator PINGs every 200 ms and ends a session that leaves 3 unanswered (R10002); the session warns of any reconnect.
+      await call('api_init', { sim_no: 1, use_rest: false, log_level: 'warn', emulator: { realRate: 2_000, pingIntervalMs: 200, websocket: { maxMissedPings: 3 } } });
       expect(await call('CommConnect', true)).toBe(0);
       const accno = String(await call('GetLoginInfo', 'ACCNO')).split(';')[0];
       const codes = String(await call('GetCodeListByMarket', '0')).split(';').filter(Boolean).slice(0, 20);
@@ -64,7 +64,7 @@ describe('bridge --stdio with the stream worker', () => {
       for (let i = 0; i < 100 && !chejan().includes('체결'); i++) await sleep(50);
       expect(chejan()).toEqual(expect.arrayContaining(['접수', '체결']));
 
-      // PINGs were answered through the worker's socket: after a second of them (10) the server has not
+      // PINGs were answered through the worker's socket: a second more of them (5) and the server has not
       // dropped the session, and it never reconnected.
       await sleep(1_000);
       expect(stderr).not.toMatch(/R10002|reconnect/i);
