@@ -77,8 +77,10 @@ const codes = (await emu.call('master')).slice(0, 100);
  * A client kind and its variant: `dropin@hold=0` is the drop-in with its bridge under
  * KIWOOM_BRIDGE_MAX_HOLD_MS=0, for an A/B of the outbox's hold within one run;
  * `dropin@v8=single-threaded-gc+no-memory-reducer` starts its bridge with those Node flags;
- * `dropin@worker` runs its bridge's stream on a worker thread (KIWOOM_BRIDGE_WORKER=1); variants
- * combine: `dropin@worker@hold=0.5`.
+ * `dropin@worker` runs its bridge's stream on a worker thread (KIWOOM_BRIDGE_WORKER=1);
+ * `dropin@main=/other/tree/dist/cli/main.js` runs another build's bridge (a checkout of another
+ * commit), for an A/B of two versions of the code within one run; variants combine:
+ * `dropin@worker@hold=0.5`.
  */
 function variantOf(kind) {
   const [base, ...variants] = kind.split('@');
@@ -86,16 +88,17 @@ function variantOf(kind) {
   for (const variant of variants) {
     const hold = /^hold=(\d+(?:\.\d+)?)$/.exec(variant);
     if (variant.startsWith('v8=')) out.flags = variant.slice(3).split('+').map((f) => `--${f}`).join(' ');
+    else if (variant.startsWith('main=')) out.main = variant.slice(5);
     else if (variant === 'worker') out.env.KIWOOM_BRIDGE_WORKER = '1';
     else if (hold) out.env.KIWOOM_BRIDGE_MAX_HOLD_MS = hold[1];
-    else throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag, worker; several as dropin@worker@hold=1)`);
+    else throw new Error(`unknown variant "${variant}" in ${kind} (hold=ms, v8=flag+flag, worker, main=path; several as dropin@worker@hold=1)`);
   }
   return out;
 }
 
 /** The bridge command line for a client kind (the Python side finds dist/ itself otherwise). */
 const bridgeFor = (kind) =>
-  `${process.execPath} ${variantOf(kind).base === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${variantOf(kind).flags ?? ''} ${MAIN} bridge --stdio`;
+  `${process.execPath} ${variantOf(kind).base === 'dropin-flag' ? '--optimize-for-size ' : ''}${STAGES ? `--import ${STAGES_MODULE} ` : ''}${process.env.BENCH_BRIDGE_FLAGS ?? ''} ${variantOf(kind).flags ?? ''} ${variantOf(kind).main ?? MAIN} bridge --stdio`;
 
 /** Runs one client: spawn, wait until subscribed, set the rate, measure, stop. */
 async function runClient(kind, rate, hooks = {}) {

@@ -37,6 +37,7 @@ export function quoteKey(code: string, realType: string): string {
 /** Encodes quotes; one per bridge, since schema numbers are per output stream. */
 export class QuoteEncoder {
   readonly #byName = new Map<string, Schema>();
+  readonly #byId: Schema[] = [];
   #nextId = 1;
 
   /**
@@ -74,9 +75,25 @@ export class QuoteEncoder {
     return writeRecord(`${schema.id}\t${code}\t`, text, schema.fids.length);
   }
 
+  /**
+   * The values of a record this encoder wrote, by FID (a FID the record has no value for is
+   * left out, as the frame left it out); undefined for a record it did not write.
+   */
+  decode(record: string): Record<string, string> | undefined {
+    const [id = '', , ...values] = record.split('\t');
+    const schema = this.#byId[Number(id)];
+    if (schema === undefined || values.length !== schema.fids.length) return undefined;
+    const out: Record<string, string> = {};
+    values.forEach((v, i) => {
+      if (v !== '') out[schema.fids[i]!] = v;
+    });
+    return out;
+  }
+
   #define(name: string, fids: string[], ocx: number, define: (text: string) => void): Schema {
     const schema = { id: this.#nextId++, fids, index: new Map(fids.map((f, i) => [f, i])), byNumber: byNumber(fids), keys: fids.map((f) => (/^(0|[1-9]\d{0,8})$/.test(f) ? Number(f) : f)), ocx };
     this.#byName.set(name, schema);
+    this.#byId[schema.id] = schema;
     define(JSON.stringify({ schema: schema.id, real: name, fids, ocx }));
     return schema;
   }

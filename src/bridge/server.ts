@@ -76,8 +76,9 @@ export function createBridge({ target, methods, events, out, quotesAsText }: Bri
   const quotes = new QuoteEncoder();
   const define = (text: string): void => out.push(text);
   quotesAsText?.((code, name, text, start, end, pairs) => {
-    out.pushQuote(quoteKey(code, name), quotes.encodeText(code, name, text, start, end, define, pairs));
-    return true;
+    const record = quotes.encodeText(code, name, text, start, end, define, pairs);
+    out.pushQuote(quoteKey(code, name), record);
+    return () => quotes.decode(record) ?? {};
   });
   for (const event of events) {
     if (event === REAL_DATA) {

@@ -102,11 +102,17 @@ function isKnownItem(master: MasterLookup, code: string): boolean {
  */
 const BALANCE_FROM_REAL = ['25', '11', '12', '305', '306'] as const;
 
-/** The values kept under `key`, decoded (and kept decoded) when they were kept as text. */
-function decoded(store: Map<string, FidValues | string>, key: string): FidValues | undefined {
+/**
+ * Values kept undecoded until read ({@link RealData.remember}): their JSON text, or a function
+ * that decodes them (from the compact record the bridge wrote for them).
+ */
+type KeptValues = string | (() => FidValues);
+
+/** The values kept under `key`, decoded (and kept decoded) when they were kept undecoded. */
+function decoded(store: Map<string, FidValues | KeptValues>, key: string): FidValues | undefined {
   const kept = store.get(key);
-  if (typeof kept !== 'string') return kept;
-  const values = JSON.parse(kept) as FidValues;
+  if (kept === undefined || (typeof kept !== 'string' && typeof kept !== 'function')) return kept;
+  const values = typeof kept === 'string' ? (JSON.parse(kept) as FidValues) : kept();
   store.set(key, values);
   return values;
 }
@@ -119,9 +125,9 @@ export class RealData {
   private readonly freeGroups: string[] = [];
   private readonly warned = new Set<number>();
   /** code → type → latest values (the frame's own object, or its JSON text until read: {@link remember}). */
-  private readonly latest = new Map<string, Map<string, FidValues | string>>();
+  private readonly latest = new Map<string, Map<string, FidValues | KeptValues>>();
   /** code → the most recent values of any type. */
-  private readonly last = new Map<string, FidValues | string>();
+  private readonly last = new Map<string, FidValues | KeptValues>();
   private readonly ocxName: Record<string, string> = Object.create(null) as Record<string, string>;
   /** The item, OCX real-type name and values of the OnReceiveRealData being raised. */
   private curItem: string | undefined;
@@ -254,14 +260,20 @@ export class RealData {
 
   /**
    * Keeps a quote whose values only a reader outside Node sees (the Python bridge's), as their
-   * JSON text, decoded if GetCommRealData or a 잔고 event asks. Answers the type's OCX name, or
-   * undefined for a type OnReceiveRealData does not carry (nothing kept).
+   * JSON text or a function that decodes them, decoded if GetCommRealData or a 잔고 event asks.
+   * Answers the type's OCX name, or undefined for a type OnReceiveRealData does not carry
+   * (nothing kept).
    */
-  remember(type: string, item: string, valuesJson: string): string | undefined {
-    return this.store(type, item, valuesJson);
+  remember(type: string, item: string, values: string | (() => FidValues)): string | undefined {
+    return this.store(type, item, values);
   }
 
-  private store(type: string, item: string, values: FidValues | string): string | undefined {
+  /** The OCX's name of a real type OnReceiveRealData carries, or undefined. */
+  realTypeName(type: string): string | undefined {
+    return this.ocxName[type];
+  }
+
+  private store(type: string, item: string, values: FidValues | KeptValues): string | undefined {
     const name = this.ocxName[type];
     if (name === undefined) return undefined;
     let perType = this.latest.get(item);
@@ -302,7 +314,7 @@ export class RealData {
     if (recent !== undefined && Object.hasOwn(recent, key)) return recent[key] ?? '';
     const perType = this.latest.get(code);
     for (const type of perType?.keys() ?? []) {
-      const values = decoded(perType as Map<string, FidValues | string>, type) as FidValues;
+      const values = decoded(perType as Map<string, FidValues | KeptValues>, type) as FidValues;
       if (Object.hasOwn(values, key)) return values[key] ?? '';
     }
     return '';

@@ -214,3 +214,12 @@ test('a code outside Latin-1 and wide values with FIDs absent before them read b
   expect(record.split('\t')[1]).toBe('삼성전자');
   expect(record.split('\t')).toContain('+70000');
 });
+
+test('decode gives back a record\'s values by FID (the empty ones left out), and nothing for a record another encoder wrote', () => {
+  const encoder = new QuoteEncoder();
+  const text = JSON.stringify({ '10': '+70000', '20': '093000', '15': '', '9001': 'wide' });
+  const record = encoder.encodeText('005930', TYPE, text, 0, text.length, () => undefined);
+  expect(encoder.decode(record)).toEqual({ '10': '+70000', '20': '093000', '9001': 'wide' });
+  expect(new QuoteEncoder().decode(record)).toBeUndefined();
+  expect(encoder.decode(`${record}\textra`)).toBeUndefined();
+});
