@@ -76,8 +76,9 @@ export class QuoteEncoder {
   }
 
   /**
-   * The values of a record this encoder wrote, by FID (a FID the record has no value for is
-   * left out, as the frame left it out); undefined for a record it did not write.
+   * The values of a record this encoder wrote, by FID; undefined for a record it did not write.
+   * An empty value is left out: the record cannot tell a FID the frame sent as "" from one it
+   * did not send, and GetCommRealData reads "" for either.
    */
   decode(record: string): Record<string, string> | undefined {
     const [id = '', , ...values] = record.split('\t');
